@@ -1,0 +1,45 @@
+import type { Endpoint } from '../../src/model/ocpi/versions.ts';
+import type { PartnerGateway } from './partner.ports.ts';
+import { RegistrationError } from './registration-error.ts';
+
+export const SUPPORTED_VERSION = '2.2.1';
+
+/**
+ * Modules of an eMSP that a CPO talks to (OCPI 2.2.1 module matrix): we push to its Receivers and pull its
+ * token list. A partner offering none of them leaves nothing to exchange: OCPI 3003.
+ */
+const USEFUL_ENDPOINTS: ReadonlyArray<Pick<Endpoint, 'identifier' | 'role'>> = [
+  { identifier: 'locations', role: 'RECEIVER' },
+  { identifier: 'sessions', role: 'RECEIVER' },
+  { identifier: 'cdrs', role: 'RECEIVER' },
+  { identifier: 'tariffs', role: 'RECEIVER' },
+  { identifier: 'tokens', role: 'SENDER' },
+  { identifier: 'commands', role: 'SENDER' },
+];
+
+/** Reads a partner's versions and 2.2.1 details (OCPI 2.2.1 credentials, registration steps 6.2–6.4). */
+export async function discoverPlatform(gateway: PartnerGateway, versionsUrl: string, token: string) {
+  const versions = await gateway.getVersions(versionsUrl, token).catch((error: Error) => {
+    throw new RegistrationError('client-api-unusable', `Could not read versions at ${versionsUrl}: ${error.message}`);
+  });
+  const version = versions.find((v) => v.version === SUPPORTED_VERSION);
+  if (!version)
+    throw new RegistrationError(
+      'unsupported-version',
+      `Partner offers versions ${versions.map((v) => v.version).join(', ') || '(none)'}; we need ${SUPPORTED_VERSION}`,
+    );
+  const details = await gateway.getVersionDetails(version.url, token).catch((error: Error) => {
+    throw new RegistrationError('client-api-unusable', `Could not read version details at ${version.url}: ${error.message}`);
+  });
+  if (details.version !== SUPPORTED_VERSION)
+    throw new RegistrationError('unsupported-version', `Version details at ${version.url} describe ${details.version}, not ${SUPPORTED_VERSION}`);
+  const credentials = details.endpoints.find((e) => e.identifier === 'credentials');
+  if (!credentials) throw new RegistrationError('no-matching-endpoints', 'Partner publishes no credentials endpoint');
+  const useful = details.endpoints.filter((e) => USEFUL_ENDPOINTS.some((u) => u.identifier === e.identifier && u.role === e.role));
+  if (useful.length === 0)
+    throw new RegistrationError(
+      'no-matching-endpoints',
+      'Partner publishes none of the endpoints a CPO exchanges data with (locations/sessions/cdrs/tariffs RECEIVER, tokens/commands SENDER)',
+    );
+  return { versionsUrl, version: SUPPORTED_VERSION, endpoints: details.endpoints, credentialsUrl: credentials.url };
+}

@@ -1,0 +1,70 @@
+import { assign, setup } from 'xstate';
+import type { PartnerEvent, PartnerPlatform } from './partner.events.ts';
+
+/** Bump when the context shape changes, so stored snapshots can be recognised (actors/system/actor-host.ts). */
+export const PARTNER_MACHINE_VERSION = 1;
+
+export interface PartnerContext extends Partial<PartnerPlatform> {
+  id: string;
+  name?: string;
+  /** Who started the credentials handshake: the eMSP (with our token A) or we (with theirs). */
+  initiatedBy: 'emsp' | 'cpo';
+  createdAt: string;
+  registeredAt?: string;
+  unregisteredAt?: string;
+  lastContactAt?: string;
+  lastError?: string;
+}
+
+export type PartnerInput = Pick<PartnerContext, 'id' | 'name' | 'initiatedBy' | 'createdAt'>;
+
+/**
+ * A partner connection: invited (we handed out token A) or registering (we called their credentials) →
+ * registered → unregistered. The HTTP work of a handshake happens outside (actors/partner/registration.ts);
+ * the machine records its outcome, so a restart restores exactly what was agreed.
+ */
+export const partnerMachine = setup({
+  types: { context: {} as PartnerContext, events: {} as PartnerEvent, input: {} as PartnerInput },
+  actions: {
+    adoptPlatform: assign(({ event }) => {
+      if (event.type !== 'REGISTERED' && event.type !== 'CREDENTIALS_UPDATED') return {};
+      const { roles, versionsUrl, version, endpoints, sealedTokenOut, at } = event;
+      return { roles, versionsUrl, version, endpoints, sealedTokenOut, lastContactAt: at, lastError: undefined };
+    }),
+  },
+}).createMachine({
+  id: 'partner',
+  context: ({ input }) => ({ id: input.id, name: input.name, initiatedBy: input.initiatedBy, createdAt: input.createdAt }),
+  initial: 'start',
+  states: {
+    start: { always: [{ guard: ({ context }) => context.initiatedBy === 'cpo', target: 'registering' }, { target: 'invited' }] },
+    invited: {
+      on: {
+        REGISTERED: { target: 'registered', actions: ['adoptPlatform', assign({ registeredAt: ({ event }) => event.at })] },
+        UNREGISTERED: { target: 'unregistered', actions: assign({ unregisteredAt: ({ event }) => event.at }) },
+      },
+    },
+    registering: {
+      on: {
+        REGISTERED: { target: 'registered', actions: ['adoptPlatform', assign({ registeredAt: ({ event }) => event.at })] },
+        REGISTRATION_FAILED: {
+          target: 'unregistered',
+          actions: assign({ lastError: ({ event }) => event.error, unregisteredAt: ({ event }) => event.at }),
+        },
+      },
+    },
+    registered: {
+      on: {
+        CREDENTIALS_UPDATED: { actions: 'adoptPlatform' },
+        CONTACTED: { actions: assign({ lastContactAt: ({ event }) => event.at }) },
+        UNREGISTERED: {
+          target: 'unregistered',
+          actions: assign({ unregisteredAt: ({ event }) => event.at, sealedTokenOut: undefined }),
+        },
+      },
+    },
+    unregistered: { type: 'final' },
+  },
+});
+
+export type PartnerStatus = 'invited' | 'registering' | 'registered' | 'unregistered';

@@ -1,0 +1,19 @@
+/**
+ * Expected ways a credentials handshake can fail. Each protocol adapter renders them in its own terms
+ * (OCPI: 405 / 3001 / 3002 / 3003; operator API: 409 / 502).
+ */
+export type RegistrationFailure =
+  | 'already-registered'
+  | 'not-registered'
+  | 'client-api-unusable'
+  | 'unsupported-version'
+  | 'no-matching-endpoints';
+
+export class RegistrationError extends Error {
+  constructor(
+    readonly reason: RegistrationFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}

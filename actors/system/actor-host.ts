@@ -1,0 +1,87 @@
+import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+
+export interface SnapshotStore {
+  load(id: string): { machineVersion: number; snapshot: unknown } | undefined;
+  save(id: string, machineVersion: number, snapshot: unknown, now: Date): void;
+}
+
+/** Runs `fn` inside one synchronous database transaction (bun:sqlite), so snapshot and side rows commit together. */
+export type Transact = <T>(fn: () => T) => T;
+
+export class ActorEventRejected extends Error {}
+
+/**
+ * Keeps exactly one live actor per id in a Map (not as children of a root actor: spawnChild is quadratic) and
+ * persists each actor's snapshot synchronously after every accepted event, in the same transaction as the
+ * caller's own writes — persist, then acknowledge.
+ */
+export class ActorHost<M extends AnyStateMachine> {
+  private readonly live = new Map<string, Actor<M>>();
+
+  constructor(
+    private readonly machine: M,
+    private readonly machineVersion: number,
+    private readonly store: SnapshotStore,
+    private readonly transact: Transact,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
+  get(id: string): Actor<M> | undefined {
+    const cached = this.live.get(id);
+    if (cached) return cached;
+    const stored = this.store.load(id);
+    if (!stored) return undefined;
+    if (stored.machineVersion !== this.machineVersion)
+      throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
+    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { snapshot: stored.snapshot }).start();
+    this.live.set(id, actor);
+    return actor;
+  }
+
+  snapshot(id: string): SnapshotFrom<M> | undefined {
+    return this.get(id)?.getSnapshot() as SnapshotFrom<M> | undefined;
+  }
+
+  /** Creates and persists a new actor; `alsoWrite` runs in the same transaction. */
+  create(id: string, input: InputFrom<M>, alsoWrite?: () => void): Actor<M> {
+    if (this.get(id)) throw new ActorEventRejected(`Actor ${id} already exists`);
+    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { input }).start();
+    this.persist(id, actor, alsoWrite);
+    return actor;
+  }
+
+  /**
+   * Delivers `event` if the actor's current state accepts it, then commits the new snapshot together with
+   * `alsoWrite`. A rejected event changes nothing; a failed commit drops the in-memory actor so the next access
+   * restores the last committed state.
+   */
+  send(id: string, event: EventFromLogic<M>, alsoWrite?: () => void): SnapshotFrom<M> {
+    const actor = this.get(id);
+    if (!actor) throw new ActorEventRejected(`Unknown actor ${id}`);
+    const current = actor.getSnapshot() as AnyMachineSnapshot;
+    if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
+    actor.send(event);
+    this.persist(id, actor, alsoWrite);
+    return actor.getSnapshot() as SnapshotFrom<M>;
+  }
+
+  private persist(id: string, actor: Actor<M>, alsoWrite?: () => void) {
+    try {
+      this.transact(() => {
+        this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
+        alsoWrite?.();
+      });
+      this.live.set(id, actor);
+    } catch (error) {
+      actor.stop();
+      this.live.delete(id);
+      throw error;
+    }
+  }
+
+  stopAll() {
+    for (const actor of this.live.values()) actor.stop();
+    this.live.clear();
+  }
+}

@@ -1,0 +1,78 @@
+CREATE TABLE `api_keys` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`key_hash` text NOT NULL,
+	`created_at` text NOT NULL,
+	`revoked_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_keys_hash_idx` ON `api_keys` (`key_hash`);--> statement-breakpoint
+CREATE TABLE `charge_points` (
+	`id` text PRIMARY KEY NOT NULL,
+	`password_hash` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `credentials_tokens` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`partner_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`created_at` text NOT NULL,
+	`expires_at` text,
+	`revoked_at` text,
+	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `credentials_tokens_partner_idx` ON `credentials_tokens` (`partner_id`);--> statement-breakpoint
+CREATE TABLE `evses` (
+	`uid_key` text PRIMARY KEY NOT NULL,
+	`location_key` text NOT NULL,
+	`charge_point_id` text,
+	`ocpp_evse_id` integer,
+	FOREIGN KEY (`location_key`) REFERENCES `locations`(`key`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `evses_location_idx` ON `evses` (`location_key`);--> statement-breakpoint
+CREATE UNIQUE INDEX `evses_ocpp_idx` ON `evses` (`charge_point_id`,`ocpp_evse_id`);--> statement-breakpoint
+CREATE TABLE `locations` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`key` text NOT NULL,
+	`published` integer NOT NULL,
+	`last_updated_ms` integer NOT NULL,
+	`body` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `locations_key_idx` ON `locations` (`key`);--> statement-breakpoint
+CREATE INDEX `locations_last_updated_idx` ON `locations` (`last_updated_ms`,`seq`);--> statement-breakpoint
+CREATE TABLE `partners` (
+	`id` text PRIMARY KEY NOT NULL,
+	`machine_version` integer NOT NULL,
+	`snapshot` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `tariffs` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`key` text NOT NULL,
+	`last_updated_ms` integer NOT NULL,
+	`body` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tariffs_key_idx` ON `tariffs` (`key`);--> statement-breakpoint
+CREATE INDEX `tariffs_last_updated_idx` ON `tariffs` (`last_updated_ms`,`seq`);--> statement-breakpoint
+CREATE TABLE `tokens` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`partner_id` text NOT NULL,
+	`country_code` text NOT NULL,
+	`party_id` text NOT NULL,
+	`uid_key` text NOT NULL,
+	`type` text NOT NULL,
+	`last_updated_ms` integer NOT NULL,
+	`body` text NOT NULL,
+	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tokens_identity_idx` ON `tokens` (`country_code`,`party_id`,`uid_key`,`type`);--> statement-breakpoint
+CREATE INDEX `tokens_uid_idx` ON `tokens` (`uid_key`,`type`);

@@ -1,0 +1,16 @@
+import type { Partners } from '../../actors/partner/partners.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Secrets } from '../lib/secrets.ts';
+import type { Network } from '../network/network.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/** What the operator REST adapter needs; wired in src/app.ts. */
+export interface ApiDeps {
+  config: Config;
+  clock: Clock;
+  secrets: Secrets;
+  storage: Storage;
+  network: Network;
+  partners: Partners;
+}

@@ -1,0 +1,107 @@
+/**
+ * Configuration is read once, here, from environment variables and validated up front: a service that
+ * starts with a bad PUBLIC_URL publishes broken links to every partner, so each bad value stops the start
+ * with one clear line instead.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databasePath: string;
+  adminApiKey: string;
+  secretKey: string;
+  cpo: { countryCode: string; partyId: string; name: string; website?: string };
+  redisUrl?: string;
+  invitationTtlSeconds: number;
+  partnerRequestTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Values `bun dev` uses when a variable is unset, so a fresh clone runs with no configuration. */
+export const demoDefaults = {
+  CPO_COUNTRY_CODE: 'GB',
+  CPO_PARTY_ID: 'GWY',
+  CPO_NAME: 'Greenway Charging Ltd',
+  CPO_WEBSITE: 'https://greenway.example',
+  ADMIN_API_KEY: 'dev-admin-key-change-me-0000000000',
+  SECRET_KEY: 'dev-secret-key-change-me-00000000000000000000',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const port = parsePort(read('PORT') ?? '3000');
+  if (port === undefined) problems.push(`PORT must be an integer between 0 and 65535 (got "${read('PORT')}")`);
+
+  const publicUrl = (read('PUBLIC_URL') ?? `http://localhost:${port ?? 3000}`).replace(/\/+$/, '');
+  if (!isHttpUrl(publicUrl)) problems.push(`PUBLIC_URL must be an absolute http(s) URL (got "${publicUrl}")`);
+
+  const adminApiKey = read('ADMIN_API_KEY');
+  if (!adminApiKey) problems.push('ADMIN_API_KEY is required (the bootstrap operator API key, at least 16 characters)');
+  else if (adminApiKey.length < 16) problems.push('ADMIN_API_KEY must be at least 16 characters long');
+
+  const secretKey = read('SECRET_KEY');
+  if (!secretKey) problems.push('SECRET_KEY is required (encrypts partner tokens at rest, at least 32 characters)');
+  else if (secretKey.length < 32) problems.push('SECRET_KEY must be at least 32 characters long');
+
+  const countryCode = read('CPO_COUNTRY_CODE')?.toUpperCase();
+  if (!countryCode || !/^[A-Z]{2}$/.test(countryCode))
+    problems.push(`CPO_COUNTRY_CODE must be an ISO 3166-1 alpha-2 code such as "NL" (got "${countryCode ?? ''}")`);
+  const partyId = read('CPO_PARTY_ID')?.toUpperCase();
+  if (!partyId || !/^[A-Z0-9]{3}$/.test(partyId))
+    problems.push(`CPO_PARTY_ID must be three letters or digits such as "TNM" (got "${partyId ?? ''}")`);
+  const name = read('CPO_NAME');
+  if (!name || name.length > 100) problems.push('CPO_NAME is required (at most 100 characters)');
+  const website = read('CPO_WEBSITE');
+  if (website && !isHttpUrl(website)) problems.push(`CPO_WEBSITE must be an absolute http(s) URL (got "${website}")`);
+
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
+
+  const invitationTtlSeconds = Number(read('INVITATION_TTL_S') ?? 7 * 24 * 3600);
+  if (!Number.isInteger(invitationTtlSeconds) || invitationTtlSeconds <= 0)
+    problems.push('INVITATION_TTL_S must be a positive integer number of seconds');
+  const partnerRequestTimeoutMs = Number(read('PARTNER_TIMEOUT_MS') ?? 10_000);
+  if (!Number.isInteger(partnerRequestTimeoutMs) || partnerRequestTimeoutMs <= 0)
+    problems.push('PARTNER_TIMEOUT_MS must be a positive integer number of milliseconds');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: port!,
+    host: read('HOST') ?? '0.0.0.0',
+    publicUrl,
+    databasePath: read('DATABASE_PATH') ?? './data/dynamo.sqlite',
+    adminApiKey: adminApiKey!,
+    secretKey: secretKey!,
+    cpo: { countryCode: countryCode!, partyId: partyId!, name: name!, ...(website ? { website } : {}) },
+    ...(redisUrl ? { redisUrl } : {}),
+    invitationTtlSeconds,
+    partnerRequestTimeoutMs,
+  };
+}
+
+function parsePort(value: string): number | undefined {
+  if (!/^\d+$/.test(value)) return undefined;
+  const port = Number(value);
+  return port <= 65535 ? port : undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

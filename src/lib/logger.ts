@@ -1,0 +1,29 @@
+/**
+ * One-line JSON logs. Every field passes through `redact`, so a token, password or Authorization header
+ * that ends up in a log call by mistake is masked rather than written out.
+ */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const SECRET_KEYS = /authorization|token|password|secret|api[-_]?key/i;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v != null ? '[redacted]' : redact(v, depth + 1)]),
+  );
+}
+
+export function createLogger(level: 'silent' | 'info' = 'info'): Logger {
+  const write = (lvl: string) => (msg: string, fields?: Record<string, unknown>) => {
+    if (level === 'silent') return;
+    const line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...(redact(fields ?? {}) as object) });
+    (lvl === 'error' ? console.error : console.log)(line);
+  };
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+}

@@ -1,0 +1,197 @@
+/**
+ * OCPI 2.2.1 shared data types (types.asciidoc; digest 1.10) and the small objects every module
+ * reuses (BusinessDetails, Image, EnergyMix). Each schema doubles as the TypeScript type.
+ *
+ * Patterns are anchored because JSON-schema `pattern` is unanchored, and avoid `\p{..}` classes
+ * because TypeBox compiles them without the `u` flag.
+ */
+import { t } from 'elysia';
+import type { Static, TLiteral, TObject, TOptional, TProperties, TSchema, TString, TUnion } from '@sinclair/typebox';
+
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/**
+ * String enum as a union of literals. The enum's name goes into `title` so OpenAPI and
+ * validation errors say which enum was violated. All OCPI enum values are case-sensitive (1.10).
+ */
+export function StringEnum<const T extends readonly [string, ...string[]]>(
+  title: string,
+  values: T,
+): TUnion<LiteralTuple<T>> {
+  return t.Union(
+    values.map((value) => t.Literal(value)),
+    { title },
+  ) as unknown as TUnion<LiteralTuple<T>>;
+}
+
+/** CiString(n): printable ASCII only (U+0020..U+007E); compared case-insensitively elsewhere. */
+export function CiString(maxLength: number, options: { title?: string; description?: string } = {}): TString {
+  return t.String({ ...options, maxLength, pattern: '^[\\x20-\\x7E]*$' });
+}
+
+/** string(n): printable UTF-8, i.e. no C0/C1 control characters (CR, LF, TAB… are not allowed). */
+export function OcpiString(maxLength: number, options: { title?: string; description?: string } = {}): TString {
+  return t.String({ ...options, maxLength, pattern: '^[^\\x00-\\x1F\\x7F-\\x9F]*$' });
+}
+
+/**
+ * DateTime: string(25), always UTC. `Z` is optional (no designator also means UTC) and fractional
+ * seconds are allowed; offsets such as `+00:00` are explicitly not allowed (1.10, pitfall 12).
+ */
+export const DateTime = t.String({
+  title: 'DateTime',
+  maxLength: 25,
+  pattern:
+    '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?Z?$',
+});
+export type DateTime = Static<typeof DateTime>;
+
+/** URL: string(255). No `format: 'uri'` — unregistered formats fail TypeBox validation. */
+export const Url = OcpiString(255, { title: 'URL' });
+export type Url = Static<typeof Url>;
+
+/** Local time of day `HH:MM` (RegularHours periods, TariffRestrictions start/end_time). */
+export const TimeOfDay = t.String({ title: 'TimeOfDay', maxLength: 5, pattern: '^([0-1][0-9]|2[0-3]):[0-5][0-9]$' });
+export type TimeOfDay = Static<typeof TimeOfDay>;
+
+/**
+ * WGS 84 coordinates. Both values are strings with 5–7 decimals, not JSON numbers (pitfall 19).
+ * Lives here rather than in location.ts because EVSE and the CDR's CdrLocation use it too.
+ */
+export const GeoLocation = t.Object(
+  {
+    latitude: t.String({ maxLength: 10, pattern: '^-?[0-9]{1,2}\\.[0-9]{5,7}$' }),
+    longitude: t.String({ maxLength: 11, pattern: '^-?[0-9]{1,3}\\.[0-9]{5,7}$' }),
+  },
+  { title: 'GeoLocation' },
+);
+export type GeoLocation = Static<typeof GeoLocation>;
+
+/** `language` is ISO 639-1; `text` is plain text without markup. */
+export const DisplayText = t.Object(
+  {
+    language: OcpiString(2),
+    text: OcpiString(512),
+  },
+  { title: 'DisplayText' },
+);
+export type DisplayText = Static<typeof DisplayText>;
+
+/** `incl_vat` is optional: absent means VAT unknown/not applicable, not zero (pitfall 27). */
+export const Price = t.Object(
+  {
+    excl_vat: t.Number(),
+    incl_vat: t.Optional(t.Number()),
+  },
+  { title: 'Price' },
+);
+export type Price = Static<typeof Price>;
+
+export const Role = StringEnum('Role', ['CPO', 'EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP']);
+export type Role = Static<typeof Role>;
+
+export const ImageCategory = StringEnum('ImageCategory', [
+  'CHARGER',
+  'ENTRANCE',
+  'LOCATION',
+  'NETWORK',
+  'OPERATOR',
+  'OTHER',
+  'OWNER',
+]);
+export type ImageCategory = Static<typeof ImageCategory>;
+
+/** int(5): at most five digits. */
+const Int5 = t.Integer({ minimum: 0, maximum: 99999 });
+
+export const Image = t.Object(
+  {
+    url: Url,
+    thumbnail: t.Optional(Url),
+    category: ImageCategory,
+    /** File extension style: gif, jpeg, png, svg… */
+    type: CiString(4),
+    width: t.Optional(Int5),
+    height: t.Optional(Int5),
+  },
+  { title: 'Image' },
+);
+export type Image = Static<typeof Image>;
+
+export const BusinessDetails = t.Object(
+  {
+    name: OcpiString(100),
+    website: t.Optional(Url),
+    logo: t.Optional(Image),
+  },
+  { title: 'BusinessDetails' },
+);
+export type BusinessDetails = Static<typeof BusinessDetails>;
+
+export const EnergySourceCategory = StringEnum('EnergySourceCategory', [
+  'NUCLEAR',
+  'GENERAL_FOSSIL',
+  'COAL',
+  'GAS',
+  'GENERAL_GREEN',
+  'SOLAR',
+  'WIND',
+  'WATER',
+]);
+export type EnergySourceCategory = Static<typeof EnergySourceCategory>;
+
+export const EnvironmentalImpactCategory = StringEnum('EnvironmentalImpactCategory', [
+  'NUCLEAR_WASTE',
+  'CARBON_DIOXIDE',
+]);
+export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
+
+export const EnergySource = t.Object(
+  {
+    source: EnergySourceCategory,
+    /** Share of this source in percent; the sources of one mix should add up to 100. */
+    percentage: t.Number({ minimum: 0, maximum: 100 }),
+  },
+  { title: 'EnergySource' },
+);
+export type EnergySource = Static<typeof EnergySource>;
+
+export const EnvironmentalImpact = t.Object(
+  {
+    category: EnvironmentalImpactCategory,
+    /** g/kWh */
+    amount: t.Number(),
+  },
+  { title: 'EnvironmentalImpact' },
+);
+export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
+
+export const EnergyMix = t.Object(
+  {
+    /** true only for 100% renewable energy */
+    is_green_energy: t.Boolean(),
+    energy_sources: t.Optional(t.Array(EnergySource)),
+    environ_impact: t.Optional(t.Array(EnvironmentalImpact)),
+    supplier_name: t.Optional(OcpiString(64)),
+    energy_product_name: t.Optional(OcpiString(64)),
+  },
+  { title: 'EnergyMix' },
+);
+export type EnergyMix = Static<typeof EnergyMix>;
+
+type WithLastUpdated = TProperties & { last_updated: TSchema };
+type PatchProperties<P extends WithLastUpdated> = {
+  [K in keyof P]: K extends 'last_updated' ? P[K] : P[K] extends TOptional<infer S> ? TOptional<S> : TOptional<P[K]>;
+};
+
+/**
+ * PATCH body of an object: every field optional except `last_updated`, which every PATCH in the
+ * Locations, Sessions and Tokens Receiver interfaces SHALL contain (1.6, 1.7; missing → OCPI 2001).
+ */
+export function PatchOf<P extends WithLastUpdated>(schema: TObject<P>, title: string): TObject<PatchProperties<P>> {
+  const properties: Record<string, TSchema> = {};
+  for (const [key, property] of Object.entries(schema.properties)) {
+    properties[key] = key === 'last_updated' ? property : t.Optional(property);
+  }
+  return t.Object(properties, { title }) as unknown as TObject<PatchProperties<P>>;
+}

@@ -1,0 +1,150 @@
+import type { Config } from '../config.ts';
+import { ocpiDateTime, type Clock } from '../lib/clock.ts';
+import { hoursProblem, publishProblem } from '../domain/publish-rules.ts';
+import { stampLocation } from '../domain/location-timestamps.ts';
+import type { LocationInput, OcppBinding, TariffInput } from '../model/api/network-input.ts';
+import type { Connector, EVSE, Location } from '../model/ocpi/location.ts';
+import type { Tariff } from '../model/ocpi/tariff.ts';
+import type { Storage } from '../storage/storage.ts';
+import { idKey } from '../storage/sqlite/locations.repo.ts';
+import type { PageFilter } from '../storage/sqlite/paging.ts';
+import { NetworkError } from './network-error.ts';
+
+type OperatorEvse = EVSE & { ocpp?: OcppBinding };
+export type OperatorLocation = Omit<Location, 'evses'> & { evses?: OperatorEvse[] };
+
+/** Who reads OCPI objects: the operator sees everything; a partner sees published locations and those it may see. */
+export type Viewer = { partnerId: string } | 'operator';
+
+/** Our charging network as operators edit it and partners read it: locations, EVSEs, connectors, tariffs. */
+export class Network {
+  constructor(
+    private readonly storage: Storage,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {}
+
+  putLocation(id: string, input: LocationInput): { location: OperatorLocation; created: boolean } {
+    const { locations, tariffs, transact } = this.storage;
+    this.checkOwnership('location', id, input);
+    const problem = publishProblem(input) ?? hoursProblem(input);
+    if (problem) throw new NetworkError('invalid', problem);
+    const evses = input.evses ?? [];
+    evses.forEach((evse, i) => {
+      const dup = evses.findIndex((other) => idKey(other.uid) === idKey(evse.uid));
+      if (dup !== i) throw new NetworkError('invalid', `evses/${i}/uid: ${evse.uid} appears twice`);
+      evse.connectors.forEach((c, j) => {
+        if (evse.connectors.findIndex((o) => idKey(o.id) === idKey(c.id)) !== j)
+          throw new NetworkError('invalid', `evses/${i}/connectors/${j}/id: ${c.id} appears twice in EVSE ${evse.uid}`);
+      });
+    });
+    const tariffIds = [...new Set(evses.flatMap((e) => e.connectors.flatMap((c) => c.tariff_ids ?? [])))];
+    const rows = evses.map((e) => ({ uidKey: idKey(e.uid), chargePointId: e.ocpp?.charge_point_id ?? null, ocppEvseId: e.ocpp?.evse_id ?? null }));
+    const unbound = evses.map(({ ocpp: _, ...evse }) => evse);
+    return transact(() => {
+      const missing = tariffs.missing(tariffIds);
+      if (missing.length > 0) throw new NetworkError('invalid', `evses/connectors/tariff_ids: unknown tariff ${missing.join(', ')} (create tariffs first)`);
+      const conflicts = locations.conflictingEvses(id, rows);
+      if (conflicts.length > 0) {
+        const c = conflicts[0]!;
+        throw new NetworkError('conflict', `EVSE ${c.uidKey} or its OCPP binding ${c.chargePointId ?? ''}/${c.ocppEvseId ?? ''} already belongs to location ${c.locationKey}`);
+      }
+      const location = stampLocation(
+        { ...input, id: input.id ?? id, country_code: this.config.cpo.countryCode, party_id: this.config.cpo.partyId, evses: unbound } as Parameters<typeof stampLocation>[0],
+        locations.get(id),
+        this.now(),
+      );
+      const { created } = locations.put(location, rows);
+      return { location: this.withBindings(location), created };
+    });
+  }
+
+  operatorLocation(id: string): OperatorLocation | undefined {
+    const location = this.storage.locations.get(id);
+    return location && this.withBindings(location);
+  }
+
+  deleteLocation(id: string): boolean {
+    return this.storage.locations.delete(id);
+  }
+
+  locationsPage(viewer: Viewer, filter: PageFilter) {
+    if (viewer === 'operator') return this.storage.locations.page(filter, { all: true });
+    const alsoVisible = this.storage.locations
+      .unpublished()
+      .filter((l) => this.mayPartnerSee(viewer.partnerId, l))
+      .map((l) => l.id);
+    return this.storage.locations.page(filter, { alsoVisible });
+  }
+
+  /** A location the viewer may see, or undefined (unknown and invisible look the same to a partner). */
+  location(viewer: Viewer, id: string): Location | undefined {
+    const location = this.storage.locations.get(id);
+    if (!location || (viewer !== 'operator' && !location.publish && !this.mayPartnerSee(viewer.partnerId, location))) return undefined;
+    return location;
+  }
+
+  evse(viewer: Viewer, locationId: string, evseUid: string): EVSE | undefined {
+    return this.location(viewer, locationId)?.evses?.find((e) => idKey(e.uid) === idKey(evseUid));
+  }
+
+  connector(viewer: Viewer, locationId: string, evseUid: string, connectorId: string): Connector | undefined {
+    return this.evse(viewer, locationId, evseUid)?.connectors.find((c) => idKey(c.id) === idKey(connectorId));
+  }
+
+  putTariff(id: string, input: TariffInput): { tariff: Tariff; created: boolean } {
+    this.checkOwnership('tariff', id, input);
+    const { last_updated: _, ...content } = input;
+    const tariff = { ...content, id: input.id ?? id, country_code: this.config.cpo.countryCode, party_id: this.config.cpo.partyId, last_updated: this.now() } as Tariff;
+    return { tariff, ...this.storage.tariffs.put(tariff) };
+  }
+
+  tariff(id: string): Tariff | undefined {
+    return this.storage.tariffs.get(id);
+  }
+
+  tariffsPage(filter: PageFilter) {
+    return this.storage.tariffs.page(filter);
+  }
+
+  /** A tariff still listed on a connector cannot go (OCPI 2.2.1 Tariffs: delete only when no connector uses it). */
+  deleteTariff(id: string): boolean {
+    return this.storage.transact(() => {
+      const users = this.storage.locations.referencingTariff(id);
+      if (users.length > 0) throw new NetworkError('conflict', `Tariff ${id} is still used by connectors of location(s) ${users.join(', ')}`);
+      return this.storage.tariffs.delete(id);
+    });
+  }
+
+  private mayPartnerSee(partnerId: string, location: Location): boolean {
+    return (location.publish_allowed_to ?? []).some((entry) => this.storage.tokens.partnerHoldsMatching(partnerId, entry));
+  }
+
+  private withBindings(location: Location): OperatorLocation {
+    const rows = new Map(this.storage.locations.evsesOf(location.id).map((r) => [r.uidKey, r]));
+    return {
+      ...location,
+      ...(location.evses
+        ? {
+            evses: location.evses.map((evse) => {
+              const row = rows.get(idKey(evse.uid));
+              return row?.chargePointId != null ? { ...evse, ocpp: { charge_point_id: row.chargePointId, evse_id: row.ocppEvseId! } } : evse;
+            }),
+          }
+        : {}),
+    };
+  }
+
+  private checkOwnership(what: string, id: string, input: { id?: string; country_code?: string; party_id?: string }) {
+    if (input.id !== undefined && idKey(input.id) !== idKey(id)) throw new NetworkError('invalid', `id: body ${what} id ${input.id} differs from ${id} in the URL`);
+    const { countryCode, partyId } = this.config.cpo;
+    if (input.country_code !== undefined && input.country_code.toUpperCase() !== countryCode)
+      throw new NetworkError('invalid', `country_code: ${input.country_code} is not ours (${countryCode})`);
+    if (input.party_id !== undefined && input.party_id.toUpperCase() !== partyId)
+      throw new NetworkError('invalid', `party_id: ${input.party_id} is not ours (${partyId})`);
+  }
+
+  private now() {
+    return ocpiDateTime(this.clock.now());
+  }
+}

@@ -1,0 +1,60 @@
+import { Elysia, t } from 'elysia';
+import { Connector, EVSE, Location } from '../../../model/ocpi/location.ts';
+import { CiString } from '../../../model/ocpi/types.ts';
+import { envelope, Envelope } from '../../transport/envelope.ts';
+import { OcpiErrors } from '../../transport/ocpi-error.ts';
+import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { tokenAuth } from '../../transport/token-auth.plugin.ts';
+import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
+
+export const locationsModule: OcpiModule = { identifier: 'locations', role: 'SENDER' };
+const limits = { defaultLimit: 25, maxLimit: 100 };
+
+/** Locations Sender interface (OCPI 2.2.1 locations): list, location, EVSE, connector. */
+export function locationsRoutes(deps: OcpiDeps) {
+  const { config, clock, partners, network } = deps;
+  return new Elysia({ name: 'ocpi.locations', prefix: `${cpoBasePath}/locations`, detail: { tags: ['OCPI locations'] } })
+    .use(tokenAuth(partners, config, 'functional'))
+    .get(
+      '',
+      ({ partner, query, request, set }) => {
+        const page = pageRequest(query, limits);
+        const { items, total } = network.locationsPage({ partnerId: partner.partnerId }, page);
+        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
+        return envelope(clock, items);
+      },
+      { query: PageQuery, response: Envelope(t.Array(Location)), detail: { summary: 'Locations, oldest first (default 25, max 100 per page)' } },
+    )
+    .get(
+      '/:location_id',
+      ({ partner, params }) => {
+        const location = network.location({ partnerId: partner.partnerId }, params.location_id);
+        if (!location) throw OcpiErrors.unknownLocation(`Unknown location ${params.location_id}`);
+        return envelope(clock, location);
+      },
+      { params: t.Object({ location_id: CiString(36) }), response: Envelope(Location), detail: { summary: 'One location' } },
+    )
+    .get(
+      '/:location_id/:evse_uid',
+      ({ partner, params }) => {
+        const evse = network.evse({ partnerId: partner.partnerId }, params.location_id, params.evse_uid);
+        if (!evse) throw OcpiErrors.unknownLocation(`Unknown EVSE ${params.evse_uid} at location ${params.location_id}`);
+        return envelope(clock, evse);
+      },
+      { params: t.Object({ location_id: CiString(36), evse_uid: CiString(36) }), response: Envelope(EVSE), detail: { summary: 'One EVSE' } },
+    )
+    .get(
+      '/:location_id/:evse_uid/:connector_id',
+      ({ partner, params }) => {
+        const connector = network.connector({ partnerId: partner.partnerId }, params.location_id, params.evse_uid, params.connector_id);
+        if (!connector)
+          throw OcpiErrors.unknownLocation(`Unknown connector ${params.connector_id} of EVSE ${params.evse_uid} at location ${params.location_id}`);
+        return envelope(clock, connector);
+      },
+      {
+        params: t.Object({ location_id: CiString(36), evse_uid: CiString(36), connector_id: CiString(36) }),
+        response: Envelope(Connector),
+        detail: { summary: 'One connector' },
+      },
+    );
+}

@@ -1,0 +1,26 @@
+import { Elysia, t } from 'elysia';
+import { Tariff } from '../../../model/ocpi/tariff.ts';
+import { envelope, Envelope } from '../../transport/envelope.ts';
+import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { tokenAuth } from '../../transport/token-auth.plugin.ts';
+import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
+
+export const tariffsModule: OcpiModule = { identifier: 'tariffs', role: 'SENDER' };
+const limits = { defaultLimit: 25, maxLimit: 100 };
+
+/** Tariffs Sender interface (OCPI 2.2.1 tariffs): the list, which a puller takes as the complete truth. */
+export function tariffsRoutes(deps: OcpiDeps) {
+  const { config, clock, partners, network } = deps;
+  return new Elysia({ name: 'ocpi.tariffs', prefix: `${cpoBasePath}/tariffs`, detail: { tags: ['OCPI tariffs'] } })
+    .use(tokenAuth(partners, config, 'functional'))
+    .get(
+      '',
+      ({ query, request, set }) => {
+        const page = pageRequest(query, limits);
+        const { items, total } = network.tariffsPage(page);
+        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
+        return envelope(clock, items);
+      },
+      { query: PageQuery, response: Envelope(t.Array(Tariff)), detail: { summary: 'Tariffs, oldest first (default 25, max 100 per page)' } },
+    );
+}

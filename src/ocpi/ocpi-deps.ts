@@ -1,0 +1,23 @@
+import type { Partners } from '../../actors/partner/partners.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Network } from '../network/network.ts';
+import type { DriverTokens } from '../network/driver-tokens.ts';
+
+/** What the OCPI adapter needs; wired in src/app.ts. */
+export interface OcpiDeps {
+  config: Config;
+  clock: Clock;
+  partners: Partners;
+  network: Network;
+  driverTokens: DriverTokens;
+}
+
+/** A module we serve, as published in our version details (OCPI 2.2.1 versions, Endpoint). */
+export interface OcpiModule {
+  identifier: string;
+  role: 'SENDER' | 'RECEIVER';
+}
+
+export const OCPI_VERSION = '2.2.1' as const;
+export const cpoBasePath = `/ocpi/cpo/${OCPI_VERSION}`;

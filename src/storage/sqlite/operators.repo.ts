@@ -1,0 +1,47 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { apiKeys } from './schema/api-keys.ts';
+import { chargePoints } from './schema/network.ts';
+
+export function apiKeysRepo(db: Db) {
+  return {
+    create(row: { id: string; name: string; keyHash: string; createdAt: string }) {
+      db.insert(apiKeys).values(row).run();
+    },
+    findActiveByHash(keyHash: string) {
+      return db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))).get();
+    },
+    list() {
+      return db
+        .select({ id: apiKeys.id, name: apiKeys.name, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+        .from(apiKeys)
+        .orderBy(asc(apiKeys.createdAt))
+        .all();
+    },
+    revoke(id: string, at: string): boolean {
+      return db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id }).all().length > 0;
+    },
+  };
+}
+
+export function chargePointsRepo(db: Db) {
+  return {
+    get(id: string) {
+      return db.select().from(chargePoints).where(eq(chargePoints.id, id)).get();
+    },
+    put(id: string, passwordHash: string, at: string): { created: boolean } {
+      const existed = this.get(id);
+      db.insert(chargePoints)
+        .values({ id, passwordHash, createdAt: at, updatedAt: at })
+        .onConflictDoUpdate({ target: chargePoints.id, set: { passwordHash, updatedAt: at } })
+        .run();
+      return { created: !existed };
+    },
+    list() {
+      return db.select({ id: chargePoints.id, createdAt: chargePoints.createdAt, updatedAt: chargePoints.updatedAt }).from(chargePoints).orderBy(asc(chargePoints.id)).all();
+    },
+    delete(id: string): boolean {
+      return db.delete(chargePoints).where(eq(chargePoints.id, id)).returning({ id: chargePoints.id }).all().length > 0;
+    },
+  };
+}

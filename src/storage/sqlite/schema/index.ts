@@ -1,0 +1,4 @@
+export * from './api-keys.ts';
+export * from './network.ts';
+export * from './partners.ts';
+export * from './tokens.ts';

@@ -1,0 +1,53 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * OCPI objects are stored whole (body = the OCPI JSON) next to the columns we filter on. `key` is the
+ * upper-cased id because OCPI ids are CiStrings; `seq` gives the stable oldest-first paging order and
+ * survives replacement; `last_updated_ms` serves date_from/date_to.
+ */
+export const locations = sqliteTable(
+  'locations',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    published: integer('published', { mode: 'boolean' }).notNull(),
+    lastUpdatedMs: integer('last_updated_ms').notNull(),
+    body: text('body', { mode: 'json' }).notNull(),
+  },
+  (table) => [uniqueIndex('locations_key_idx').on(table.key), index('locations_last_updated_idx').on(table.lastUpdatedMs, table.seq)],
+);
+
+/**
+ * Every EVSE by uid (unique within the CPO platform, OCPI 2.2.1 Locations) with the OCPP charge point and
+ * EVSE that feed it, when bound. Operator data: the binding is never shown on OCPI.
+ */
+export const evses = sqliteTable(
+  'evses',
+  {
+    uidKey: text('uid_key').primaryKey(),
+    locationKey: text('location_key')
+      .notNull()
+      .references(() => locations.key, { onDelete: 'cascade' }),
+    chargePointId: text('charge_point_id'),
+    ocppEvseId: integer('ocpp_evse_id'),
+  },
+  (table) => [index('evses_location_idx').on(table.locationKey), uniqueIndex('evses_ocpp_idx').on(table.chargePointId, table.ocppEvseId)],
+);
+
+export const tariffs = sqliteTable(
+  'tariffs',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    lastUpdatedMs: integer('last_updated_ms').notNull(),
+    body: text('body', { mode: 'json' }).notNull(),
+  },
+  (table) => [uniqueIndex('tariffs_key_idx').on(table.key), index('tariffs_last_updated_idx').on(table.lastUpdatedMs, table.seq)],
+);
+
+export const chargePoints = sqliteTable('charge_points', {
+  id: text('id').primaryKey(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

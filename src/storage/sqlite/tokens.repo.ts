@@ -1,0 +1,66 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { PublishTokenType } from '../../model/ocpi/location.ts';
+import type { Token } from '../../model/ocpi/token.ts';
+import { parseOcpiDateTime } from '../../lib/clock.ts';
+import type { Db } from './db.ts';
+import { idKey } from './locations.repo.ts';
+import { tokens } from './schema/tokens.ts';
+
+export interface TokenIdentity {
+  countryCode: string;
+  partyId: string;
+  uid: string;
+  type: string;
+}
+
+const identity = (id: TokenIdentity) =>
+  and(
+    eq(tokens.countryCode, id.countryCode.toUpperCase()),
+    eq(tokens.partyId, id.partyId.toUpperCase()),
+    eq(tokens.uidKey, idKey(id.uid)),
+    eq(tokens.type, id.type),
+  );
+
+/** Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive). */
+export function tokensRepo(db: Db) {
+  return {
+    get(id: TokenIdentity): Token | undefined {
+      return db.select({ body: tokens.body }).from(tokens).where(identity(id)).get()?.body as Token | undefined;
+    },
+    put(partnerId: string, token: Token): { created: boolean } {
+      const values = {
+        partnerId,
+        countryCode: token.country_code.toUpperCase(),
+        partyId: token.party_id.toUpperCase(),
+        uidKey: idKey(token.uid),
+        type: token.type,
+        lastUpdatedMs: parseOcpiDateTime(token.last_updated),
+        body: token,
+      };
+      const key = { countryCode: token.country_code, partyId: token.party_id, uid: token.uid, type: token.type };
+      const existed = db.select({ seq: tokens.seq }).from(tokens).where(identity(key)).get();
+      if (existed) db.update(tokens).set(values).where(identity(key)).run();
+      else db.insert(tokens).values(values).run();
+      return { created: !existed };
+    },
+    /** The partner's tokens by uid and type, whichever of its roles owns them. */
+    findForPartner(partnerId: string, uid: string, type: string): Token | undefined {
+      return db
+        .select({ body: tokens.body })
+        .from(tokens)
+        .where(and(eq(tokens.partnerId, partnerId), eq(tokens.uidKey, idKey(uid)), eq(tokens.type, type)))
+        .get()?.body as Token | undefined;
+    },
+    /** Whether the partner holds a token matching every field set in a Location's publish_allowed_to entry. */
+    partnerHoldsMatching(partnerId: string, entry: PublishTokenType): boolean {
+      const conditions = [eq(tokens.partnerId, partnerId)];
+      if (entry.uid !== undefined) conditions.push(eq(tokens.uidKey, idKey(entry.uid)));
+      if (entry.type !== undefined) conditions.push(eq(tokens.type, entry.type));
+      if (entry.visual_number !== undefined) conditions.push(sql`json_extract(${tokens.body}, '$.visual_number') = ${entry.visual_number}`);
+      if (entry.issuer !== undefined) conditions.push(sql`json_extract(${tokens.body}, '$.issuer') = ${entry.issuer}`);
+      if (entry.group_id !== undefined)
+        conditions.push(sql`upper(json_extract(${tokens.body}, '$.group_id')) = ${idKey(entry.group_id)}`);
+      return db.select({ seq: tokens.seq }).from(tokens).where(and(...conditions)).limit(1).get() !== undefined;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { openDatabase } from './sqlite/db.ts';
+import { credentialsTokensRepo } from './sqlite/credentials-tokens.repo.ts';
+import { locationsRepo } from './sqlite/locations.repo.ts';
+import { apiKeysRepo, chargePointsRepo } from './sqlite/operators.repo.ts';
+import { partnerSnapshotsRepo } from './sqlite/snapshots.repo.ts';
+import { tariffsRepo } from './sqlite/tariffs.repo.ts';
+import { tokensRepo } from './sqlite/tokens.repo.ts';
+
+/** The one place the rest of the service gets persistence from. */
+export function createStorage(path: string) {
+  const { db, sqlite } = openDatabase(path);
+  return {
+    /** Synchronous transaction (bun:sqlite): nest freely, never await inside. */
+    transact: <T>(fn: () => T): T => sqlite.transaction(fn)(),
+    partnerSnapshots: partnerSnapshotsRepo(db),
+    credentialsTokens: credentialsTokensRepo(db),
+    locations: locationsRepo(db),
+    tariffs: tariffsRepo(db),
+    tokens: tokensRepo(db),
+    apiKeys: apiKeysRepo(db),
+    chargePoints: chargePointsRepo(db),
+    close: () => sqlite.close(),
+  };
+}
+
+export type Storage = ReturnType<typeof createStorage>;
