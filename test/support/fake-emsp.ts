@@ -1,0 +1,161 @@
+/**
+ * A small but real OCPI 2.2.1 eMSP on its own port, for tests: versions, version details and credentials
+ * (both as server and as client), with every request it receives recorded. It checks the tokens it is
+ * called with, so a test fails when we send the wrong one.
+ */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  /** The token as the eMSP understood it (base64-decoded when the header is in the 2.2.1 form). */
+  token: string | undefined;
+  body: unknown;
+}
+
+export interface FakeEmspOptions {
+  countryCode?: string;
+  partyId?: string;
+  /** Versions the eMSP offers (default only 2.2.1). */
+  versions?: string[];
+  /** Module endpoints published in its 2.2.1 details (default: the usual eMSP set). */
+  endpoints?: { identifier: string; role: 'SENDER' | 'RECEIVER' }[];
+  /** Send `Authorization: Token <raw>` instead of base64 when the eMSP calls us. */
+  rawTokens?: boolean;
+}
+
+const defaultEndpoints = [
+  { identifier: 'credentials', role: 'SENDER' },
+  { identifier: 'locations', role: 'RECEIVER' },
+  { identifier: 'sessions', role: 'RECEIVER' },
+  { identifier: 'cdrs', role: 'RECEIVER' },
+  { identifier: 'tariffs', role: 'RECEIVER' },
+  { identifier: 'tokens', role: 'SENDER' },
+  { identifier: 'commands', role: 'SENDER' },
+] as const;
+
+export function startFakeEmsp(options: FakeEmspOptions = {}) {
+  const countryCode = options.countryCode ?? 'DE';
+  const partyId = options.partyId ?? 'EMS';
+  const received: ReceivedRequest[] = [];
+  /** Tokens we (the eMSP) accept from the CPO. */
+  const accepted = new Set<string>();
+  const state = {
+    /** The token the CPO gave us, which we present to it. */
+    tokenForCpo: undefined as string | undefined,
+    cpoVersionsUrl: undefined as string | undefined,
+    cpoCredentials: undefined as unknown,
+    failWith: undefined as number | undefined,
+  };
+  const ok = (data?: unknown, status = 200) =>
+    Response.json({ ...(data === undefined ? {} : { data }), status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() }, { status });
+  const fail = (http: number, code: number, message: string) =>
+    Response.json({ status_code: code, status_message: message, timestamp: new Date().toISOString() }, { status: http });
+
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    async fetch(request) {
+      const url = new URL(request.url);
+      const authorization = request.headers.get('authorization');
+      const sent = /^Token (\S+)$/.exec(authorization ?? '')?.[1];
+      const token = sent && Buffer.from(sent, 'base64').toString('base64') === sent ? Buffer.from(sent, 'base64').toString('utf8') : sent;
+      const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await request.json().catch(() => undefined);
+      received.push({ method: request.method, path: url.pathname, authorization, token, body });
+      if (state.failWith) return fail(state.failWith, 3000, 'Simulated outage');
+      if (!token || !accepted.has(token)) return fail(401, 2000, 'Unknown token');
+      if (url.pathname === '/ocpi/versions' && request.method === 'GET')
+        return ok((options.versions ?? ['2.2.1']).map((v) => ({ version: v, url: `${base}/ocpi/${v}` })));
+      if (url.pathname === '/ocpi/2.2.1' && request.method === 'GET')
+        return ok({
+          version: '2.2.1',
+          endpoints: (options.endpoints ?? defaultEndpoints).map((e) => ({ ...e, url: `${base}/ocpi/emsp/2.2.1/${e.identifier}` })),
+        });
+      if (url.pathname === '/ocpi/emsp/2.2.1/credentials') {
+        if (request.method === 'POST') {
+          // CPO-initiated registration: read the CPO's versions with the token it sent, answer with ours.
+          const theirs = body as { token: string; url: string };
+          const versions = (await cpoCall('GET', theirs.url, theirs.token)) as { version: string; url: string }[];
+          await cpoCall('GET', versions.find((v) => v.version === '2.2.1')!.url, theirs.token);
+          state.tokenForCpo = theirs.token;
+          state.cpoVersionsUrl = theirs.url;
+          state.cpoCredentials = theirs;
+          accepted.clear();
+          const tokenC = `emsp-c-${crypto.randomUUID()}`;
+          accepted.add(tokenC);
+          return ok(credentials(tokenC));
+        }
+        if (request.method === 'DELETE') {
+          accepted.clear();
+          state.tokenForCpo = undefined;
+          return ok();
+        }
+        if (request.method === 'GET') return ok(credentials(token));
+      }
+      return fail(404, 2000, `No route ${request.method} ${url.pathname}`);
+    },
+  });
+  const base = `http://127.0.0.1:${server.port}`;
+
+  function credentials(token: string) {
+    return {
+      token,
+      url: `${base}/ocpi/versions`,
+      roles: [{ role: 'EMSP', country_code: countryCode, party_id: partyId, business_details: { name: 'Fake eMSP' } }],
+    };
+  }
+
+  async function cpoCall(method: string, url: string, token: string, body?: unknown) {
+    const header = options.rawTokens ? token : Buffer.from(token).toString('base64');
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: `Token ${header}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as { status_code: number; status_message?: string; data?: unknown };
+    if (!response.ok || json.status_code !== 1000) throw new Error(`${method} ${url}: HTTP ${response.status} ${json.status_code} ${json.status_message}`);
+    return json.data;
+  }
+
+  return {
+    base,
+    versionsUrl: `${base}/ocpi/versions`,
+    countryCode,
+    partyId,
+    received,
+    state,
+    credentials,
+    /** Hand out a token A for a CPO to register with us (CPO-initiated flow). */
+    issueTokenA() {
+      const token = `emsp-a-${crypto.randomUUID()}`;
+      accepted.add(token);
+      return token;
+    },
+    /** eMSP-initiated registration with the CPO's versions URL and token A. Returns the CPO's credentials. */
+    async registerWith(cpoVersionsUrl: string, tokenA: string) {
+      const versions = (await cpoCall('GET', cpoVersionsUrl, tokenA)) as { version: string; url: string }[];
+      const details = (await cpoCall('GET', versions.find((v) => v.version === '2.2.1')!.url, tokenA)) as {
+        endpoints: { identifier: string; url: string }[];
+      };
+      const credentialsUrl = details.endpoints.find((e) => e.identifier === 'credentials')!.url;
+      const tokenB = `emsp-b-${crypto.randomUUID()}`;
+      accepted.add(tokenB); // must work before the POST: the CPO calls back with it meanwhile
+      const cpo = (await cpoCall('POST', credentialsUrl, tokenA, credentials(tokenB))) as { token: string; url: string };
+      state.tokenForCpo = cpo.token;
+      state.cpoCredentials = cpo;
+      return { credentialsUrl, cpo, tokenB };
+    },
+    /** Rotate: PUT our new credentials (new token B') with the current CPO token. */
+    async rotate(credentialsUrl: string) {
+      const tokenB = `emsp-b-${crypto.randomUUID()}`;
+      accepted.add(tokenB);
+      const cpo = (await cpoCall('PUT', credentialsUrl, state.tokenForCpo!, credentials(tokenB))) as { token: string };
+      const previous = state.tokenForCpo;
+      state.tokenForCpo = cpo.token;
+      return { cpo, previous, tokenB };
+    },
+    call: cpoCall,
+    stop: () => server.stop(true),
+  };
+}
+
+export type FakeEmsp = ReturnType<typeof startFakeEmsp>;
