@@ -11,7 +11,9 @@ CREATE TABLE `charge_points` (
 	`id` text PRIMARY KEY NOT NULL,
 	`password_hash` text NOT NULL,
 	`created_at` text NOT NULL,
-	`updated_at` text NOT NULL
+	`updated_at` text NOT NULL,
+	`machine_version` integer,
+	`snapshot` text
 );
 --> statement-breakpoint
 CREATE TABLE `credentials_tokens` (

@@ -2,6 +2,13 @@ import { Elysia } from 'elysia';
 import { ActorHost } from '../actors/system/actor-host.ts';
 import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partner.machine.ts';
 import { Partners } from '../actors/partner/partners.ts';
+import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/charge-point/charge-point.machine.ts';
+import { ChargePoints } from '../actors/charge-point/charge-points.ts';
+import { evseStatusOf } from './domain/evse-status.ts';
+import { TokenAuthorizer } from './network/token-authorizer.ts';
+import { v16Handlers } from './ocpp/handlers/v16.handlers.ts';
+import { v201Handlers } from './ocpp/handlers/v201.handlers.ts';
+import { createOcppGateway } from './ocpp/ocpp-gateway.ts';
 import { networkRoutes } from './api/network.routes.ts';
 import { operatorsRoutes } from './api/operators.routes.ts';
 import { partnersRoutes } from './api/partners.routes.ts';
@@ -15,7 +22,6 @@ import { DriverTokens } from './network/driver-tokens.ts';
 import { Network } from './network/network.ts';
 import { createPartnerClient } from './ocpi/client/partner-client.ts';
 import { ocpiPlugin } from './ocpi/ocpi.plugin.ts';
-import { OCPI_VERSION } from './ocpi/ocpi-deps.ts';
 import { requestIdHeaders } from './ocpi/transport/request-ids.ts';
 import { createStorage } from './storage/storage.ts';
 
@@ -54,6 +60,28 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
   const network = new Network(storage, config, clock);
   const driverTokens = new DriverTokens(storage, network);
+  const chargePoints = new ChargePoints({
+    host: new ActorHost(chargePointMachine, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, () => clock.now()),
+    ids: () => storage.chargePoints.snapshots.ids(),
+    sink: network,
+    rule: evseStatusOf,
+    transact: storage.transact,
+    clock,
+    logger,
+    offlineGraceMs: config.offlineGraceSeconds * 1000,
+  });
+  const handlerDeps = { chargePoints, authorizer: new TokenAuthorizer(storage), config, clock };
+  const gateway = createOcppGateway({
+    stations: storage.chargePoints,
+    secrets,
+    logger,
+    handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
+    events: {
+      connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
+      disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
+    },
+  });
+  chargePoints.resume();
 
   const app = new Elysia()
     .onRequest(({ request, set }) => {
@@ -65,17 +93,20 @@ export function createApp(config: Config, options: AppOptions = {}) {
       detail: { hide: true },
     })
     .use(ocpiPlugin({ config, clock, partners, network, driverTokens }))
-    .use(networkRoutes({ config, clock, secrets, storage, network, partners }))
-    .use(operatorsRoutes({ config, clock, secrets, storage, network, partners }))
-    .use(partnersRoutes({ config, clock, secrets, storage, network, partners }));
+    .use(networkRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }))
+    .use(operatorsRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }))
+    .use(partnersRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }));
 
   return {
     app,
+    gateway,
     storage,
     network,
     partners,
+    chargePoints,
     logger,
     close() {
+      chargePoints.stop();
       partnerHost.stopAll();
       storage.close();
     },
@@ -84,20 +115,33 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
 export type Service = ReturnType<typeof createApp>;
 
-/** Listens on config.port (0 = any free port); PUBLIC_URL follows the real port when it was not set explicitly. */
+/**
+ * Listens on config.port (0 = any free port) with Bun's server: OCPP upgrades on /ocpp/{id} go to the gateway,
+ * everything else to the Elysia app. PUBLIC_URL follows the real port when it was not set explicitly.
+ */
 export function startServer(config: Config, options: AppOptions & { publicUrlExplicit?: boolean } = {}) {
   const service = createApp(config, options);
-  const server = service.app.listen({ port: config.port, hostname: config.host });
-  const port = server.server!.port;
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch(request, server) {
+      const refused = service.gateway.upgrade(request, server);
+      if (refused === null) return undefined;
+      return refused ?? service.app.handle(request);
+    },
+    websocket: service.gateway.websocket,
+  });
+  const port = server.port!;
   if (!options.publicUrlExplicit) config.publicUrl = `http://localhost:${port}`;
   return {
     ...service,
     port,
     url: `http://127.0.0.1:${port}`,
+    ocppUrl: `ws://127.0.0.1:${port}/ocpp`,
     versionsUrl: `${config.publicUrl}/ocpi/versions`,
-    ocpiVersion: OCPI_VERSION,
     async stop() {
-      await service.app.stop(true);
+      service.gateway.closeAll();
+      await server.stop(true);
       service.close();
     },
   };

@@ -14,6 +14,10 @@ export interface Config {
   redisUrl?: string;
   invitationTtlSeconds: number;
   partnerRequestTimeoutMs: number;
+  /** Heartbeat interval we give stations in BootNotification. */
+  heartbeatIntervalSeconds: number;
+  /** How long a disconnected station's EVSEs keep their last status before partners see UNKNOWN. */
+  offlineGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -69,12 +73,15 @@ export function loadConfig(env: Env): Config {
   const redisUrl = read('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
 
-  const invitationTtlSeconds = Number(read('INVITATION_TTL_S') ?? 7 * 24 * 3600);
-  if (!Number.isInteger(invitationTtlSeconds) || invitationTtlSeconds <= 0)
-    problems.push('INVITATION_TTL_S must be a positive integer number of seconds');
-  const partnerRequestTimeoutMs = Number(read('PARTNER_TIMEOUT_MS') ?? 10_000);
-  if (!Number.isInteger(partnerRequestTimeoutMs) || partnerRequestTimeoutMs <= 0)
-    problems.push('PARTNER_TIMEOUT_MS must be a positive integer number of milliseconds');
+  const positiveInt = (name: string, fallback: number, unit: string) => {
+    const value = Number(read(name) ?? fallback);
+    if (!Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive integer number of ${unit} (got "${read(name)}")`);
+    return value;
+  };
+  const invitationTtlSeconds = positiveInt('INVITATION_TTL_S', 7 * 24 * 3600, 'seconds');
+  const partnerRequestTimeoutMs = positiveInt('PARTNER_TIMEOUT_MS', 10_000, 'milliseconds');
+  const heartbeatIntervalSeconds = positiveInt('HEARTBEAT_INTERVAL_S', 300, 'seconds');
+  const offlineGraceSeconds = positiveInt('OFFLINE_GRACE_S', 120, 'seconds');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -88,6 +95,8 @@ export function loadConfig(env: Env): Config {
     ...(redisUrl ? { redisUrl } : {}),
     invitationTtlSeconds,
     partnerRequestTimeoutMs,
+    heartbeatIntervalSeconds,
+    offlineGraceSeconds,
   };
 }
 

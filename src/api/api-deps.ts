@@ -1,4 +1,6 @@
+import type { ChargePoints } from '../../actors/charge-point/charge-points.ts';
 import type { Partners } from '../../actors/partner/partners.ts';
+import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Secrets } from '../lib/secrets.ts';
@@ -13,4 +15,6 @@ export interface ApiDeps {
   storage: Storage;
   network: Network;
   partners: Partners;
+  chargePoints: ChargePoints;
+  gateway: OcppGateway;
 }

@@ -5,13 +5,51 @@ import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
 
 const ChargePointId = t.Object({ id: t.String({ minLength: 1, maxLength: 48, pattern: '^[\\x21-\\x7E]+$' }) });
-const ChargePointView = t.Object({ id: t.String(), created_at: t.String(), updated_at: t.String() });
+const ChargePointView = t.Object({
+  id: t.String(),
+  created_at: t.String(),
+  updated_at: t.String(),
+  connected: t.Boolean(),
+  state: t.Union([t.Literal('never-connected'), t.Literal('disconnected'), t.Literal('connected'), t.Literal('booted')]),
+  protocol: t.Optional(t.String()),
+  last_seen_at: t.Optional(t.String()),
+  connected_at: t.Optional(t.String()),
+  disconnected_at: t.Optional(t.String()),
+  boot: t.Optional(
+    t.Object({ vendor: t.String(), model: t.String(), serial_number: t.Optional(t.String()), firmware_version: t.Optional(t.String()), at: t.String() }),
+  ),
+  connectors: t.Array(
+    t.Object({ evse_id: t.Integer(), connector_id: t.Optional(t.Integer()), status: t.String(), error_code: t.Optional(t.String()), at: t.String() }),
+  ),
+});
 const ApiKeyView = t.Object({ id: t.String(), name: t.String(), created_at: t.String(), revoked_at: t.Optional(t.String()) });
 
 /** Operator API for charge point registration (OCPP Basic-auth passwords) and for API keys. */
 export function operatorsRoutes(deps: ApiDeps) {
-  const { storage, secrets, clock } = deps;
-  const cpView = (row: { id: string; createdAt: string; updatedAt: string }) => ({ id: row.id, created_at: row.createdAt, updated_at: row.updatedAt });
+  const { storage, secrets, clock, chargePoints, gateway } = deps;
+  /** Registration plus the live state of the station's actor: connection, protocol, boot, last seen, statuses. */
+  const cpView = (row: { id: string; createdAt: string; updatedAt: string }): typeof ChargePointView.static => {
+    const live = chargePoints.view(row.id);
+    const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    return {
+      id: row.id,
+      created_at: row.createdAt,
+      updated_at: row.updatedAt,
+      connected: gateway.isConnected(row.id),
+      state: live?.state ?? 'never-connected',
+      ...defined({
+        protocol: live?.protocol,
+        last_seen_at: live?.lastSeenAt,
+        connected_at: live?.connectedAt,
+        disconnected_at: live?.disconnectedAt,
+        boot: live?.boot && defined({ vendor: live.boot.vendor, model: live.boot.model, serial_number: live.boot.serialNumber, firmware_version: live.boot.firmwareVersion, at: live.boot.at }),
+      }),
+      connectors: Object.entries(live?.evses ?? {}).map(([key, s]) => {
+        const [evseId, connectorId] = key.split('.').map(Number);
+        return defined({ evse_id: evseId!, connector_id: connectorId, status: s.status, error_code: s.errorCode, at: s.at });
+      }),
+    };
+  };
   return new Elysia({ name: 'api.operators', prefix: '/api/v1', detail: { security: apiSecurity } })
     .use(apiKeyAuth(deps))
     .put(
@@ -41,12 +79,13 @@ export function operatorsRoutes(deps: ApiDeps) {
         if (!row) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
         return cpView(row);
       },
-      { params: ChargePointId, response: ChargePointView, detail: { tags: ['Charge points'], summary: 'One charge point' } },
+      { params: ChargePointId, response: ChargePointView, detail: { tags: ['Charge points'], summary: 'One charge point with its live state (connection, protocol, last seen, connectors)' } },
     )
     .delete(
       '/charge-points/:id',
       ({ params, set }) => {
         if (!storage.chargePoints.delete(params.id)) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
+        gateway.disconnect(params.id, 'Charge point removed');
         set.status = 204;
       },
       { params: ChargePointId, detail: { tags: ['Charge points'], summary: 'Remove a charge point' } },

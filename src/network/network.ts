@@ -116,6 +116,32 @@ export class Network {
     });
   }
 
+  /**
+   * Live EVSE statuses from the charge point feeding them (`ocppEvseId` → OCPI status). Only a real change moves
+   * the EVSE's and the location's `last_updated`; returns the EVSEs that changed. Call inside the transaction
+   * that persists the station's actor.
+   */
+  applyEvseStatuses(chargePointId: string, statusOf: (ocppEvseId: number) => EVSE['status'] | undefined, at: string) {
+    const { locations } = this.storage;
+    const changed: { locationId: string; evseUid: string; status: EVSE['status'] }[] = [];
+    const byLocation = Map.groupBy(locations.bindingsOf(chargePointId), (b) => b.locationKey);
+    for (const [locationKey, bindings] of byLocation) {
+      const location = locations.get(locationKey);
+      if (!location?.evses) continue;
+      let touched = false;
+      const evses = location.evses.map((evse) => {
+        const binding = bindings.find((b) => b.uidKey === idKey(evse.uid));
+        const status = binding?.ocppEvseId != null ? statusOf(binding.ocppEvseId) : undefined;
+        if (!status || status === evse.status || evse.status === 'REMOVED') return evse;
+        touched = true;
+        changed.push({ locationId: location.id, evseUid: evse.uid, status });
+        return { ...evse, status, last_updated: at };
+      });
+      if (touched) locations.replaceBody({ ...location, evses, last_updated: at });
+    }
+    return changed;
+  }
+
   private mayPartnerSee(partnerId: string, location: Location): boolean {
     return (location.publish_allowed_to ?? []).some((entry) => this.storage.tokens.partnerHoldsMatching(partnerId, entry));
   }

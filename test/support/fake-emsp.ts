@@ -51,10 +51,10 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
   const fail = (http: number, code: number, message: string) =>
     Response.json({ status_code: code, status_message: message, timestamp: new Date().toISOString() }, { status: http });
 
-  const server = Bun.serve({
+  const server: ReturnType<typeof Bun.serve> = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
-    async fetch(request) {
+    async fetch(request): Promise<Response> {
       const url = new URL(request.url);
       const authorization = request.headers.get('authorization');
       const sent = /^Token (\S+)$/.exec(authorization ?? '')?.[1];
@@ -94,7 +94,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
       return fail(404, 2000, `No route ${request.method} ${url.pathname}`);
     },
   });
-  const base = `http://127.0.0.1:${server.port}`;
+  const base: string = `http://127.0.0.1:${server.port}`;
 
   function credentials(token: string) {
     return {
@@ -104,7 +104,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     };
   }
 
-  async function cpoCall(method: string, url: string, token: string, body?: unknown) {
+  async function cpoCall(method: string, url: string, token: string, body?: unknown): Promise<unknown> {
     const header = options.rawTokens ? token : Buffer.from(token).toString('base64');
     const response = await fetch(url, {
       method,

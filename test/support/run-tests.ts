@@ -2,6 +2,8 @@
  * The project's test command: runs `bun test`, passes its output through, and ends with the one line CI reads,
  * `P passed, F failed, S skipped` (bun prints its own counts on stderr, in a form CI does not parse).
  */
+export {};
+
 const args = process.argv.slice(2);
 const proc = Bun.spawn(['bun', 'test', '--timeout', '30000', ...args], { stdout: 'pipe', stderr: 'pipe', env: process.env });
 let output = '';

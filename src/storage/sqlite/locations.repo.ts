@@ -25,6 +25,21 @@ export function locationsRepo(db: Db) {
         .where(eq(evses.locationKey, idKey(id)))
         .all();
     },
+    /** The EVSEs a charge point feeds, by OCPP evse id. */
+    bindingsOf(chargePointId: string) {
+      return db
+        .select({ locationKey: evses.locationKey, uidKey: evses.uidKey, ocppEvseId: evses.ocppEvseId })
+        .from(evses)
+        .where(eq(evses.chargePointId, chargePointId))
+        .all();
+    },
+    /** Rewrites a stored location body in place (EVSE index rows unchanged). */
+    replaceBody(location: Location) {
+      db.update(locations)
+        .set({ body: location, lastUpdatedMs: Date.parse(location.last_updated) })
+        .where(eq(locations.key, idKey(location.id)))
+        .run();
+    },
     /** EVSE uids or OCPP bindings among `rows` already used by another location. */
     conflictingEvses(id: string, rows: EvseRow[]) {
       if (rows.length === 0) return [];

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { apiKeys } from './schema/api-keys.ts';
 import { chargePoints } from './schema/network.ts';
@@ -39,6 +39,23 @@ export function chargePointsRepo(db: Db) {
     },
     list() {
       return db.select({ id: chargePoints.id, createdAt: chargePoints.createdAt, updatedAt: chargePoints.updatedAt }).from(chargePoints).orderBy(asc(chargePoints.id)).all();
+    },
+    passwordHashOf(id: string): string | undefined {
+      return db.select({ hash: chargePoints.passwordHash }).from(chargePoints).where(eq(chargePoints.id, id)).get()?.hash;
+    },
+    /** Snapshot store of charge point actors (actors/system/actor-host.ts); a station must be registered first. */
+    snapshots: {
+      load(id: string) {
+        const row = db.select({ v: chargePoints.machineVersion, s: chargePoints.snapshot }).from(chargePoints).where(eq(chargePoints.id, id)).get();
+        return row?.v != null && row.s != null ? { machineVersion: row.v, snapshot: row.s } : undefined;
+      },
+      save(id: string, machineVersion: number, snapshot: unknown) {
+        const saved = db.update(chargePoints).set({ machineVersion, snapshot }).where(eq(chargePoints.id, id)).returning({ id: chargePoints.id }).all();
+        if (saved.length === 0) throw new Error(`Charge point ${id} is not registered`);
+      },
+      ids(): string[] {
+        return db.select({ id: chargePoints.id }).from(chargePoints).where(isNotNull(chargePoints.snapshot)).all().map((r) => r.id);
+      },
     },
     delete(id: string): boolean {
       return db.delete(chargePoints).where(eq(chargePoints.id, id)).returning({ id: chargePoints.id }).all().length > 0;

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { PublishTokenType } from '../../model/ocpi/location.ts';
 import type { Token } from '../../model/ocpi/token.ts';
 import { parseOcpiDateTime } from '../../lib/clock.ts';
@@ -49,6 +49,16 @@ export function tokensRepo(db: Db) {
         .select({ body: tokens.body })
         .from(tokens)
         .where(and(eq(tokens.partnerId, partnerId), eq(tokens.uidKey, idKey(uid)), eq(tokens.type, type)))
+        .get()?.body as Token | undefined;
+    },
+    /** A token presented at a charge point: any eMSP's, by uid and type (the newest if several eMSPs share a uid). */
+    findByUid(uid: string, type: string): Token | undefined {
+      return db
+        .select({ body: tokens.body })
+        .from(tokens)
+        .where(and(eq(tokens.uidKey, idKey(uid)), eq(tokens.type, type)))
+        .orderBy(desc(tokens.lastUpdatedMs))
+        .limit(1)
         .get()?.body as Token | undefined;
     },
     /** Whether the partner holds a token matching every field set in a Location's publish_allowed_to entry. */

@@ -45,9 +45,12 @@ export const tariffs = sqliteTable(
   (table) => [uniqueIndex('tariffs_key_idx').on(table.key), index('tariffs_last_updated_idx').on(table.lastUpdatedMs, table.seq)],
 );
 
+/** Registered charge points: Basic-auth password hash and the persisted snapshot of the station's actor. */
 export const chargePoints = sqliteTable('charge_points', {
   id: text('id').primaryKey(),
   passwordHash: text('password_hash').notNull(),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
+  machineVersion: integer('machine_version'),
+  snapshot: text('snapshot', { mode: 'json' }),
 });

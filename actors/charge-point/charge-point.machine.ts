@@ -1,0 +1,84 @@
+import { assign, setup } from 'xstate';
+import { statusKey } from '../../src/domain/evse-status.ts';
+import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
+
+export const CHARGE_POINT_MACHINE_VERSION = 1;
+
+export interface EvseState {
+  /** The OCPP status as reported (1.6 ChargePointStatus or 2.0.1 ConnectorStatus). */
+  status: string;
+  errorCode?: string;
+  at: string;
+}
+
+export interface ChargePointContext {
+  id: string;
+  protocol?: OcppVersion;
+  boot?: BootInfo & { at: string };
+  connectedAt?: string;
+  /** Data, not a timer: the "offline → UNKNOWN" grace is re-armed from it after a restart. */
+  disconnectedAt?: string;
+  lastSeenAt?: string;
+  /** Keyed "evseId" or "evseId.connectorId" (src/domain/evse-status.ts); "0" = the station itself. */
+  evses: Record<string, EvseState>;
+}
+
+/**
+ * A charge point: disconnected → online (connected → booted), with its EVSE statuses and last contact. Every accepted
+ * event is persisted by the actor host before the station gets its answer.
+ */
+export const chargePointMachine = setup({
+  types: { context: {} as ChargePointContext, events: {} as ChargePointEvent, input: {} as { id: string } },
+  actions: {
+    seen: assign({ lastSeenAt: ({ event }) => event.at }),
+    recordStatus: assign({
+      evses: ({ context, event }) =>
+        event.type === 'CONNECTOR_STATUS'
+          ? { ...context.evses, [statusKey(event.evseId, event.connectorId)]: { status: event.status, ...(event.errorCode ? { errorCode: event.errorCode } : {}), at: event.at } }
+          : context.evses,
+    }),
+    recordBoot: assign({
+      boot: ({ context, event }) =>
+        event.type === 'BOOTED'
+          ? {
+              vendor: event.vendor,
+              model: event.model,
+              ...(event.serialNumber ? { serialNumber: event.serialNumber } : {}),
+              ...(event.firmwareVersion ? { firmwareVersion: event.firmwareVersion } : {}),
+              at: event.at,
+            }
+          : context.boot,
+    }),
+    connect: assign(({ event }) =>
+      event.type === 'CONNECTED' ? { protocol: event.protocol, connectedAt: event.at, lastSeenAt: event.at, disconnectedAt: undefined } : {},
+    ),
+  },
+}).createMachine({
+  id: 'charge-point',
+  context: ({ input }) => ({ id: input.id, evses: {} }),
+  initial: 'disconnected',
+  on: {
+    // A station reconnecting after a network blip does not boot again (OCPP 1.6 §4.2): it stays booted.
+    CONNECTED: [
+      { guard: ({ context }) => context.boot !== undefined, target: '.online.booted', actions: 'connect' },
+      { target: '.online.connected', actions: 'connect' },
+    ],
+  },
+  states: {
+    disconnected: {},
+    online: {
+      initial: 'connected',
+      on: {
+        // Before its boot is accepted a station may still report; we keep what it says.
+        SEEN: { actions: 'seen' },
+        CONNECTOR_STATUS: { actions: ['seen', 'recordStatus'] },
+        DISCONNECTED: { target: 'disconnected', actions: assign({ disconnectedAt: ({ event }) => event.at }) },
+      },
+      states: {
+        connected: { on: { BOOTED: { target: 'booted', actions: ['seen', 'recordBoot'] } } },
+        booted: { on: { BOOTED: { actions: ['seen', 'recordBoot'] } } },
+      },
+    },
+  },
+});

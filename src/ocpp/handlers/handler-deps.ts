@@ -1,0 +1,11 @@
+import type { ChargePoints } from '../../../actors/charge-point/charge-points.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { TokenAuthorizer } from '../../network/token-authorizer.ts';
+
+export interface OcppHandlerDeps {
+  chargePoints: ChargePoints;
+  authorizer: TokenAuthorizer;
+  config: Config;
+  clock: Clock;
+}

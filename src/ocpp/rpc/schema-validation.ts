@@ -1,0 +1,57 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import type { OcppVersion } from '../ocpp-version.ts';
+import { CallError, type CallErrorKind } from './call-errors.ts';
+
+/** Which CALLERROR a failing JSON-schema keyword maps to (OCPP-J §4.2.3; the same table ocpp-rpc uses). */
+const kindOf: Record<string, CallErrorKind> = {
+  required: 'Occurrence',
+  minItems: 'Occurrence',
+  maxItems: 'Occurrence',
+  type: 'TypeConstraintViolation',
+  enum: 'PropertyConstraintViolation',
+  pattern: 'PropertyConstraintViolation',
+  additionalProperties: 'PropertyConstraintViolation',
+  maxLength: 'PropertyConstraintViolation',
+  minLength: 'PropertyConstraintViolation',
+  maximum: 'PropertyConstraintViolation',
+  minimum: 'PropertyConstraintViolation',
+  format: 'PropertyConstraintViolation',
+};
+
+/**
+ * Read as files, not imported: a JSON `import` of these makes Bun hand ocpp-rpc's own later `require` of the
+ * same file a module object instead of the array, which silently breaks ocpp-rpc's validators.
+ */
+function compile(file: string) {
+  const schemas = JSON.parse(readFileSync(Bun.resolveSync(`ocpp-rpc/lib/schemas/${file}`, import.meta.dir), 'utf8')) as object[];
+  const ajv = new Ajv({ strictSchema: false, allErrors: false });
+  addFormats(ajv);
+  ajv.addSchema(schemas);
+  const cache = new Map<string, ValidateFunction | undefined>();
+  return (id: string) => {
+    if (!cache.has(id)) cache.set(id, ajv.getSchema(id));
+    return cache.get(id);
+  };
+}
+
+/** The official OCPP JSON schemas (shipped by the ocpp-rpc package), compiled once per action on first use. */
+const validators: Record<OcppVersion, (id: string) => ValidateFunction | undefined> = {
+  'ocpp1.6': compile('ocpp1_6.json'),
+  'ocpp2.0.1': compile('ocpp2_0_1.json'),
+};
+
+export function hasAction(version: OcppVersion, action: string): boolean {
+  return validators[version](`urn:${action}.req`) !== undefined;
+}
+
+/** Throws a CallError naming the first violation; `kind` is 'req' for CALL payloads, 'conf' for CALLRESULTs. */
+export function validatePayload(version: OcppVersion, action: string, kind: 'req' | 'conf', payload: unknown) {
+  const validate = validators[version](`urn:${action}.${kind}`);
+  if (!validate) throw new CallError('NotImplemented', `${action} is not an OCPP ${version.slice(4)} action`);
+  if (validate(payload)) return;
+  const first = validate.errors?.[0] as ErrorObject;
+  const where = first.instancePath || '(payload)';
+  throw new CallError(kindOf[first.keyword] ?? 'Format', `${where} ${first.message ?? 'is invalid'}`, { keyword: first.keyword, path: first.instancePath });
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { connectStation, nextAnswer, STATION_PASSWORD, stationClient } from '../support/stations.ts';
+import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(() => {
+  server = startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+  removeDir(server.dir);
+});
+
+const boot16 = { chargePointVendor: 'Acme', chargePointModel: 'AC-22', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('an OCPP 1.6 station', () => {
+  test('boots, heartbeats and reports statuses; the operator sees it live', async () => {
+    const { client, strictFailures } = await connectStation(server, 'CP-16');
+    expect(client.protocol).toBe('ocpp1.6');
+    const boot = (await client.call('BootNotification', boot16)) as { status: string; interval: number };
+    expect(boot.status).toBe('Accepted');
+    expect(boot.interval).toBe(300);
+    await client.call('Heartbeat', {});
+    await client.call('StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
+    const live = await server.api('GET', '/api/v1/charge-points/CP-16');
+    expect(live.body).toMatchObject({ id: 'CP-16', connected: true, state: 'booted', protocol: 'ocpp1.6', boot: { vendor: 'Acme', model: 'AC-22', serial_number: 'SN-1' } });
+    expect(live.body.connectors).toEqual([expect.objectContaining({ evse_id: 1, status: 'Preparing' })]);
+    expect(strictFailures).toEqual([]);
+    await client.close();
+    await wait(50);
+    expect((await server.api('GET', '/api/v1/charge-points/CP-16')).body).toMatchObject({ connected: false, state: 'disconnected' });
+  });
+
+  test('an unknown action gets NotImplemented and a schema violation the right CALLERROR; the socket stays up', async () => {
+    const { client } = await connectStation(server, 'CP-BAD');
+    const notImplemented = nextAnswer(client, 'x1');
+    client.sendRaw(JSON.stringify([2, 'x1', 'MakeCoffee', {}]));
+    expect((await notImplemented)[2]).toBe('NotImplemented');
+    const missing = nextAnswer(client, 'x2');
+    client.sendRaw(JSON.stringify([2, 'x2', 'StatusNotification', { connectorId: 1, errorCode: 'NoError' }]));
+    expect((await missing)[2]).toBe('OccurrenceConstraintViolation');
+    const wrongType = nextAnswer(client, 'x3');
+    client.sendRaw(JSON.stringify([2, 'x3', 'StatusNotification', { connectorId: 'one', status: 'Available', errorCode: 'NoError' }]));
+    expect((await wrongType)[2]).toBe('TypeConstraintViolation');
+    const badEnum = nextAnswer(client, 'x4');
+    client.sendRaw(JSON.stringify([2, 'x4', 'StatusNotification', { connectorId: 1, status: 'Sleeping', errorCode: 'NoError' }]));
+    expect((await badEnum)[2]).toBe('PropertyConstraintViolation');
+    const notJson = nextAnswer(client, '-1');
+    client.sendRaw('[2, "x5", "Heartbeat", {');
+    expect((await notJson)[2]).toBe('FormationViolation');
+    // Still connected and served.
+    expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    await client.close();
+  });
+
+  test('a wrong password, an unknown id or no credentials get 401 before the upgrade', async () => {
+    await server.api('PUT', '/api/v1/charge-points/CP-AUTH', { password: STATION_PASSWORD });
+    for (const [id, password] of [
+      ['CP-AUTH', 'wrong-password-0123456789'],
+      ['CP-NOBODY', STATION_PASSWORD],
+    ] as const) {
+      const client = stationClient({ endpoint: server.ocppUrl, identity: id, protocols: ['ocpp1.6'], password });
+      const error = await client.connect().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).toContain('Unauthorized');
+    }
+    const bare = await fetch(`${server.url}/ocpp/CP-AUTH`, { headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'ocpp1.6' } });
+    expect(bare.status).toBe(401);
+  });
+
+  test('a station offering no protocol we speak is refused', async () => {
+    const error = await connectStation(server, 'CP-OLD', { protocols: ['ocpp1.5'] }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).toBeDefined();
+  });
+
+  test('a second authenticated connection replaces the first', async () => {
+    const first = await connectStation(server, 'CP-DUP');
+    const closed = new Promise((resolve) => first.client.once('close', resolve));
+    const second = await connectStation(server, 'CP-DUP', { register: false });
+    await closed;
+    expect(await second.client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    await wait(50);
+    expect((await server.api('GET', '/api/v1/charge-points/CP-DUP')).body.connected).toBe(true);
+    await second.client.close();
+  });
+});
+
+describe('an OCPP 2.0.1 station', () => {
+  test('boots and reports a connector status, offered both protocols it gets 2.0.1', async () => {
+    const { client, strictFailures } = await connectStation(server, 'CP-201', { protocols: ['ocpp1.6', 'ocpp2.0.1'] });
+    expect(client.protocol).toBe('ocpp2.0.1');
+    const boot = (await client.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'DC-150' } })) as { status: string };
+    expect(boot.status).toBe('Accepted');
+    await client.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+    const event = { eventId: 1, timestamp: new Date().toISOString(), trigger: 'Delta', actualValue: 'Occupied', eventNotificationType: 'HardWiredNotification', component: { name: 'Connector' }, variable: { name: 'AvailabilityState' } };
+    expect(await client.call('NotifyEvent', { generatedAt: new Date().toISOString(), seqNo: 0, eventData: [event] })).toEqual({});
+    const bad = nextAnswer(client, 'y1');
+    client.sendRaw(JSON.stringify([2, 'y1', 'Heartbeat', { extra: true }]));
+    expect((await bad)[2]).toBe('PropertyConstraintViolation');
+    const live = await server.api('GET', '/api/v1/charge-points/CP-201');
+    expect(live.body).toMatchObject({ protocol: 'ocpp2.0.1', state: 'booted' });
+    expect(live.body.connectors).toEqual([expect.objectContaining({ evse_id: 1, connector_id: 1, status: 'Occupied' })]);
+    expect(strictFailures).toEqual([]);
+    await client.close();
+  });
+});
