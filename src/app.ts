@@ -15,6 +15,7 @@ import { partnersRoutes } from './api/partners.routes.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
+import { strictJson } from './http/strict-json.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createSecrets } from './lib/secrets.ts';
@@ -87,6 +88,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
     })
+    .onParse({ as: 'global' }, strictJson)
     .onError({ as: 'global' }, renderError(clock, logger))
     .use(docsPlugin())
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {

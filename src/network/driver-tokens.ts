@@ -25,7 +25,7 @@ export class DriverTokens {
 
   get(partner: AuthenticatedPartner, at: TokenAddress): Token {
     this.checkOwner(partner, at);
-    const token = this.storage.tokens.get(identity(at));
+    const token = this.storage.tokens.get(identity(at), partner.partnerId);
     if (!token) throw unknownToken(at);
     return token;
   }
@@ -33,14 +33,18 @@ export class DriverTokens {
   put(partner: AuthenticatedPartner, at: TokenAddress, token: Token): { created: boolean } {
     this.checkOwner(partner, at);
     checkBodyMatches(at, token);
-    return this.storage.tokens.put(partner.partnerId, token);
+    return this.storage.transact(() => {
+      this.checkNotAnothers(partner, at);
+      return this.storage.tokens.put(partner.partnerId, token);
+    });
   }
 
   patch(partner: AuthenticatedPartner, at: TokenAddress, patch: TokenPatch): Token {
     this.checkOwner(partner, at);
     checkBodyMatches(at, patch);
     return this.storage.transact(() => {
-      const current = this.storage.tokens.get(identity(at));
+      this.checkNotAnothers(partner, at);
+      const current = this.storage.tokens.get(identity(at), partner.partnerId);
       if (!current) throw unknownToken(at);
       const next = { ...current, ...patch } as Token;
       this.storage.tokens.put(partner.partnerId, next);
@@ -68,6 +72,13 @@ export class DriverTokens {
     );
     if (usable.length === 0) return { allowed: 'NOT_ALLOWED', token };
     return { allowed: 'ALLOWED', token, location: { location_id: location.id, evse_uids: usable.map((e) => e.uid) } };
+  }
+
+  /** Two connections claiming one role never see or overwrite each other's tokens. */
+  private checkNotAnothers(partner: AuthenticatedPartner, at: TokenAddress) {
+    const holder = this.storage.tokens.holderOf(identity(at));
+    if (holder !== undefined && holder !== partner.partnerId)
+      throw new NetworkError('forbidden', `Token ${at.uid} of ${at.country_code}/${at.party_id} was pushed by another partner connection`);
   }
 
   private checkOwner(partner: AuthenticatedPartner, at: TokenAddress) {

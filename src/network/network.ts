@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { ocpiDateTime, type Clock } from '../lib/clock.ts';
 import { hoursProblem, publishProblem } from '../domain/publish-rules.ts';
 import { stampLocation } from '../domain/location-timestamps.ts';
+import { sameContent } from '../domain/canonical-json.ts';
 import type { LocationInput, OcppBinding, TariffInput } from '../model/api/network-input.ts';
 import type { Connector, EVSE, Location } from '../model/ocpi/location.ts';
 import type { Tariff } from '../model/ocpi/tariff.ts';
@@ -33,6 +34,9 @@ export class Network {
     evses.forEach((evse, i) => {
       const dup = evses.findIndex((other) => idKey(other.uid) === idKey(evse.uid));
       if (dup !== i) throw new NetworkError('invalid', `evses/${i}/uid: ${evse.uid} appears twice`);
+      const sameBinding = evses.findIndex((o) => o.ocpp && evse.ocpp && o.ocpp.charge_point_id === evse.ocpp.charge_point_id && o.ocpp.evse_id === evse.ocpp.evse_id);
+      if (evse.ocpp && sameBinding !== i)
+        throw new NetworkError('invalid', `evses/${i}/ocpp: charge point ${evse.ocpp.charge_point_id} EVSE ${evse.ocpp.evse_id} already feeds EVSE ${evses[sameBinding]!.uid}`);
       evse.connectors.forEach((c, j) => {
         if (evse.connectors.findIndex((o) => idKey(o.id) === idKey(c.id)) !== j)
           throw new NetworkError('invalid', `evses/${i}/connectors/${j}/id: ${c.id} appears twice in EVSE ${evse.uid}`);
@@ -95,8 +99,14 @@ export class Network {
   putTariff(id: string, input: TariffInput): { tariff: Tariff; created: boolean } {
     this.checkOwnership('tariff', id, input);
     const { last_updated: _, ...content } = input;
-    const tariff = { ...content, id: input.id ?? id, country_code: this.config.cpo.countryCode, party_id: this.config.cpo.partyId, last_updated: this.now() } as Tariff;
-    return { tariff, ...this.storage.tariffs.put(tariff) };
+    const unstamped = { ...content, id: input.id ?? id, country_code: this.config.cpo.countryCode, party_id: this.config.cpo.partyId };
+    return this.storage.transact(() => {
+      // An identical PUT keeps its stamp, so date_from syncs do not re-pull unchanged tariffs.
+      const previous = this.storage.tariffs.get(id);
+      const { last_updated: stamp, ...before } = previous ?? { last_updated: undefined };
+      const tariff = { ...unstamped, last_updated: previous && sameContent(before, unstamped) ? stamp! : this.now() } as Tariff;
+      return { tariff, ...this.storage.tariffs.put(tariff) };
+    });
   }
 
   tariff(id: string): Tariff | undefined {

@@ -24,8 +24,12 @@ const identity = (id: TokenIdentity) =>
 /** Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive). */
 export function tokensRepo(db: Db) {
   return {
-    get(id: TokenIdentity): Token | undefined {
-      return db.select({ body: tokens.body }).from(tokens).where(identity(id)).get()?.body as Token | undefined;
+    /** The token at that identity, as seen by the partner connection that pushed it. */
+    get(id: TokenIdentity, partnerId: string): Token | undefined {
+      return db.select({ body: tokens.body }).from(tokens).where(and(identity(id), eq(tokens.partnerId, partnerId))).get()?.body as Token | undefined;
+    },
+    holderOf(id: TokenIdentity): string | undefined {
+      return db.select({ partnerId: tokens.partnerId }).from(tokens).where(identity(id)).get()?.partnerId;
     },
     put(partnerId: string, token: Token): { created: boolean } {
       const values = {
