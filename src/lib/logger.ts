@@ -11,7 +11,9 @@ export interface Logger {
 const SECRET_KEYS = /authorization|token|password|secret|api[-_]?key/i;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than anything we log on purpose: cut it rather than write out what might hold a secret.
+  if (depth > 5) return '[truncated]';
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(

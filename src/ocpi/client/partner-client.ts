@@ -1,12 +1,22 @@
 import { Value } from '@sinclair/typebox/value';
 import { t, type TSchema } from 'elysia';
-import type { Static } from '@sinclair/typebox';
+import { CloneType, type Static } from '@sinclair/typebox';
 import type { PartnerGateway } from '../../../actors/partner/partner.ports.ts';
 import { tokenHeader } from '../../domain/credentials-token.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
 
 export class PartnerCallError extends Error {}
+
+/**
+ * Copies taken at load time: Elysia marks the route-body schemas it is given `additionalProperties: false`,
+ * and a partner adding a field of its own must not make its answer unreadable to us.
+ */
+const schemas = {
+  versions: CloneType(t.Array(Version)),
+  details: CloneType(VersionDetails),
+  credentials: CloneType(Credentials),
+};
 
 /**
  * OCPI calls to a partner over HTTP: Base64 token header (2.2.1), fresh request and correlation ids, a
@@ -51,9 +61,9 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
   }
 
   return {
-    getVersions: (url, token) => call('GET', url, token, t.Array(Version)),
-    getVersionDetails: (url, token) => call('GET', url, token, VersionDetails),
-    postCredentials: (url, token, ours) => call('POST', url, token, Credentials, ours),
+    getVersions: (url, token) => call('GET', url, token, schemas.versions),
+    getVersionDetails: (url, token) => call('GET', url, token, schemas.details),
+    postCredentials: (url, token, ours) => call('POST', url, token, schemas.credentials, ours),
     deleteCredentials: async (url, token) => {
       await call('DELETE', url, token, undefined);
     },

@@ -47,11 +47,11 @@ export function tokensRoutes(deps: OcpiDeps) {
     )
     .post(
       '/:token_uid/authorize',
-      ({ partner, params, query, body }) => envelope(clock, driverTokens.authorize(partner, params.token_uid, query.type ?? 'RFID', (body as LocationReferences | null | undefined) ?? undefined)),
+      ({ partner, params, query, body }) => envelope(clock, driverTokens.authorize(partner, params.token_uid, query.type ?? 'RFID', (body ?? undefined) as LocationReferences | undefined)),
       {
         params: t.Object({ token_uid: CiString(36) }),
         query: TypeQuery,
-        body: t.Optional(t.Union([LocationReferences, t.Null()])),
+        body: t.Optional(LocationReferences),
         response: Envelope(AuthorizationInfo),
         detail: {
           summary: 'Authorize one of your tokens (proprietary extension: in OCPI 2.2.1 authorization is asked of the eMSP)',

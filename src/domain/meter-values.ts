@@ -1,0 +1,409 @@
+/**
+ * Normalisation of OCPP meter values into exact decimal readings (big.js): energy in Wh, power in W, current
+ * in A, state of charge in percent. Rules from shared/spec/ocpp-notes.md §3.4:
+ *
+ * - Energy is the register `Energy.Active.Import.Register` (the default measurand when none is given).
+ *   `Energy.Active.Import.Interval` is used only when a meter value has no register reading at all, and is then
+ *   flagged `energyKind: 'interval'` (it is the energy of the interval, not a register).
+ * - Per quantity, take the sampled value without `phase` (the overall value); if there is none, sum the phases
+ *   L1 + L2 + L3 (whichever are present; `Lx-N` counts as `Lx` when `Lx` itself is absent; N and line-to-line
+ *   phases are never summed). Samples at location `Outlet` (the default) are preferred over other locations.
+ * - 1.6 values are decimal strings; `unit` may be Wh/kWh (energy), W/kW (power), A (current), Percent (SoC).
+ *   2.0.1 values are JSON numbers with `unitOfMeasure { unit, multiplier }`, value × 10^multiplier.
+ *   An absent unit means the measurand's base unit (Wh, W, A, Percent): the 1.6 text's "default Wh" only
+ *   makes sense for energy measurands.
+ * - Signed meter data is kept aside: a 1.6 sampled value with `format: SignedData` carries a signed blob, not a
+ *   number; a 2.0.1 `signedMeterValue` accompanies a normal numeric value (which is still used).
+ *
+ * Values of measurands we do not use (temperature, voltage, reactive energy…) are not parsed. A value we do use
+ * that is not a decimal number, or has a unit that does not fit its measurand, raises MeterValueError — never
+ * NaN. Input types mirror the official OCPP JSON schemas (ocpp-rpc lib/schemas), field names exactly; the 1.6
+ * shape serves MeterValues.req `meterValue` and StopTransaction.req `transactionData`, the 2.0.1 shape serves
+ * MeterValuesRequest and TransactionEventRequest `meterValue`.
+ */
+import Big from 'big.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Input shapes (OCPP 1.6 MeterValues.req / StopTransaction.req; OCPP 2.0.1 MeterValueType / SampledValueType)
+
+export type ReadingContext =
+  | 'Interruption.Begin'
+  | 'Interruption.End'
+  | 'Other'
+  | 'Sample.Clock'
+  | 'Sample.Periodic'
+  | 'Transaction.Begin'
+  | 'Transaction.End'
+  | 'Trigger';
+
+export type Phase = 'L1' | 'L2' | 'L3' | 'N' | 'L1-N' | 'L2-N' | 'L3-N' | 'L1-L2' | 'L2-L3' | 'L3-L1';
+
+export type MeasurementLocation = 'Body' | 'Cable' | 'EV' | 'Inlet' | 'Outlet';
+
+export type Ocpp16Measurand =
+  | 'Energy.Active.Export.Register'
+  | 'Energy.Active.Import.Register'
+  | 'Energy.Reactive.Export.Register'
+  | 'Energy.Reactive.Import.Register'
+  | 'Energy.Active.Export.Interval'
+  | 'Energy.Active.Import.Interval'
+  | 'Energy.Reactive.Export.Interval'
+  | 'Energy.Reactive.Import.Interval'
+  | 'Power.Active.Export'
+  | 'Power.Active.Import'
+  | 'Power.Offered'
+  | 'Power.Reactive.Export'
+  | 'Power.Reactive.Import'
+  | 'Power.Factor'
+  | 'Current.Import'
+  | 'Current.Export'
+  | 'Current.Offered'
+  | 'Voltage'
+  | 'Frequency'
+  | 'Temperature'
+  | 'SoC'
+  | 'RPM';
+
+export type Ocpp16UnitOfMeasure =
+  | 'Wh'
+  | 'kWh'
+  | 'varh'
+  | 'kvarh'
+  | 'W'
+  | 'kW'
+  | 'VA'
+  | 'kVA'
+  | 'var'
+  | 'kvar'
+  | 'A'
+  | 'V'
+  | 'K'
+  | 'Celcius'
+  | 'Celsius'
+  | 'Fahrenheit'
+  | 'Percent';
+
+export interface Ocpp16SampledValue {
+  /** Decimal number as a string, or the signed blob when `format` is `SignedData`. */
+  value: string;
+  /** Default `Sample.Periodic`. */
+  context?: ReadingContext;
+  /** Default `Raw`. */
+  format?: 'Raw' | 'SignedData';
+  /** Default `Energy.Active.Import.Register`. */
+  measurand?: Ocpp16Measurand;
+  phase?: Phase;
+  /** Default `Outlet`. */
+  location?: MeasurementLocation;
+  /** Default `Wh` (for energy measurands). */
+  unit?: Ocpp16UnitOfMeasure;
+}
+
+export interface Ocpp16MeterValue {
+  timestamp: string;
+  sampledValue: Ocpp16SampledValue[];
+}
+
+export type Ocpp201Measurand =
+  | 'Current.Export'
+  | 'Current.Import'
+  | 'Current.Offered'
+  | 'Energy.Active.Export.Register'
+  | 'Energy.Active.Import.Register'
+  | 'Energy.Reactive.Export.Register'
+  | 'Energy.Reactive.Import.Register'
+  | 'Energy.Active.Export.Interval'
+  | 'Energy.Active.Import.Interval'
+  | 'Energy.Active.Net'
+  | 'Energy.Reactive.Export.Interval'
+  | 'Energy.Reactive.Import.Interval'
+  | 'Energy.Reactive.Net'
+  | 'Energy.Apparent.Net'
+  | 'Energy.Apparent.Import'
+  | 'Energy.Apparent.Export'
+  | 'Frequency'
+  | 'Power.Active.Export'
+  | 'Power.Active.Import'
+  | 'Power.Factor'
+  | 'Power.Offered'
+  | 'Power.Reactive.Export'
+  | 'Power.Reactive.Import'
+  | 'SoC'
+  | 'Voltage';
+
+export interface Ocpp201UnitOfMeasure {
+  /** Default `Wh` (for energy measurands); free text up to 20 characters from the standardized list. */
+  unit?: string;
+  /** Power of ten; default 0. */
+  multiplier?: number;
+}
+
+export interface Ocpp201SignedMeterValue {
+  /** Base64; may contain more than the meter value (timestamps, customer reference…). */
+  signedMeterData: string;
+  signingMethod: string;
+  encodingMethod: string;
+  /** Base64; may be empty depending on `PublicKeyWithSignedMeterValue`. */
+  publicKey: string;
+}
+
+export interface Ocpp201SampledValue {
+  value: number;
+  /** Default `Sample.Periodic`. */
+  context?: ReadingContext;
+  /** Default `Energy.Active.Import.Register`. */
+  measurand?: Ocpp201Measurand;
+  phase?: Phase;
+  /** Default `Outlet`. */
+  location?: MeasurementLocation;
+  signedMeterValue?: Ocpp201SignedMeterValue;
+  unitOfMeasure?: Ocpp201UnitOfMeasure;
+}
+
+export interface Ocpp201MeterValue {
+  timestamp: string;
+  sampledValue: Ocpp201SampledValue[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Output
+
+/** Signed meter data kept aside for the CDR's `signed_data` (OCMF etc.). */
+export interface SignedMeterSample {
+  measurand: string;
+  phase?: Phase;
+  context: ReadingContext;
+  /** 1.6: the `SignedData` sampled value's `value`; 2.0.1: `signedMeterValue.signedMeterData`. */
+  signedMeterData: string;
+  /** 2.0.1 only. */
+  signingMethod?: string;
+  /** 2.0.1 only, e.g. `OCMF`. */
+  encodingMethod?: string;
+  /** 2.0.1 only. */
+  publicKey?: string;
+}
+
+export interface MeterReading {
+  /** As received. */
+  timestamp: string;
+  /** Epoch ms of `timestamp` (a timestamp without zone designator is taken as UTC). */
+  timestampMs: number;
+  /** Active import energy in Wh: a register reading, or with `energyKind: 'interval'` the interval's energy. */
+  energyWh?: Big;
+  energyKind?: 'register' | 'interval';
+  /** Active import power in W (total over phases). */
+  powerW?: Big;
+  /** Import current in A (total over phases — OCPI MAX/MIN_CURRENT are sums over phases). */
+  currentA?: Big;
+  socPercent?: Big;
+  /** Context of the energy sample if any, else of the first sampled value; default `Sample.Periodic`. */
+  context: ReadingContext;
+  /** Present only when the meter value carried signed data. */
+  signed?: SignedMeterSample[];
+}
+
+/** A value we need cannot be used. `path` points into the input, e.g. `meterValue/1/sampledValue/0`. */
+export class MeterValueError extends Error {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(`${path}: ${detail}`);
+    this.name = 'MeterValueError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Normalisation
+
+const ENERGY_REGISTER = 'Energy.Active.Import.Register';
+const ENERGY_INTERVAL = 'Energy.Active.Import.Interval';
+const POWER = 'Power.Active.Import';
+const CURRENT = 'Current.Import';
+const SOC = 'SoC';
+
+type Quantity = 'energy' | 'power' | 'current' | 'soc';
+
+/** Conversion factor to the base unit, per quantity; keys are lower-case (2.0.1 units are free text). */
+const UNITS: Record<Quantity, { base: string; factors: Record<string, number> }> = {
+  energy: { base: 'Wh', factors: { wh: 1, kwh: 1000 } },
+  power: { base: 'W', factors: { w: 1, kw: 1000 } },
+  current: { base: 'A', factors: { a: 1 } },
+  soc: { base: 'Percent', factors: { percent: 1 } },
+};
+
+/** A sampled value reduced to what selection needs; `value` is parsed only if the sample is used. */
+interface Sample {
+  path: string;
+  measurand: string;
+  phase?: Phase;
+  location?: MeasurementLocation;
+  context: ReadingContext;
+  value: string | number;
+  unit?: string;
+  multiplier: number;
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Strict decimal string → Big (`"12.5"`, `"-3"`, `"1e3"`); anything else throws instead of giving NaN. */
+export function parseDecimal(value: string, path = 'value'): Big {
+  const trimmed = value.trim();
+  if (!DECIMAL.test(trimmed)) throw new MeterValueError(path, `value ${JSON.stringify(value)} is not a decimal number`);
+  return new Big(trimmed.startsWith('+') ? trimmed.slice(1) : trimmed);
+}
+
+function toBig(value: string | number, path: string): Big {
+  if (typeof value === 'string') return parseDecimal(value, path);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new MeterValueError(path, `value ${String(value)} is not a finite number`);
+  // String(n) is the shortest round-trip decimal, so 12.345 becomes exactly 12.345.
+  return new Big(String(value));
+}
+
+function quantityOf(sample: Sample, quantity: Quantity): Big {
+  const { base, factors } = UNITS[quantity];
+  const unit = sample.unit ?? base;
+  const factor = factors[unit.toLowerCase()];
+  if (factor === undefined)
+    throw new MeterValueError(
+      sample.path,
+      `${sample.measurand}: unit ${JSON.stringify(unit)} is not allowed (expected ${Object.keys(factors).length > 1 ? `${base} or k${base}` : base})`,
+    );
+  if (!Number.isInteger(sample.multiplier))
+    throw new MeterValueError(sample.path, `${sample.measurand}: multiplier ${sample.multiplier} is not an integer`);
+  let result = toBig(sample.value, sample.path).times(factor);
+  if (sample.multiplier !== 0) result = result.times(new Big(`1e${sample.multiplier}`));
+  return result;
+}
+
+const PHASES = [
+  ['L1', 'L1-N'],
+  ['L2', 'L2-N'],
+  ['L3', 'L3-N'],
+] as const;
+
+/** The overall value of one measurand (see module comment), with the sample that gave the context. */
+function select(samples: readonly Sample[], measurand: string, quantity: Quantity): { value: Big; first: Sample } | undefined {
+  const all = samples.filter((s) => s.measurand === measurand);
+  if (all.length === 0) return undefined;
+  const atOutlet = all.filter((s) => s.location === undefined || s.location === 'Outlet');
+  const candidates = atOutlet.length > 0 ? atOutlet : all;
+
+  const total = candidates.find((s) => s.phase === undefined);
+  if (total) return { value: quantityOf(total, quantity), first: total };
+
+  const perPhase = PHASES.map(([own, toNeutral]) => candidates.find((s) => s.phase === own) ?? candidates.find((s) => s.phase === toNeutral)).filter(
+    (s): s is Sample => s !== undefined,
+  );
+  const [first] = perPhase;
+  if (!first) return undefined;
+  return { value: perPhase.reduce((sum, s) => sum.plus(quantityOf(s, quantity)), new Big(0)), first };
+}
+
+function parseTimestamp(timestamp: string, path: string): number {
+  const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(timestamp) ? timestamp : `${timestamp}Z`;
+  const ms = /^\d{4}-\d{2}-\d{2}T/.test(timestamp) ? Date.parse(withZone) : Number.NaN;
+  if (Number.isNaN(ms)) throw new MeterValueError(path, `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time`);
+  return ms;
+}
+
+function reading(timestamp: string, path: string, numeric: Sample[], signed: SignedMeterSample[], firstContext: ReadingContext): MeterReading {
+  const timestampMs = parseTimestamp(timestamp, `${path}/timestamp`);
+  const register = select(numeric, ENERGY_REGISTER, 'energy');
+  const energy = register ?? select(numeric, ENERGY_INTERVAL, 'energy');
+  const power = select(numeric, POWER, 'power');
+  const current = select(numeric, CURRENT, 'current');
+  const soc = select(numeric, SOC, 'soc');
+
+  const result: MeterReading = { timestamp, timestampMs, context: energy?.first.context ?? firstContext };
+  if (energy) {
+    result.energyWh = energy.value;
+    result.energyKind = register ? 'register' : 'interval';
+  }
+  if (power) result.powerW = power.value;
+  if (current) result.currentA = current.value;
+  if (soc) result.socPercent = soc.value;
+  if (signed.length > 0) result.signed = signed;
+  return result;
+}
+
+/** One OCPP 1.6 MeterValue (MeterValues.req `meterValue[i]`, StopTransaction.req `transactionData[i]`). */
+export function normalizeOcpp16MeterValue(meterValue: Ocpp16MeterValue, path = 'meterValue'): MeterReading {
+  const numeric: Sample[] = [];
+  const signed: SignedMeterSample[] = [];
+  meterValue.sampledValue.forEach((sv, i) => {
+    const measurand = sv.measurand ?? ENERGY_REGISTER;
+    const context = sv.context ?? 'Sample.Periodic';
+    if (sv.format === 'SignedData') {
+      signed.push({ measurand, context, signedMeterData: sv.value, ...(sv.phase ? { phase: sv.phase } : {}) });
+      return;
+    }
+    numeric.push({
+      path: `${path}/sampledValue/${i}`,
+      measurand,
+      phase: sv.phase,
+      location: sv.location,
+      context,
+      value: sv.value,
+      unit: sv.unit,
+      multiplier: 0,
+    });
+  });
+  return reading(meterValue.timestamp, path, numeric, signed, meterValue.sampledValue[0]?.context ?? 'Sample.Periodic');
+}
+
+/** One OCPP 2.0.1 MeterValueType (MeterValuesRequest or TransactionEventRequest `meterValue[i]`). */
+export function normalizeOcpp201MeterValue(meterValue: Ocpp201MeterValue, path = 'meterValue'): MeterReading {
+  const numeric: Sample[] = [];
+  const signed: SignedMeterSample[] = [];
+  meterValue.sampledValue.forEach((sv, i) => {
+    const measurand = sv.measurand ?? ENERGY_REGISTER;
+    const context = sv.context ?? 'Sample.Periodic';
+    if (sv.signedMeterValue) {
+      const { signedMeterData, signingMethod, encodingMethod, publicKey } = sv.signedMeterValue;
+      signed.push({
+        measurand,
+        context,
+        signedMeterData,
+        signingMethod,
+        encodingMethod,
+        publicKey,
+        ...(sv.phase ? { phase: sv.phase } : {}),
+      });
+    }
+    numeric.push({
+      path: `${path}/sampledValue/${i}`,
+      measurand,
+      phase: sv.phase,
+      location: sv.location,
+      context,
+      value: sv.value,
+      unit: sv.unitOfMeasure?.unit,
+      multiplier: sv.unitOfMeasure?.multiplier ?? 0,
+    });
+  });
+  return reading(meterValue.timestamp, path, numeric, signed, meterValue.sampledValue[0]?.context ?? 'Sample.Periodic');
+}
+
+/** All meter values of a 1.6 message, in message order; errors name the index (`meterValue/2/...`). */
+export function normalizeOcpp16MeterValues(meterValues: readonly Ocpp16MeterValue[], field = 'meterValue'): MeterReading[] {
+  return meterValues.map((mv, i) => normalizeOcpp16MeterValue(mv, `${field}/${i}`));
+}
+
+/** All meter values of a 2.0.1 message, in message order. */
+export function normalizeOcpp201MeterValues(meterValues: readonly Ocpp201MeterValue[], field = 'meterValue'): MeterReading[] {
+  return meterValues.map((mv, i) => normalizeOcpp201MeterValue(mv, `${field}/${i}`));
+}
+
+/** OCPI SignedValue.nature for a signed sample's reading context. */
+export function signedValueNature(context: ReadingContext): 'Start' | 'End' | 'Intermediate' {
+  if (context === 'Transaction.Begin') return 'Start';
+  if (context === 'Transaction.End') return 'End';
+  return 'Intermediate';
+}
+
+/** Wh → kWh, exactly (OCPI `kwh`, `total_energy` and ENERGY volumes are kWh). */
+export function whToKwh(wh: Big): Big {
+  return wh.times(new Big('0.001'));
+}
