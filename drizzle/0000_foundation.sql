@@ -7,6 +7,19 @@ CREATE TABLE `api_keys` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `api_keys_hash_idx` ON `api_keys` (`key_hash`);--> statement-breakpoint
+CREATE TABLE `cdrs` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` text NOT NULL,
+	`session_id` text NOT NULL,
+	`token_country_code` text NOT NULL,
+	`token_party_id` text NOT NULL,
+	`last_updated_ms` integer NOT NULL,
+	`body` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `cdrs_id_idx` ON `cdrs` (`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `cdrs_session_idx` ON `cdrs` (`session_id`);--> statement-breakpoint
+CREATE INDEX `cdrs_owner_idx` ON `cdrs` (`token_country_code`,`token_party_id`,`last_updated_ms`);--> statement-breakpoint
 CREATE TABLE `charge_points` (
 	`id` text PRIMARY KEY NOT NULL,
 	`password_hash` text NOT NULL,
@@ -47,6 +60,16 @@ CREATE TABLE `locations` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `locations_key_idx` ON `locations` (`key`);--> statement-breakpoint
 CREATE INDEX `locations_last_updated_idx` ON `locations` (`last_updated_ms`,`seq`);--> statement-breakpoint
+CREATE TABLE `ocpp16_transactions` (
+	`transaction_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`charge_point_id` text NOT NULL,
+	`connector_id` integer NOT NULL,
+	`id_tag` text NOT NULL,
+	`timestamp` text NOT NULL,
+	`meter_start` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `ocpp16_transactions_start_idx` ON `ocpp16_transactions` (`charge_point_id`,`connector_id`,`id_tag`,`timestamp`,`meter_start`);--> statement-breakpoint
 CREATE TABLE `partners` (
 	`id` text PRIMARY KEY NOT NULL,
 	`machine_version` integer NOT NULL,
@@ -55,6 +78,25 @@ CREATE TABLE `partners` (
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `sessions` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` text NOT NULL,
+	`charge_point_id` text NOT NULL,
+	`transaction_id` text NOT NULL,
+	`ocpp_evse_id` integer NOT NULL,
+	`token_country_code` text NOT NULL,
+	`token_party_id` text NOT NULL,
+	`status` text NOT NULL,
+	`last_updated_ms` integer NOT NULL,
+	`machine_version` integer NOT NULL,
+	`snapshot` text NOT NULL,
+	`body` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `sessions_id_idx` ON `sessions` (`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `sessions_transaction_idx` ON `sessions` (`charge_point_id`,`transaction_id`);--> statement-breakpoint
+CREATE INDEX `sessions_owner_idx` ON `sessions` (`token_country_code`,`token_party_id`,`last_updated_ms`);--> statement-breakpoint
+CREATE INDEX `sessions_running_idx` ON `sessions` (`charge_point_id`,`ocpp_evse_id`,`status`);--> statement-breakpoint
 CREATE TABLE `tariffs` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`key` text NOT NULL,
@@ -77,4 +119,11 @@ CREATE TABLE `tokens` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `tokens_identity_idx` ON `tokens` (`country_code`,`party_id`,`uid_key`,`type`);--> statement-breakpoint
-CREATE INDEX `tokens_uid_idx` ON `tokens` (`uid_key`,`type`);
+CREATE INDEX `tokens_uid_idx` ON `tokens` (`uid_key`,`type`);--> statement-breakpoint
+CREATE TABLE `transaction_events` (
+	`charge_point_id` text NOT NULL,
+	`transaction_id` text NOT NULL,
+	`seq_no` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `transaction_events_idx` ON `transaction_events` (`charge_point_id`,`transaction_id`,`seq_no`);

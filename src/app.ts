@@ -4,6 +4,8 @@ import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partn
 import { Partners } from '../actors/partner/partners.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../actors/charge-point/charge-points.ts';
+import { SESSION_MACHINE_VERSION, sessionMachine } from '../actors/session/session.machine.ts';
+import { Sessions } from '../actors/session/sessions.ts';
 import { evseStatusOf } from './domain/evse-status.ts';
 import { TokenAuthorizer } from './network/token-authorizer.ts';
 import { v16Handlers } from './ocpp/handlers/v16.handlers.ts';
@@ -12,6 +14,7 @@ import { createOcppGateway } from './ocpp/ocpp-gateway.ts';
 import { networkRoutes } from './api/network.routes.ts';
 import { operatorsRoutes } from './api/operators.routes.ts';
 import { partnersRoutes } from './api/partners.routes.ts';
+import { sessionsRoutes } from './api/sessions.routes.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
@@ -71,7 +74,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     offlineGraceMs: config.offlineGraceSeconds * 1000,
   });
-  const handlerDeps = { chargePoints, authorizer: new TokenAuthorizer(storage), config, clock };
+  const sessions = new Sessions({
+    host: new ActorHost(sessionMachine, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, () => clock.now()),
+    store: storage.sessions,
+    placeOf: (chargePointId, ocppEvseId, at) => network.sessionPlace(chargePointId, ocppEvseId, at),
+    owner: config.cpo,
+    clock,
+    logger,
+  });
+  const handlerDeps = { chargePoints, sessions, authorizer: new TokenAuthorizer(storage), config, clock };
   const gateway = createOcppGateway({
     stations: storage.chargePoints,
     secrets,
@@ -84,6 +95,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
   chargePoints.resume();
 
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
@@ -94,10 +106,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
       detail: { hide: true },
     })
-    .use(ocpiPlugin({ config, clock, partners, network, driverTokens }))
-    .use(networkRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }))
-    .use(operatorsRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }))
-    .use(partnersRoutes({ config, clock, secrets, storage, network, partners, chargePoints, gateway }));
+    .use(ocpiPlugin({ config, clock, partners, network, driverTokens, sessions }))
+    .use(networkRoutes(apiDeps))
+    .use(operatorsRoutes(apiDeps))
+    .use(sessionsRoutes(apiDeps))
+    .use(partnersRoutes(apiDeps));
 
   return {
     app,
@@ -106,6 +119,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     network,
     partners,
     chargePoints,
+    sessions,
     logger,
     close() {
       chargePoints.stop();

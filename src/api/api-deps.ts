@@ -1,5 +1,6 @@
 import type { ChargePoints } from '../../actors/charge-point/charge-points.ts';
 import type { Partners } from '../../actors/partner/partners.ts';
+import type { Sessions } from '../../actors/session/sessions.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -17,4 +18,5 @@ export interface ApiDeps {
   partners: Partners;
   chargePoints: ChargePoints;
   gateway: OcppGateway;
+  sessions: Sessions;
 }

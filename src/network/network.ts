@@ -5,7 +5,12 @@ import { stampLocation } from '../domain/location-timestamps.ts';
 import { sameContent } from '../domain/canonical-json.ts';
 import type { LocationInput, OcppBinding, TariffInput } from '../model/api/network-input.ts';
 import type { Connector, EVSE, Location } from '../model/ocpi/location.ts';
-import type { Tariff } from '../model/ocpi/tariff.ts';
+import type { Tariff, TariffType } from '../model/ocpi/tariff.ts';
+import type { SessionPlace } from '../domain/cdr/session-view.ts';
+import { selectTariff } from '../domain/tariff-selection.ts';
+
+/** Currency of sessions on a connector without any tariff (priced free). */
+const DEFAULT_CURRENCY = 'EUR';
 import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../storage/sqlite/locations.repo.ts';
 import type { PageFilter } from '../storage/sqlite/paging.ts';
@@ -150,6 +155,45 @@ export class Network {
       if (touched) locations.replaceBody({ ...location, evses, last_updated: at });
     }
     return changed;
+  }
+
+  /**
+   * Where a charging session on this OCPP EVSE takes place and what prices it, as of `at`: the bound OCPI
+   * location/EVSE/connector and the tariff of that connector valid then. Undefined for an unbound EVSE.
+   */
+  sessionPlace(chargePointId: string, ocppEvseId: number, at: string, wanted: TariffType = 'REGULAR'): SessionPlace | undefined {
+    const binding = this.storage.locations.bindingsOf(chargePointId).find((b) => b.ocppEvseId === ocppEvseId);
+    const location = binding && this.storage.locations.get(binding.locationKey);
+    const evse = location?.evses?.find((e) => idKey(e.uid) === binding!.uidKey);
+    const connector = evse?.connectors[0];
+    if (!location || !evse || !connector) return undefined;
+    const tariffs = (connector.tariff_ids ?? []).map((id) => this.storage.tariffs.get(id)).filter((t): t is Tariff => t !== undefined);
+    const tariff = selectTariff(tariffs, wanted, at);
+    return {
+      locationId: location.id,
+      evseUid: evse.uid,
+      connectorId: connector.id,
+      timeZone: location.time_zone,
+      ...(tariff ? { tariff } : {}),
+      currency: tariff?.currency ?? DEFAULT_CURRENCY,
+      cdrLocation: {
+        id: location.id,
+        ...(location.name ? { name: location.name } : {}),
+        // CdrLocation keeps the pre-erratum lengths (address 45, state 20): cut rather than send an invalid CDR.
+        address: location.address.slice(0, 45),
+        city: location.city,
+        ...(location.postal_code ? { postal_code: location.postal_code } : {}),
+        ...(location.state ? { state: location.state.slice(0, 20) } : {}),
+        country: location.country,
+        coordinates: location.coordinates,
+        evse_uid: evse.uid,
+        evse_id: evse.evse_id ?? evse.uid,
+        connector_id: connector.id,
+        connector_standard: connector.standard,
+        connector_format: connector.format,
+        connector_power_type: connector.power_type,
+      },
+    };
   }
 
   private mayPartnerSee(partnerId: string, location: Location): boolean {

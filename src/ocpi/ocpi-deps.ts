@@ -1,4 +1,5 @@
 import type { Partners } from '../../actors/partner/partners.ts';
+import type { Sessions } from '../../actors/session/sessions.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Network } from '../network/network.ts';
@@ -11,6 +12,7 @@ export interface OcpiDeps {
   partners: Partners;
   network: Network;
   driverTokens: DriverTokens;
+  sessions: Sessions;
 }
 
 /** A module we serve, as published in our version details (OCPI 2.2.1 versions, Endpoint). */

@@ -5,6 +5,7 @@ import { apiKeysRepo, chargePointsRepo } from './sqlite/operators.repo.ts';
 import { partnerSnapshotsRepo } from './sqlite/snapshots.repo.ts';
 import { tariffsRepo } from './sqlite/tariffs.repo.ts';
 import { tokensRepo } from './sqlite/tokens.repo.ts';
+import { sessionsRepo } from './sqlite/sessions.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -19,6 +20,7 @@ export function createStorage(path: string) {
     tokens: tokensRepo(db),
     apiKeys: apiKeysRepo(db),
     chargePoints: chargePointsRepo(db),
+    sessions: sessionsRepo(db),
     close: () => sqlite.close(),
   };
 }

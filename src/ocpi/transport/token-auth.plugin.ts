@@ -60,3 +60,8 @@ function routingHeadersFor(partner: AuthenticatedPartner, headers: Record<string
 export function same(a: string | undefined, b: string | undefined) {
   return a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
 }
+
+/** The party identities a partner connection registered (its roles), as token owners. */
+export function ownersOf(partner: AuthenticatedPartner) {
+  return (partner.context.roles ?? []).map((r) => ({ countryCode: r.country_code.toUpperCase(), partyId: r.party_id.toUpperCase() }));
+}

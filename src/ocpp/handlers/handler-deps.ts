@@ -1,10 +1,12 @@
 import type { ChargePoints } from '../../../actors/charge-point/charge-points.ts';
+import type { Sessions } from '../../../actors/session/sessions.ts';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { TokenAuthorizer } from '../../network/token-authorizer.ts';
 
 export interface OcppHandlerDeps {
   chargePoints: ChargePoints;
+  sessions: Sessions;
   authorizer: TokenAuthorizer;
   config: Config;
   clock: Clock;

@@ -1,11 +1,14 @@
 import type { HandlerTable } from '../ocpp-gateway.ts';
+import { ocpiDateTime } from '../../lib/clock.ts';
+import { idTagStatus } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
+import { stationTime } from './readings.ts';
+import { chargingStateFrom16, v16Transactions } from './v16.transactions.ts';
 
-/** 1.6 Authorize answers from the local whitelist decision (ocpp-notes §3.2). */
-const idTagStatus = { ALLOWED: 'Accepted', BLOCKED: 'Blocked', UNKNOWN: 'Invalid', NEEDS_REAL_TIME: 'Invalid' } as const;
 
 /** OCPP 1.6J station → CSMS actions: each turns the frame into one actor call and renders the answer. */
-export function v16Handlers({ chargePoints, authorizer, config, clock }: OcppHandlerDeps): HandlerTable {
+export function v16Handlers(deps: OcppHandlerDeps): HandlerTable {
+  const { chargePoints, authorizer, config, clock } = deps;
   const now = () => clock.now().toISOString();
   return {
     BootNotification: ({ chargePointId }, p) => {
@@ -23,6 +26,7 @@ export function v16Handlers({ chargePoints, authorizer, config, clock }: OcppHan
     },
     StatusNotification: ({ chargePointId }, p) => {
       chargePoints.connectorStatus(chargePointId, p.connectorId, p.status, p.errorCode === 'NoError' ? undefined : p.errorCode);
+      chargingStateFrom16(deps, chargePointId, p.connectorId, p.status, p.timestamp ? stationTime(p.timestamp) : ocpiDateTime(clock.now()));
       return {};
     },
     Authorize: ({ chargePointId }, p) => {
@@ -39,5 +43,6 @@ export function v16Handlers({ chargePoints, authorizer, config, clock }: OcppHan
       chargePoints.seen(chargePointId);
       return {};
     },
+    ...v16Transactions(deps),
   };
 }

@@ -1,13 +1,13 @@
 import type { HandlerTable } from '../ocpp-gateway.ts';
+import { idTokenStatus, tokenTypeOf } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
+import { v201Transactions } from './v201.transactions.ts';
 
-const idTokenStatus = { ALLOWED: 'Accepted', BLOCKED: 'Blocked', UNKNOWN: 'Unknown', NEEDS_REAL_TIME: 'Invalid' } as const;
 
-/** 2.0.1 IdTokenEnumType → OCPI TokenType: cards are RFID; central/app ids are APP_USER (ocpp-notes §3.2). */
-const tokenTypeOf = (type: string) => (type === 'Central' || type === 'eMAID' ? 'APP_USER' : type === 'Local' ? 'OTHER' : 'RFID');
 
 /** OCPP 2.0.1 station → CSMS actions, including what stations send while booting so they are not refused. */
-export function v201Handlers({ chargePoints, authorizer, config, clock }: OcppHandlerDeps): HandlerTable {
+export function v201Handlers(deps: OcppHandlerDeps): HandlerTable {
+  const { chargePoints, authorizer, config, clock } = deps;
   const now = () => clock.now().toISOString();
   const acknowledge = ({ chargePointId }: { chargePointId: string }) => {
     chargePoints.seen(chargePointId);
@@ -43,5 +43,7 @@ export function v201Handlers({ chargePoints, authorizer, config, clock }: OcppHa
     FirmwareStatusNotification: acknowledge,
     LogStatusNotification: acknowledge,
     NotifyMonitoringReport: acknowledge,
+    MeterValues: acknowledge,
+    ...v201Transactions(deps),
   };
 }

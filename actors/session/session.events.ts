@@ -1,0 +1,37 @@
+import type { SessionPlace } from '../../src/domain/cdr/session-view.ts';
+import type { AuthMethod, CdrToken } from '../../src/model/ocpi/session.ts';
+import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+
+/** A meter reading as the session keeps it: decimal strings (exact), OCPI DateTime. */
+export interface Reading {
+  at: string;
+  /** Cumulative energy register, kWh. */
+  energyKwh?: string;
+  powerKw?: string;
+  currentA?: string;
+}
+
+export interface SessionInput {
+  id: string;
+  countryCode: string;
+  partyId: string;
+  chargePointId: string;
+  protocol: OcppVersion;
+  transactionId: string;
+  ocppEvseId: number;
+  startAt: string;
+  meterStartKwh: string;
+  /** False when the station gave no start register: the first register reading becomes the baseline. */
+  meterStartKnown: boolean;
+  token?: CdrToken;
+  authMethod: AuthMethod;
+  authorizationReference?: string;
+  place?: SessionPlace;
+}
+
+/** What happens to a charging session, the same for both OCPP versions. */
+export type SessionEvent =
+  | { type: 'AUTHORIZED'; at: string; token: CdrToken; authMethod: AuthMethod; authorizationReference?: string }
+  | { type: 'METER'; readings: Reading[] }
+  | { type: 'CHARGING_STATE'; at: string; charging: boolean }
+  | { type: 'STOPPED'; at: string; meterStopKwh?: string; reason?: string };

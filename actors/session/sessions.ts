@@ -1,0 +1,193 @@
+import type { Clock } from '../../src/lib/clock.ts';
+import { ocpiDateTime } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import { buildCdr, renderSession, type SessionPlace } from '../../src/domain/cdr/session-view.ts';
+import type { CDR } from '../../src/model/ocpi/cdr.ts';
+import type { CdrToken, Session } from '../../src/model/ocpi/session.ts';
+import type { Token } from '../../src/model/ocpi/token.ts';
+import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { ActorHost } from '../system/actor-host.ts';
+import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
+import type { PageFilter } from '../../src/storage/sqlite/paging.ts';
+import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
+import type { SessionContext, sessionMachine } from './session.machine.ts';
+
+/** The storage a session needs besides its snapshot (src/storage/sqlite/sessions.repo.ts). */
+export interface SessionStore {
+  saveView(id: string, view: Session | undefined): void;
+  idByTransaction(chargePointId: string, transactionId: string): string | undefined;
+  runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
+  insertCdr(cdr: CDR): void;
+  cdrOf(sessionId: string): CDR | undefined;
+  ocpp16TransactionId(start: { chargePointId: string; connectorId: number; idTag: string; timestamp: string; meterStart: number }): number;
+  page(filter: PageFilter, owners: Owner[] | 'all'): { items: Session[]; total: number };
+  cdrsPage(filter: PageFilter, owners: Owner[] | 'all'): { items: CDR[]; total: number };
+  list(limit: number, offset: number): string[];
+  seenTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): boolean;
+  markTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): void;
+}
+
+export interface SessionView {
+  context: SessionContext;
+  state: 'pending' | 'active' | 'completed';
+  session?: Session;
+  cdr?: CDR;
+}
+
+export interface TransactionStart {
+  chargePointId: string;
+  protocol: OcppVersion;
+  transactionId: string;
+  ocppEvseId: number;
+  startAt: string;
+  /** Undefined when the station gave no start register: the first register reading becomes the baseline. */
+  meterStartKwh?: string;
+  token?: Token;
+}
+
+const STATUS: Record<SessionView['state'], Session['status']> = { pending: 'PENDING', active: 'ACTIVE', completed: 'COMPLETED' };
+
+export const cdrTokenOf = (token: Token): CdrToken => ({
+  country_code: token.country_code,
+  party_id: token.party_id,
+  uid: token.uid,
+  type: token.type,
+  contract_id: token.contract_id,
+});
+
+/**
+ * The charging sessions: one actor per transaction, created once however often the station retransmits its
+ * start. Each accepted event commits the snapshot, the OCPI Session it renders and — when it completes — the
+ * one CDR, in one transaction, before the station gets its answer.
+ */
+export class Sessions {
+  constructor(
+    private readonly deps: {
+      host: ActorHost<typeof sessionMachine>;
+      store: SessionStore;
+      placeOf: (chargePointId: string, ocppEvseId: number, at: string) => SessionPlace | undefined;
+      owner: { countryCode: string; partyId: string };
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Finds or creates the session of an OCPP transaction (idempotent). */
+  start(start: TransactionStart): string {
+    const { host, store, placeOf, owner } = this.deps;
+    const existing = store.idByTransaction(start.chargePointId, start.transactionId);
+    if (existing) return existing;
+    const id = crypto.randomUUID();
+    const place = placeOf(start.chargePointId, start.ocppEvseId, start.startAt);
+    const input: SessionInput = {
+      id,
+      countryCode: owner.countryCode,
+      partyId: owner.partyId,
+      chargePointId: start.chargePointId,
+      protocol: start.protocol,
+      transactionId: start.transactionId,
+      ocppEvseId: start.ocppEvseId,
+      startAt: start.startAt,
+      meterStartKwh: start.meterStartKwh ?? '0',
+      meterStartKnown: start.meterStartKwh !== undefined,
+      ...(start.token ? { token: cdrTokenOf(start.token) } : {}),
+      authMethod: 'WHITELIST',
+      ...(place ? { place } : {}),
+    };
+    host.create(id, input, () => this.publish(id));
+    return id;
+  }
+
+  byTransaction(chargePointId: string, transactionId: string): string | undefined {
+    return this.deps.store.idByTransaction(chargePointId, transactionId);
+  }
+
+  runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
+    return this.deps.store.runningOn(chargePointId, ocppEvseId);
+  }
+
+  /** Our 1.6 transaction id for a start; the same again for a retransmitted start. */
+  ocpp16TransactionId(start: Parameters<SessionStore['ocpp16TransactionId']>[0]): number {
+    return this.deps.store.ocpp16TransactionId(start);
+  }
+
+  seenTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): boolean {
+    return this.deps.store.seenTransactionEvent(chargePointId, transactionId, seqNo);
+  }
+
+  markTransactionEvent(chargePointId: string, transactionId: string, seqNo: number) {
+    this.deps.store.markTransactionEvent(chargePointId, transactionId, seqNo);
+  }
+
+  /** A pending session (2.0.1: plugged in before the driver identified) gets its token. */
+  authorize(id: string, token: Token) {
+    if (this.deps.host.snapshot(id)?.value === 'pending') this.apply(id, { type: 'AUTHORIZED', at: this.now(), token: cdrTokenOf(token), authMethod: 'WHITELIST' });
+  }
+
+  /** Whether energy has flowed in the session yet (2.0.1 EVConnected means parking only after charging). */
+  hasCharged(id: string): boolean {
+    const samples = this.deps.host.snapshot(id)?.context.samples ?? [];
+    return samples.length > 0 && samples.at(-1)!.energy_kwh !== samples[0]!.energy_kwh;
+  }
+
+  meter(id: string, readings: Reading[]) {
+    if (readings.length > 0) this.apply(id, { type: 'METER', readings });
+  }
+
+  chargingState(id: string, at: string, charging: boolean) {
+    this.apply(id, { type: 'CHARGING_STATE', at, charging });
+  }
+
+  stop(id: string, at: string, meterStopKwh: string | undefined, reason: string | undefined) {
+    this.apply(id, { type: 'STOPPED', at, ...(meterStopKwh !== undefined ? { meterStopKwh } : {}), ...(reason ? { reason } : {}) });
+  }
+
+  /** Sessions a partner may see (its own tokens), or all for the operator; oldest first. */
+  page(filter: PageFilter, owners: Owner[] | 'all') {
+    return this.deps.store.page(filter, owners);
+  }
+
+  cdrsPage(filter: PageFilter, owners: Owner[] | 'all') {
+    return this.deps.store.cdrsPage(filter, owners);
+  }
+
+  /** Newest first, for the operator. */
+  list(limit: number, offset: number): SessionView[] {
+    return this.deps.store.list(limit, offset).flatMap((id) => this.view(id) ?? []);
+  }
+
+  view(id: string): SessionView | undefined {
+    const snapshot = this.deps.host.snapshot(id);
+    if (!snapshot) return undefined;
+    const state = snapshot.value as SessionView['state'];
+    const session = renderSession(snapshot.context, STATUS[state], this.now());
+    const cdr = state === 'completed' ? this.deps.store.cdrOf(id) : undefined;
+    return { context: snapshot.context, state, ...(session ? { session } : {}), ...(cdr ? { cdr } : {}) };
+  }
+
+  /** Events a finished session can no longer take (a late retransmission) are answered and dropped. */
+  private apply(id: string, event: SessionEvent) {
+    const snapshot = this.deps.host.snapshot(id);
+    if (!snapshot || snapshot.status === 'done') {
+      this.deps.logger.info('Event for a finished or unknown session ignored', { id, event: event.type });
+      return;
+    }
+    this.deps.host.send(id, event, () => this.publish(id));
+  }
+
+  /** Inside the actor's commit: the rendered Session, and the CDR once the session is complete. */
+  private publish(id: string) {
+    const snapshot = this.deps.host.snapshot(id)!;
+    const state = snapshot.value as SessionView['state'];
+    const now = this.now();
+    this.deps.store.saveView(id, renderSession(snapshot.context, STATUS[state], now));
+    if (state === 'completed') {
+      const cdr = buildCdr(snapshot.context, id, now);
+      if (cdr) this.deps.store.insertCdr(cdr);
+    }
+  }
+
+  private now() {
+    return ocpiDateTime(this.deps.clock.now());
+  }
+}

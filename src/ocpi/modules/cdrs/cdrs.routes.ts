@@ -1,0 +1,26 @@
+import { Elysia, t } from 'elysia';
+import { CDR } from '../../../model/ocpi/cdr.ts';
+import { envelope, Envelope } from '../../transport/envelope.ts';
+import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { ownersOf, tokenAuth } from '../../transport/token-auth.plugin.ts';
+import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
+
+export const cdrsModule: OcpiModule = { identifier: 'cdrs', role: 'SENDER' };
+const limits = { defaultLimit: 25, maxLimit: 100 };
+
+/** CDRs Sender interface (OCPI 2.2.1 cdrs): the CDRs of the partner's tokens; last_updated is their creation. */
+export function cdrsRoutes(deps: OcpiDeps) {
+  const { config, clock, partners, sessions } = deps;
+  return new Elysia({ name: 'ocpi.cdrs', prefix: `${cpoBasePath}/cdrs`, detail: { tags: ['OCPI CDRs'] } })
+    .use(tokenAuth(partners, config, 'functional'))
+    .get(
+      '',
+      ({ partner, query, request, set }) => {
+        const page = pageRequest(query, limits);
+        const { items, total } = sessions.cdrsPage(page, ownersOf(partner));
+        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
+        return envelope(clock, items);
+      },
+      { query: PageQuery, response: Envelope(t.Array(CDR)), detail: { summary: 'CDRs of your tokens, oldest first (default 25, max 100 per page)' } },
+    );
+}

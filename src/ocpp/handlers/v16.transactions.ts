@@ -1,0 +1,55 @@
+import Big from 'big.js';
+import { normalizeOcpp16MeterValues } from '../../domain/meter-values.ts';
+import { ocpp16ChargingActivity, type Ocpp16ChargePointStatus } from '../../domain/status-map.ts';
+import type { HandlerTable } from '../ocpp-gateway.ts';
+import { idTagStatus } from './authorization-status.ts';
+import type { OcppHandlerDeps } from './handler-deps.ts';
+import { stationTime, toReadings } from './readings.ts';
+
+const wh = (value: number) => new Big(value).div(1000).toString();
+
+/**
+ * OCPP 1.6 transactions. Stations queue and retransmit these while offline: a repeated StartTransaction gets the
+ * same transactionId, a StopTransaction for a finished or unknown transaction is answered and changes nothing.
+ */
+export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): HandlerTable {
+  return {
+    StartTransaction: ({ chargePointId }, p) => {
+      const { decision, token } = authorizer.decide(p.idTag, 'RFID');
+      const startAt = stationTime(p.timestamp);
+      // We must always answer with a transactionId (OCPP 1.6 §4.8), refusing through idTagInfo if need be.
+      const transactionId = sessions.ocpp16TransactionId({ chargePointId, connectorId: p.connectorId, idTag: p.idTag, timestamp: startAt, meterStart: p.meterStart });
+      sessions.start({
+        chargePointId,
+        protocol: 'ocpp1.6',
+        transactionId: String(transactionId),
+        ocppEvseId: p.connectorId,
+        startAt,
+        meterStartKwh: wh(p.meterStart),
+        ...(decision === 'ALLOWED' ? { token } : {}),
+      });
+      return { transactionId, idTagInfo: { status: idTagStatus[decision] } };
+    },
+    MeterValues: ({ chargePointId }, p) => {
+      const readings = toReadings(() => normalizeOcpp16MeterValues(p.meterValue));
+      const id = p.transactionId !== undefined ? sessions.byTransaction(chargePointId, String(p.transactionId)) : sessions.runningOn(chargePointId, p.connectorId);
+      if (id) sessions.meter(id, readings);
+      return {};
+    },
+    StopTransaction: ({ chargePointId }, p) => {
+      const id = sessions.byTransaction(chargePointId, String(p.transactionId));
+      if (id) {
+        sessions.meter(id, toReadings(() => normalizeOcpp16MeterValues(p.transactionData ?? [], 'transactionData')));
+        sessions.stop(id, stationTime(p.timestamp), wh(p.meterStop), p.reason);
+      }
+      return p.idTag ? { idTagInfo: { status: idTagStatus[authorizer.decide(p.idTag, 'RFID').decision] } } : {};
+    },
+  };
+}
+
+/** A connector's status during a transaction tells charging from parking (OCPI PARKING_TIME: EV not requesting). */
+export function chargingStateFrom16(deps: OcppHandlerDeps, chargePointId: string, connectorId: number, status: Ocpp16ChargePointStatus, at: string) {
+  if (connectorId === 0 || !['Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Preparing'].includes(status)) return;
+  const id = deps.sessions.runningOn(chargePointId, connectorId);
+  if (id) deps.sessions.chargingState(id, at, !ocpp16ChargingActivity(status).parking);
+}
