@@ -98,7 +98,7 @@ describe('the response envelope', () => {
   });
 
   test('unknown routes under /ocpi get a 404 envelope, with and without a token', async () => {
-    for (const path of ['/ocpi/nothing-here', '/ocpi/cpo/2.2.1/sessions', '/ocpi/cpo/2.1.1/locations', '/ocpi/emsp/2.2.1/tokens']) {
+    for (const path of ['/ocpi/nothing-here', '/ocpi/cpo/2.2.1/hubclientinfo', '/ocpi/cpo/2.1.1/locations', '/ocpi/emsp/2.2.1/tokens']) {
       for (const headers of [{}, { authorization: `Token ${b64(tokenC)}` }] as Record<string, string>[]) {
         const response = await raw('GET', path, headers);
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
