@@ -7,6 +7,7 @@ import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
 import { hasAction, validatePayload } from './rpc/schema-validation.ts';
 import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
+import { FailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
 export interface Station {
@@ -50,8 +51,10 @@ export function createOcppGateway(deps: {
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
 
+  const throttle = new FailureThrottle();
+
   /** undefined: not an OCPP path; null: upgraded (Bun wants no response then); otherwise the refusal. */
-  function upgrade(request: Request, server: Server<Connection>): Response | null | undefined {
+  function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
     const match = PATH.exec(new URL(request.url).pathname);
     if (!match) return undefined;
     let chargePointId: string;
@@ -61,8 +64,12 @@ export function createOcppGateway(deps: {
       return new Response('Bad charge point identity', { status: 400 });
     }
     // Authenticate first: nothing about the id (known? connected?) is revealed to an unauthenticated caller.
-    if (!authenticateStation(request.headers.get('authorization'), chargePointId, deps.stations, deps.secrets))
-      return new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="OCPP"' } });
+    if (!authenticateStation(request.headers.get('authorization'), chargePointId, deps.stations, deps.secrets)) {
+      const refusal = new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="OCPP"' } });
+      const delayMs = throttle.fail(server.requestIP(request)?.address ?? 'unknown', chargePointId);
+      deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
+      return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
+    }
     const version = negotiateProtocol(request.headers.get('sec-websocket-protocol'));
     if (!version) return new Response('No supported OCPP subprotocol offered (ocpp2.0.1, ocpp1.6)', { status: 400 });
     const data = { chargePointId, version } as Connection;

@@ -18,7 +18,7 @@ export interface Conditions {
   local: LocalMoment;
   /** Energy charged in the session so far. */
   energyKwh: Decimal;
-  /** Time since the phase started. */
+  /** Session duration so far (6.2); in a reservation phase, time since the reservation was made. */
   elapsedMs: number;
   powerKw: Decimal;
   /** Sum over phases; undefined when the charger did not report it. */
@@ -28,10 +28,9 @@ export interface Conditions {
 const DAY_MINUTES = 24 * 60;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function restrictionsMatch(restrictions: TariffRestrictions | undefined, at: Conditions): boolean {
-  if (!phaseMatches(restrictions?.reservation, at.phase)) return false;
-  if (!restrictions) return true;
-  const r = restrictions;
+export function restrictionsMatch(r: TariffRestrictions | undefined, at: Conditions): boolean {
+  if (!phaseMatches(r?.reservation, at.phase)) return false;
+  if (!r) return true;
   return (
     timeOfDayMatches(r, at.local.minuteOfDay) &&
     (r.start_date === undefined || at.local.date >= r.start_date) &&

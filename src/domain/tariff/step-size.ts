@@ -29,12 +29,12 @@ export function stepExtras(periods: readonly TariffPeriod[]): StepExtra[] {
 }
 
 /**
- * ENERGY steps are Wh. The last ENERGY component is the one of the last period that had one active, even if no
- * energy flowed in it (6.8 step 4 names no other condition).
+ * ENERGY steps are Wh. The "last relevant" ENERGY component is read as the last one energy was billed at: a
+ * component that only saw the car parked (no energy) does not bill the rounding of energy charged before it.
  */
 function energyExtra(periods: readonly TariffPeriod[]): StepExtra | undefined {
   const billed = periods.filter((period) => period.active.ENERGY);
-  const last = billed.at(-1);
+  const last = billed.findLast((period) => !period.energyKwh.eq(ZERO));
   if (!last) return undefined;
   const component = last.active.ENERGY!;
   const total = sum(billed.map((period) => period.energyKwh));
