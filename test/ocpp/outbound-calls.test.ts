@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { OutboundCallError } from '../../src/ocpp/rpc/outbound-calls.ts';
+import { connectStation } from '../support/stations.ts';
+import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(() => {
+  server = startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+  removeDir(server.dir);
+});
+
+test('our CALLs go one at a time, in order, and are answered while the station keeps calling us', async () => {
+  const { client, strictFailures } = await connectStation(server, 'CP-OUT');
+  const order: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  client.handle('TriggerMessage', async ({ params }: { params: { requestedMessage: string } }) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    // While our CALL is outstanding the station's own CALL is still answered.
+    await client.call('Heartbeat', {});
+    await Bun.sleep(20);
+    order.push(params.requestedMessage);
+    inFlight -= 1;
+    return { status: 'Accepted' };
+  });
+  const answers = await Promise.all(
+    ['Heartbeat', 'StatusNotification', 'MeterValues'].map((requestedMessage) => server.gateway.call('CP-OUT', 'TriggerMessage', { requestedMessage })),
+  );
+  expect(answers).toEqual([{ status: 'Accepted' }, { status: 'Accepted' }, { status: 'Accepted' }]);
+  expect(order).toEqual(['Heartbeat', 'StatusNotification', 'MeterValues']);
+  expect(maxInFlight).toBe(1);
+  expect(strictFailures).toEqual([]);
+  await client.close();
+});
+
+test('a station that never answers times out; a closed connection fails every waiting call at once', async () => {
+  const { client } = await connectStation(server, 'CP-SLOW');
+  client.handle('TriggerMessage', () => new Promise(() => {}));
+  const timedOut = await server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 100).catch((e) => e);
+  expect(timedOut).toBeInstanceOf(OutboundCallError);
+  expect(timedOut.reason).toBe('timeout');
+
+  const pending = [1, 2].map(() => server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 10_000).catch((e) => e));
+  await Bun.sleep(50);
+  // The station's handler never settles, so close without waiting for it.
+  await client.close({ force: true });
+  const failed = await Promise.all(pending);
+  expect(failed.map((e) => e.reason)).toEqual(['closed', 'closed']);
+  const offline = await server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }).catch((e) => e);
+  expect(offline.reason).toBe('closed');
+});
+
+test('a CALLERROR answer and an answer that breaks the schema are reported as such', async () => {
+  const { client } = await connectStation(server, 'CP-ERR');
+  client.handle('TriggerMessage', () => {
+    throw new Error('boom');
+  });
+  const error = await server.gateway.call('CP-ERR', 'TriggerMessage', { requestedMessage: 'Heartbeat' }).catch((e) => e);
+  expect(error.reason).toBe('call-error');
+  // Our own invalid CALL is refused before it is sent.
+  expect(() => server.gateway.call('CP-ERR', 'TriggerMessage', { requestedMessage: 'Coffee' })).toThrow();
+  await client.close();
+});
+
+test('an oversized frame closes only that socket; other stations carry on', async () => {
+  const big = await connectStation(server, 'CP-BIG');
+  const other = await connectStation(server, 'CP-OTHER');
+  const closed = new Promise<{ code: number }>((resolve) => big.client.once('close', resolve));
+  big.client.sendRaw(JSON.stringify([2, 'big', 'DataTransfer', { vendorId: 'x', data: 'x'.repeat(2 * 1024 * 1024) }]));
+  expect((await closed).code).toBe(1009);
+  expect(await other.client.call('Heartbeat', {})).toHaveProperty('currentTime');
+  expect(await other.client.call('DataTransfer', { vendorId: 'com.example' })).toEqual({ status: 'UnknownVendorId' });
+  await other.client.close();
+});
