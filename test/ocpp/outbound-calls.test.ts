@@ -4,6 +4,17 @@ import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
+/** The OutboundCallError a call failed with (fails the test if it succeeded). */
+const failureOf = (call: Promise<unknown>) =>
+  call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(OutboundCallError);
+      return error as OutboundCallError;
+    },
+  );
 beforeAll(() => {
   server = startTestServer();
 });
@@ -17,13 +28,13 @@ test('our CALLs go one at a time, in order, and are answered while the station k
   const order: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  client.handle('TriggerMessage', async ({ params }: { params: { requestedMessage: string } }) => {
+  client.handle('TriggerMessage', async ({ params }) => {
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     // While our CALL is outstanding the station's own CALL is still answered.
     await client.call('Heartbeat', {});
     await Bun.sleep(20);
-    order.push(params.requestedMessage);
+    order.push(String(params?.requestedMessage));
     inFlight -= 1;
     return { status: 'Accepted' };
   });
@@ -40,17 +51,17 @@ test('our CALLs go one at a time, in order, and are answered while the station k
 test('a station that never answers times out; a closed connection fails every waiting call at once', async () => {
   const { client } = await connectStation(server, 'CP-SLOW');
   client.handle('TriggerMessage', () => new Promise(() => {}));
-  const timedOut = await server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 100).catch((e) => e);
+  const timedOut = await failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 100));
   expect(timedOut).toBeInstanceOf(OutboundCallError);
   expect(timedOut.reason).toBe('timeout');
 
-  const pending = [1, 2].map(() => server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 10_000).catch((e) => e));
+  const pending = [1, 2].map(() => failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 10_000)));
   await Bun.sleep(50);
   // The station's handler never settles, so close without waiting for it.
   await client.close({ force: true });
   const failed = await Promise.all(pending);
   expect(failed.map((e) => e.reason)).toEqual(['closed', 'closed']);
-  const offline = await server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }).catch((e) => e);
+  const offline = await failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }));
   expect(offline.reason).toBe('closed');
 });
 
@@ -59,7 +70,7 @@ test('a CALLERROR answer and an answer that breaks the schema are reported as su
   client.handle('TriggerMessage', () => {
     throw new Error('boom');
   });
-  const error = await server.gateway.call('CP-ERR', 'TriggerMessage', { requestedMessage: 'Heartbeat' }).catch((e) => e);
+  const error = await failureOf(server.gateway.call('CP-ERR', 'TriggerMessage', { requestedMessage: 'Heartbeat' }));
   expect(error.reason).toBe('call-error');
   // Our own invalid CALL is refused before it is sent.
   expect(() => server.gateway.call('CP-ERR', 'TriggerMessage', { requestedMessage: 'Coffee' })).toThrow();
