@@ -27,6 +27,11 @@ beforeAll(async () => {
   token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
   // 0.25 per kWh excl. VAT, 10% VAT (the spec's tariff_8).
   await server.api('PUT', '/api/v1/tariffs/T-KWH', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.25, vat: 10, step_size: 1 }] }] });
+  // The spec's tariff_13: TIME 3.00/h (10% VAT, step 60 s) and PARKING_TIME 5.00/h (20% VAT, step 300 s).
+  await server.api('PUT', '/api/v1/tariffs/T-PARK', {
+    currency: 'EUR',
+    elements: [{ price_components: [{ type: 'TIME', price: 3, vat: 10, step_size: 60 }, { type: 'PARKING_TIME', price: 5, vat: 20, step_size: 300 }] }],
+  });
   const location = await server.api('PUT', '/api/v1/locations/LOC-E2E', {
     publish: true,
     address: 'Stationsplein 1',
@@ -37,6 +42,7 @@ beforeAll(async () => {
     evses: [
       { uid: 'E2E-1', evse_id: 'NL*DYN*E0001', status: 'AVAILABLE', connectors: [connector], ocpp: { charge_point_id: 'CP-E2E', evse_id: 1 } },
       { uid: 'E2E-201', status: 'AVAILABLE', connectors: [connector], ocpp: { charge_point_id: 'CP-E2E-201', evse_id: 1 } },
+      { uid: 'E2E-PARK', status: 'AVAILABLE', connectors: [{ ...connector, tariff_ids: ['T-PARK'] }], ocpp: { charge_point_id: 'CP-E2E-PARK', evse_id: 1 } },
     ],
   });
   expect(location.status).toBe(201);
@@ -135,10 +141,38 @@ describe('a driver charges at an OCPP 1.6 station with an eMSP token', () => {
   });
 });
 
+describe('a car that stays plugged in after charging', () => {
+  test('SuspendedEV is parking: the CDR splits TIME and PARKING_TIME and prices both by hand', async () => {
+    const { client } = await connectStation(server, 'CP-E2E-PARK');
+    await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC-22' });
+    const t0 = Date.parse('2026-11-23T14:00:00Z');
+    const { transactionId } = (await client.call('StartTransaction', { connectorId: 1, idTag: 'RFID0001', meterStart: 0, timestamp: iso(t0) })) as { transactionId: number };
+    await client.call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError', timestamp: iso(t0) });
+    await client.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 30 * 60_000), sampledValue: [{ value: '5000' }] }] });
+    await client.call('StatusNotification', { connectorId: 1, status: 'SuspendedEV', errorCode: 'NoError', timestamp: iso(t0 + 30 * 60_000) });
+    await client.call('StopTransaction', { transactionId, meterStop: 5000, timestamp: iso(t0 + 50 * 60_000) });
+    const cdr = ((await server.ocpi('GET', '/ocpi/cpo/2.2.1/cdrs?limit=100', token)).body.data as any[]).find((c) => c.cdr_location.evse_uid === 'E2E-PARK');
+    // Charging 30 min: 0.5 h × 3.00 = 1.50 excl., × 1.10 = 1.65 incl.
+    // Parking 20 min (1200 s, a multiple of the 300 s step): 1/3 h × 5.00 = 1.6667 excl., × 1.20 = 2.00 incl.
+    // Totals: 3.1667 → 3.17 excl., 3.65 incl.; 50 min = 0.8333 h, of which 0.3333 h parking.
+    expect(cdr).toMatchObject({
+      total_energy: 5,
+      total_time: 0.8333,
+      total_parking_time: 0.3333,
+      total_time_cost: { excl_vat: 1.5, incl_vat: 1.65 },
+      total_parking_cost: { excl_vat: 1.67, incl_vat: 2 },
+      total_cost: { excl_vat: 3.17, incl_vat: 3.65 },
+    });
+    await client.close();
+  });
+});
+
 describe('a driver charges at an OCPP 2.0.1 station', () => {
   test('TransactionEvent Started/Updated/Ended with a retransmitted seqNo gives one priced CDR', async () => {
     const { client, strictFailures } = await connectStation(server, 'CP-E2E-201', { protocol: 'ocpp2.0.1' });
     await client.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'DC' } });
+    expect(await client.call('Authorize', { idToken: { idToken: 'RFID0002', type: 'ISO14443' } })).toEqual({ idTokenInfo: { status: 'Accepted' } });
+    expect(await client.call('Authorize', { idToken: { idToken: 'BLOCKED1', type: 'ISO14443' } })).toEqual({ idTokenInfo: { status: 'Blocked' } });
     const t0 = Date.parse('2026-11-21T12:00:00Z');
     const register = (ms: number, wh: number, context: string) => [
       { timestamp: iso(ms), sampledValue: [{ value: wh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] },
