@@ -1,0 +1,95 @@
+/**
+ * One server for bench/ocpp.ts, in a process of its own so that its RSS is the server's alone:
+ *
+ *   bun bench/support/server-process.ts dynamo <dir> <adminKey>   the real server (startServer), database in <dir>
+ *   bun bench/support/server-process.ts echo                      bare Bun WebSocket: every frame gets [3,id,{}]
+ *
+ * It speaks JSON lines: prints {"port"} once listening, then answers each line read from stdin:
+ *   "cpu"   → {"cpuMicros"}                          CPU time so far, nothing else (no GC inside a timed window)
+ *   "stats" → {"rss","heapUsed","cpuMicros","logs"}  after a full GC, so garbage is not counted as per-station memory
+ *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
+ */
+import { join } from 'node:path';
+import { startServer } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+
+const [mode, dir, adminKey] = Bun.argv.slice(2);
+
+/** The server's warnings and errors, counted, with the first example of each: a silent logger would hide product errors. */
+const logs: Record<string, { count: number; example: string }> = {};
+const counting = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+  const entry = (logs[`${level}: ${msg}`] ??= { count: 0, example: safeJson(fields).slice(0, 300) });
+  entry.count += 1;
+};
+const logger: Logger = { info: () => {}, warn: counting('warn'), error: counting('error') };
+
+let stop: () => Promise<void>;
+let port: number;
+if (mode === 'dynamo' && dir && adminKey) {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_PATH: join(dir, 'dynamo.sqlite'),
+    ADMIN_API_KEY: adminKey,
+    SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+    CPO_COUNTRY_CODE: 'NL',
+    CPO_PARTY_ID: 'DYN',
+    CPO_NAME: 'Dynamo Bench CPO',
+  });
+  const server = startServer(config, { logger });
+  port = server.port;
+  stop = () => server.stop();
+} else if (mode === 'echo') {
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    fetch(request, server) {
+      // Same subprotocol handling as the gateway (stack gotcha 7), so clients see the same handshake.
+      if (server.upgrade(request, { data: undefined, headers: { 'sec-websocket-protocol': 'ocpp1.6' } })) return undefined;
+      return new Response('Expected a WebSocket upgrade', { status: 426 });
+    },
+    websocket: {
+      maxPayloadLength: 1024 * 1024,
+      idleTimeout: 120,
+      // Parse like a real server must (to learn the id), answer with a fixed CALLRESULT.
+      message(ws, message) {
+        const id = (JSON.parse(String(message)) as unknown[])[1];
+        ws.send(`[3,${JSON.stringify(id)},{}]`);
+      },
+    },
+  });
+  port = server.port!;
+  stop = () => server.stop(true);
+} else {
+  console.error('usage: server-process.ts dynamo <dir> <adminKey> | echo');
+  process.exit(2);
+}
+
+const reply = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+reply({ port });
+for await (const line of console) {
+  const command = line.trim();
+  if (command === 'cpu') reply({ cpuMicros: cpuMicros() });
+  else if (command === 'stats') {
+    Bun.gc(true);
+    const { rss, heapUsed } = process.memoryUsage();
+    reply({ rss, heapUsed, cpuMicros: cpuMicros(), logs });
+  } else if (command === 'stop') break;
+}
+await stop();
+reply({ stopped: true });
+process.exit(0);
+
+function safeJson(value: unknown) {
+  try {
+    return JSON.stringify(value, (_key, v) => (v instanceof Error ? { name: v.name, message: v.message } : v)) ?? '';
+  } catch {
+    return String(value);
+  }
+}
