@@ -6,6 +6,7 @@ import { partnerSnapshotsRepo } from './sqlite/snapshots.repo.ts';
 import { tariffsRepo } from './sqlite/tariffs.repo.ts';
 import { tokensRepo } from './sqlite/tokens.repo.ts';
 import { sessionsRepo } from './sqlite/sessions.repo.ts';
+import { outboxRepo } from './sqlite/outbox.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -21,6 +22,7 @@ export function createStorage(path: string) {
     apiKeys: apiKeysRepo(db),
     chargePoints: chargePointsRepo(db),
     sessions: sessionsRepo(db),
+    outbox: outboxRepo(db),
     close: () => sqlite.close(),
   };
 }

@@ -25,6 +25,14 @@ export function apiKeysRepo(db: Db) {
 }
 
 export function chargePointsRepo(db: Db) {
+  // Every station message touches its snapshot: prepared statements, not the query builder (~10× cheaper).
+  const loadSnapshot = db.$client.prepare<{ v: number | null; s: string | null }, [string]>(
+    'SELECT machine_version AS v, snapshot AS s FROM charge_points WHERE id = ?',
+  );
+  const saveSnapshot = db.$client.prepare<{ id: string }, [number, string, string]>(
+    'UPDATE charge_points SET machine_version = ?, snapshot = ? WHERE id = ? RETURNING id',
+  );
+  const passwordHash = db.$client.prepare<{ h: string }, [string]>('SELECT password_hash AS h FROM charge_points WHERE id = ?');
   return {
     get(id: string) {
       return db.select().from(chargePoints).where(eq(chargePoints.id, id)).get();
@@ -41,17 +49,16 @@ export function chargePointsRepo(db: Db) {
       return db.select({ id: chargePoints.id, createdAt: chargePoints.createdAt, updatedAt: chargePoints.updatedAt }).from(chargePoints).orderBy(asc(chargePoints.id)).all();
     },
     passwordHashOf(id: string): string | undefined {
-      return db.select({ hash: chargePoints.passwordHash }).from(chargePoints).where(eq(chargePoints.id, id)).get()?.hash;
+      return passwordHash.get(id)?.h;
     },
     /** Snapshot store of charge point actors (actors/system/actor-host.ts); a station must be registered first. */
     snapshots: {
       load(id: string) {
-        const row = db.select({ v: chargePoints.machineVersion, s: chargePoints.snapshot }).from(chargePoints).where(eq(chargePoints.id, id)).get();
-        return row?.v != null && row.s != null ? { machineVersion: row.v, snapshot: row.s } : undefined;
+        const row = loadSnapshot.get(id);
+        return row?.v != null && row.s != null ? { machineVersion: row.v, snapshot: JSON.parse(row.s) as unknown } : undefined;
       },
       save(id: string, machineVersion: number, snapshot: unknown) {
-        const saved = db.update(chargePoints).set({ machineVersion, snapshot }).where(eq(chargePoints.id, id)).returning({ id: chargePoints.id }).all();
-        if (saved.length === 0) throw new Error(`Charge point ${id} is not registered`);
+        if (!saveSnapshot.get(machineVersion, JSON.stringify(snapshot), id)) throw new Error(`Charge point ${id} is not registered`);
       },
       ids(): string[] {
         return db.select({ id: chargePoints.id }).from(chargePoints).where(isNotNull(chargePoints.snapshot)).all().map((r) => r.id);

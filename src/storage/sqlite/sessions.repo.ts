@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { Session } from '../../model/ocpi/session.ts';
 import type { Db } from './db.ts';
@@ -20,6 +20,11 @@ const ownedBy = (table: typeof sessions | typeof cdrs, owners: Owner[]) =>
   or(...owners.map((o) => and(eq(table.tokenCountryCode, o.countryCode.toUpperCase()), eq(table.tokenPartyId, o.partyId.toUpperCase()))));
 
 export function sessionsRepo(db: Db) {
+  // Asked for every MeterValues and StatusNotification: a prepared statement.
+  const running = db.$client.prepare<{ id: string }, [string, number]>(
+    "SELECT id FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status <> 'completed' ORDER BY seq DESC LIMIT 1",
+  );
+  const byTransaction = db.$client.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
   return {
     /** Snapshot store of session actors (actors/system/actor-host.ts); index columns come from the context. */
     snapshots: {
@@ -57,20 +62,11 @@ export function sessionsRepo(db: Db) {
         .run();
     },
     idByTransaction(chargePointId: string, transactionId: string): string | undefined {
-      return db
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(and(eq(sessions.chargePointId, chargePointId), eq(sessions.transactionId, transactionId)))
-        .get()?.id;
+      return byTransaction.get(chargePointId, transactionId)?.id;
     },
     /** The session still running on a station's EVSE, if any. */
     runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
-      return db
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(and(eq(sessions.chargePointId, chargePointId), eq(sessions.ocppEvseId, ocppEvseId), ne(sessions.status, 'completed')))
-        .orderBy(sql`${sessions.seq} desc`)
-        .get()?.id;
+      return running.get(chargePointId, ocppEvseId)?.id;
     },
     /** Partners' view: published sessions of tokens they own, oldest first. */
     page(filter: PageFilter, owners: Owner[] | 'all') {

@@ -3,3 +3,4 @@ export * from './network.ts';
 export * from './partners.ts';
 export * from './tokens.ts';
 export * from './sessions.ts';
+export * from './outbox.ts';
