@@ -70,6 +70,26 @@ CREATE TABLE `ocpp16_transactions` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `ocpp16_transactions_start_idx` ON `ocpp16_transactions` (`charge_point_id`,`connector_id`,`id_tag`,`timestamp`,`meter_start`);--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`partner_id` text NOT NULL,
+	`object_key` text NOT NULL,
+	`method` text NOT NULL,
+	`module` text,
+	`path` text NOT NULL,
+	`body` text,
+	`status` text NOT NULL,
+	`attempts` integer NOT NULL,
+	`created_at_ms` integer NOT NULL,
+	`next_attempt_at_ms` integer NOT NULL,
+	`last_error` text,
+	`delivered_at_ms` integer,
+	`response_location` text,
+	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `outbox_partner_status_idx` ON `outbox` (`partner_id`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `outbox_object_idx` ON `outbox` (`partner_id`,`object_key`,`id`);--> statement-breakpoint
 CREATE TABLE `partners` (
 	`id` text PRIMARY KEY NOT NULL,
 	`machine_version` integer NOT NULL,
