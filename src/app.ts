@@ -2,6 +2,8 @@ import { Elysia } from 'elysia';
 import { ActorHost } from '../actors/system/actor-host.ts';
 import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partner.machine.ts';
 import { Partners } from '../actors/partner/partners.ts';
+import { Deliveries } from '../actors/partner/deliveries.ts';
+import { OutboxFeed } from '../actors/partner/partner-feed.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../actors/charge-point/charge-points.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from '../actors/session/session.machine.ts';
@@ -15,6 +17,7 @@ import { networkRoutes } from './api/network.routes.ts';
 import { operatorsRoutes } from './api/operators.routes.ts';
 import { partnersRoutes } from './api/partners.routes.ts';
 import { sessionsRoutes } from './api/sessions.routes.ts';
+import { deliveriesRoutes } from './api/deliveries.routes.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
@@ -40,12 +43,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger();
   const secrets = createSecrets(config.secretKey);
   const storage = createStorage(config.databasePath);
+  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs);
   const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, () => clock.now());
   const partners = new Partners({
     host: partnerHost,
     ids: () => storage.partnerSnapshots.ids(),
     tokens: storage.credentialsTokens,
-    gateway: createPartnerClient(config.partnerRequestTimeoutMs),
+    gateway: partnerGateway,
     secrets,
     clock,
     invitationTtlSeconds: config.invitationTtlSeconds,
@@ -62,7 +66,24 @@ export function createApp(config: Config, options: AppOptions = {}) {
       ],
     }),
   });
-  const network = new Network(storage, config, clock);
+  const deliveries = new Deliveries({
+    outbox: storage.outbox,
+    partners,
+    gateway: partnerGateway,
+    clock,
+    logger,
+    policy: config.delivery,
+    owner: config.cpo,
+  });
+  const feed = new OutboxFeed(deliveries);
+  const network = new Network(storage, config, clock, feed);
+  partners.onLifecycle({
+    registered: (partnerId) => {
+      const { tariffs, locations } = network.snapshotFor(partnerId);
+      storage.transact(() => feed.initialSync(partnerId, tariffs, locations));
+    },
+    unregistered: (partnerId) => deliveries.cancel(partnerId),
+  });
   const driverTokens = new DriverTokens(storage, network);
   const chargePoints = new ChargePoints({
     host: new ActorHost(chargePointMachine, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, () => clock.now()),
@@ -79,6 +100,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     store: storage.sessions,
     placeOf: (chargePointId, ocppEvseId, at) => network.sessionPlace(chargePointId, ocppEvseId, at),
     owner: config.cpo,
+    feed,
     clock,
     logger,
   });
@@ -94,8 +116,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
   });
   chargePoints.resume();
+  deliveries.resume();
 
-  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions };
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
@@ -110,7 +133,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(networkRoutes(apiDeps))
     .use(operatorsRoutes(apiDeps))
     .use(sessionsRoutes(apiDeps))
-    .use(partnersRoutes(apiDeps));
+    .use(partnersRoutes(apiDeps))
+    .use(deliveriesRoutes(apiDeps));
 
   return {
     app,
@@ -121,7 +145,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     chargePoints,
     sessions,
     logger,
+    deliveries,
     close() {
+      deliveries.stopAll();
       chargePoints.stop();
       partnerHost.stopAll();
       storage.close();

@@ -18,6 +18,8 @@ export interface Config {
   heartbeatIntervalSeconds: number;
   /** How long a disconnected station's EVSEs keep their last status before partners see UNKNOWN. */
   offlineGraceSeconds: number;
+  /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
+  delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +84,12 @@ export function loadConfig(env: Env): Config {
   const partnerRequestTimeoutMs = positiveInt('PARTNER_TIMEOUT_MS', 10_000, 'milliseconds');
   const heartbeatIntervalSeconds = positiveInt('HEARTBEAT_INTERVAL_S', 300, 'seconds');
   const offlineGraceSeconds = positiveInt('OFFLINE_GRACE_S', 120, 'seconds');
+  const delivery = {
+    maxAttempts: positiveInt('DELIVERY_MAX_ATTEMPTS', 15, 'attempts'),
+    maxAgeMs: positiveInt('DELIVERY_MAX_AGE_S', 3 * 24 * 3600, 'seconds') * 1000,
+    baseDelayMs: positiveInt('DELIVERY_BASE_DELAY_MS', 1000, 'milliseconds'),
+    maxDelayMs: positiveInt('DELIVERY_MAX_DELAY_MS', 5 * 60_000, 'milliseconds'),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -97,6 +105,7 @@ export function loadConfig(env: Env): Config {
     partnerRequestTimeoutMs,
     heartbeatIntervalSeconds,
     offlineGraceSeconds,
+    delivery,
   };
 }
 

@@ -7,6 +7,7 @@ import type { CdrToken, Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
+import type { PartnerFeed } from '../../src/network/partner-feed.ts';
 import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
 import type { PageFilter } from '../../src/storage/sqlite/paging.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
@@ -15,9 +16,11 @@ import type { SessionContext, sessionMachine } from './session.machine.ts';
 /** The storage a session needs besides its snapshot (src/storage/sqlite/sessions.repo.ts). */
 export interface SessionStore {
   saveView(id: string, view: Session | undefined): void;
+  viewOf(id: string): Session | undefined;
   idByTransaction(chargePointId: string, transactionId: string): string | undefined;
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
-  insertCdr(cdr: CDR): void;
+  /** False when the session already had its CDR. */
+  insertCdr(cdr: CDR): boolean;
   cdrOf(sessionId: string): CDR | undefined;
   ocpp16TransactionId(start: { chargePointId: string; connectorId: number; idTag: string; timestamp: string; meterStart: number }): number;
   page(filter: PageFilter, owners: Owner[] | 'all'): { items: Session[]; total: number };
@@ -67,6 +70,7 @@ export class Sessions {
       store: SessionStore;
       placeOf: (chargePointId: string, ocppEvseId: number, at: string) => SessionPlace | undefined;
       owner: { countryCode: string; partyId: string };
+      feed: Pick<PartnerFeed, 'sessionChanged' | 'cdrCreated'>;
       clock: Clock;
       logger: Logger;
     },
@@ -175,15 +179,19 @@ export class Sessions {
     this.deps.host.send(id, event, () => this.publish(id));
   }
 
-  /** Inside the actor's commit: the rendered Session, and the CDR once the session is complete. */
+  /** Inside the actor's commit: the rendered Session, the CDR once complete, and their pushes to the eMSP. */
   private publish(id: string) {
-    const snapshot = this.deps.host.snapshot(id)!;
+    const { host, store, feed } = this.deps;
+    const snapshot = host.snapshot(id)!;
     const state = snapshot.value as SessionView['state'];
     const now = this.now();
-    this.deps.store.saveView(id, renderSession(snapshot.context, STATUS[state], now));
+    const previous = store.viewOf(id);
+    const next = renderSession(snapshot.context, STATUS[state], now);
+    store.saveView(id, next);
+    if (next && next.last_updated !== previous?.last_updated) feed.sessionChanged(previous, next);
     if (state === 'completed') {
       const cdr = buildCdr(snapshot.context, id, now);
-      if (cdr) this.deps.store.insertCdr(cdr);
+      if (cdr && store.insertCdr(cdr)) feed.cdrCreated(cdr);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { ChargePoints } from '../../actors/charge-point/charge-points.ts';
 import type { Partners } from '../../actors/partner/partners.ts';
+import type { Deliveries } from '../../actors/partner/deliveries.ts';
 import type { Sessions } from '../../actors/session/sessions.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { Config } from '../config.ts';
@@ -19,4 +20,5 @@ export interface ApiDeps {
   chargePoints: ChargePoints;
   gateway: OcppGateway;
   sessions: Sessions;
+  deliveries: Deliveries;
 }

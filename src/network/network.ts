@@ -15,6 +15,7 @@ import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../storage/sqlite/locations.repo.ts';
 import type { PageFilter } from '../storage/sqlite/paging.ts';
 import { NetworkError } from './network-error.ts';
+import type { PartnerFeed } from './partner-feed.ts';
 
 type OperatorEvse = EVSE & { ocpp?: OcppBinding };
 export type OperatorLocation = Omit<Location, 'evses'> & { evses?: OperatorEvse[] };
@@ -28,6 +29,7 @@ export class Network {
     private readonly storage: Storage,
     private readonly config: Config,
     private readonly clock: Clock,
+    private readonly feed: PartnerFeed,
   ) {}
 
   putLocation(id: string, input: LocationInput): { location: OperatorLocation; created: boolean } {
@@ -58,12 +60,14 @@ export class Network {
         const c = conflicts[0]!;
         throw new NetworkError('conflict', `EVSE ${c.uidKey} or its OCPP binding ${c.chargePointId ?? ''}/${c.ocppEvseId ?? ''} already belongs to location ${c.locationKey}`);
       }
+      const previous = locations.get(id);
       const location = stampLocation(
         { ...input, id: input.id ?? id, country_code: this.config.cpo.countryCode, party_id: this.config.cpo.partyId, evses: unbound } as Parameters<typeof stampLocation>[0],
-        locations.get(id),
+        previous,
         this.now(),
       );
       const { created } = locations.put(location, rows);
+      if (location.last_updated !== previous?.last_updated) this.feed.locationChanged(location, this.visibility(location));
       return { location: this.withBindings(location), created };
     });
   }
@@ -73,8 +77,19 @@ export class Network {
     return location && this.withBindings(location);
   }
 
+  /**
+   * Locations are never deleted in OCPI (sessions and CDRs point at them): partners are told every EVSE is
+   * REMOVED, and our own copy goes.
+   */
   deleteLocation(id: string): boolean {
-    return this.storage.locations.delete(id);
+    return this.storage.transact(() => {
+      const location = this.storage.locations.get(id);
+      if (!location) return false;
+      const now = this.now();
+      const removed = { ...location, evses: location.evses?.map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
+      this.feed.locationChanged(removed, this.visibility(location));
+      return this.storage.locations.delete(id);
+    });
   }
 
   locationsPage(viewer: Viewer, filter: PageFilter) {
@@ -110,7 +125,9 @@ export class Network {
       const previous = this.storage.tariffs.get(id);
       const { last_updated: stamp, ...before } = previous ?? { last_updated: undefined };
       const tariff = { ...unstamped, last_updated: previous && sameContent(before, unstamped) ? stamp! : this.now() } as Tariff;
-      return { tariff, ...this.storage.tariffs.put(tariff) };
+      const result = { tariff, ...this.storage.tariffs.put(tariff) };
+      if (tariff.last_updated !== stamp) this.feed.tariffChanged(tariff);
+      return result;
     });
   }
 
@@ -127,6 +144,9 @@ export class Network {
     return this.storage.transact(() => {
       const users = this.storage.locations.referencingTariff(id);
       if (users.length > 0) throw new NetworkError('conflict', `Tariff ${id} is still used by connectors of location(s) ${users.join(', ')}`);
+      const tariff = this.storage.tariffs.get(id);
+      if (!tariff) return false;
+      this.feed.tariffDeleted(tariff);
       return this.storage.tariffs.delete(id);
     });
   }
@@ -152,7 +172,11 @@ export class Network {
         changed.push({ locationId: location.id, evseUid: evse.uid, status });
         return { ...evse, status, last_updated: at };
       });
-      if (touched) locations.replaceBody({ ...location, evses, last_updated: at });
+      if (!touched) continue;
+      const updated = { ...location, evses, last_updated: at };
+      locations.replaceBody(updated);
+      for (const change of changed.filter((c) => c.locationId === location.id))
+        this.feed.evseChanged(updated, evses.find((e) => e.uid === change.evseUid)!, { status: change.status }, this.visibility(updated));
     }
     return changed;
   }
@@ -194,6 +218,16 @@ export class Network {
         connector_power_type: connector.power_type,
       },
     };
+  }
+
+  /** What a newly registered partner should receive: all tariffs, then every location it may see. */
+  snapshotFor(partnerId: string) {
+    const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
+    return { tariffs: this.storage.tariffs.page(all).items, locations: this.locationsPage({ partnerId }, all).items };
+  }
+
+  private visibility(location: Location) {
+    return (partnerId: string) => location.publish || this.mayPartnerSee(partnerId, location);
   }
 
   private mayPartnerSee(partnerId: string, location: Location): boolean {

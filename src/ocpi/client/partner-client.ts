@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { t, type TSchema } from 'elysia';
 import { CloneType, type Static } from '@sinclair/typebox';
-import type { PartnerGateway } from '../../../actors/partner/partner.ports.ts';
+import type { PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
 import { tokenHeader } from '../../domain/credentials-token.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
@@ -60,7 +60,43 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
     return parsed!.data as Static<S>;
   }
 
+  /** OCPI pushes: success is a 2xx whose envelope (if any) says 1xxx; data is never required (spec 1.3). */
+  async function push({ method, url, token, body, headers }: PushRequest): Promise<PushOutcome> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: tokenHeader(token),
+          'x-request-id': crypto.randomUUID(),
+          'x-correlation-id': crypto.randomUUID(),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
+    }
+    const text = await response.text().catch(() => '');
+    let code: number | undefined;
+    let message = '';
+    try {
+      const parsed = JSON.parse(text) as { status_code?: unknown; status_message?: unknown };
+      if (typeof parsed.status_code === 'number') code = parsed.status_code;
+      if (typeof parsed.status_message === 'string') message = parsed.status_message;
+    } catch {
+      // No envelope: judged by the HTTP status alone.
+    }
+    if (response.ok && (code === undefined || (code >= 1000 && code < 2000)))
+      return { ok: true, ...(response.headers.get('location') ? { location: response.headers.get('location')! } : {}) };
+    const retryable = response.status >= 500 || [401, 408, 429].includes(response.status) || (code !== undefined && code >= 3000);
+    return { ok: false, retryable, error: `${method} ${url}: HTTP ${response.status}${code ? `, OCPI ${code}` : ''} ${message}`.trim() };
+  }
+
   return {
+    push,
     getVersions: (url, token) => call('GET', url, token, schemas.versions),
     getVersionDetails: (url, token) => call('GET', url, token, schemas.details),
     postCredentials: (url, token, ours) => call('POST', url, token, schemas.credentials, ours),

@@ -61,6 +61,9 @@ export function sessionsRepo(db: Db) {
         .where(eq(sessions.id, id))
         .run();
     },
+    viewOf(id: string): Session | undefined {
+      return (db.select({ body: sessions.body }).from(sessions).where(eq(sessions.id, id)).get()?.body ?? undefined) as Session | undefined;
+    },
     idByTransaction(chargePointId: string, transactionId: string): string | undefined {
       return byTransaction.get(chargePointId, transactionId)?.id;
     },
@@ -120,8 +123,8 @@ export function sessionsRepo(db: Db) {
       db.insert(transactionEvents).values({ chargePointId, transactionId, seqNo }).onConflictDoNothing().run();
     },
     /** Writes the session's CDR once; a second attempt for the same session changes nothing. */
-    insertCdr(cdr: CDR) {
-      db.insert(cdrs)
+    insertCdr(cdr: CDR): boolean {
+      return db.insert(cdrs)
         .values({
           id: cdr.id,
           sessionId: cdr.session_id!,
@@ -131,7 +134,8 @@ export function sessionsRepo(db: Db) {
           body: cdr,
         })
         .onConflictDoNothing()
-        .run();
+        .returning({ id: cdrs.id })
+        .all().length > 0;
     },
     cdrOf(sessionId: string): CDR | undefined {
       return db.select({ body: cdrs.body }).from(cdrs).where(eq(cdrs.sessionId, sessionId)).get()?.body as CDR | undefined;

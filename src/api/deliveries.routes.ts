@@ -1,0 +1,84 @@
+import { Elysia, t } from 'elysia';
+import type { DeliveryRow } from '../storage/sqlite/outbox.repo.ts';
+import { ApiError } from './api-error.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
+
+const DeliveryState = t.Union([t.Literal('pending'), t.Literal('failed'), t.Literal('dead'), t.Literal('delivered'), t.Literal('cancelled')]);
+const Delivery = t.Object({
+  id: t.Integer(),
+  state: DeliveryState,
+  object: t.String({ description: 'e.g. session:<id>; deliveries of one object go in order' }),
+  method: t.String(),
+  module: t.Optional(t.String()),
+  path: t.String(),
+  attempts: t.Integer(),
+  created_at: t.String(),
+  next_attempt_at: t.Optional(t.String()),
+  delivered_at: t.Optional(t.String()),
+  last_error: t.Optional(t.String()),
+  response_location: t.Optional(t.String({ description: 'Location header the partner answered a CDR POST with' })),
+});
+
+/** "failed" is a pending delivery that already failed at least once and waits for its next attempt. */
+function present(row: DeliveryRow): typeof Delivery.static {
+  const state = row.status === 'pending' && row.attempts > 0 ? 'failed' : row.status;
+  const iso = (ms: number | null) => (ms == null ? undefined : new Date(ms).toISOString());
+  const optional = {
+    module: row.module ?? undefined,
+    next_attempt_at: row.status === 'pending' ? iso(row.nextAttemptAtMs) : undefined,
+    delivered_at: iso(row.deliveredAtMs),
+    last_error: row.lastError ?? undefined,
+    response_location: row.responseLocation ?? undefined,
+  };
+  return {
+    id: row.id,
+    state,
+    object: row.objectKey,
+    method: row.method,
+    path: row.path,
+    attempts: row.attempts,
+    created_at: iso(row.createdAtMs)!,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** Operator view of a partner's push queue: what waits, what failed and why, what was dead-lettered; replay. */
+export function deliveriesRoutes(deps: ApiDeps) {
+  const { deliveries, partners } = deps;
+  const known = (id: string) => {
+    if (!partners.view(id)) throw new ApiError(404, 'not_found', `No partner ${id}`);
+  };
+  return new Elysia({ name: 'api.deliveries', prefix: '/api/v1/ocpi/partners', detail: { tags: ['OCPI partners'], security: apiSecurity } })
+    .use(apiKeyAuth(deps))
+    .get(
+      '/:id/deliveries',
+      ({ params, query }) => {
+        known(params.id);
+        const wanted = (query.state ?? 'pending,failed,dead').split(',');
+        const statuses = [...new Set(wanted.map((s) => (s === 'failed' ? 'pending' : s)))] as DeliveryRow['status'][];
+        return deliveries
+          .list(params.id, statuses, Math.min(query.limit ?? 200, 1000))
+          .map(present)
+          .filter((d) => wanted.includes(d.state));
+      },
+      {
+        params: t.Object({ id: t.String() }),
+        query: t.Object({
+          state: t.Optional(t.String({ description: 'comma-separated: pending, failed, dead, delivered, cancelled (default pending,failed,dead)', pattern: '^(pending|failed|dead|delivered|cancelled)(,(pending|failed|dead|delivered|cancelled))*$' })),
+          limit: t.Optional(t.Numeric({ minimum: 1 })),
+        }),
+        response: t.Array(Delivery),
+        detail: { summary: 'The partner’s deliveries, newest first' },
+      },
+    )
+    .post(
+      '/:id/deliveries/:delivery_id/retry',
+      ({ params }) => {
+        known(params.id);
+        if (!deliveries.retry(params.id, params.delivery_id)) throw new ApiError(409, 'not_retryable', `Delivery ${params.delivery_id} is not pending or dead-lettered for this partner`);
+        return present(deliveries.list(params.id, ['pending'], 1000).find((d) => d.id === params.delivery_id)!);
+      },
+      { params: t.Object({ id: t.String(), delivery_id: t.Numeric() }), response: Delivery, detail: { summary: 'Replay a dead-lettered delivery now' } },
+    );
+}
