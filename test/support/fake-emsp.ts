@@ -39,6 +39,13 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
   const received: ReceivedRequest[] = [];
   /** Tokens we (the eMSP) accept from the CPO. */
   const accepted = new Set<string>();
+  /** What the CPO pushed to our Receiver interfaces, as an eMSP would store it. */
+  const store = {
+    locations: new Map<string, any>(),
+    tariffs: new Map<string, any>(),
+    sessions: new Map<string, any>(),
+    cdrs: [] as any[],
+  };
   const state = {
     /** The token the CPO gave us, which we present to it. */
     tokenForCpo: undefined as string | undefined,
@@ -91,10 +98,60 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
         }
         if (request.method === 'GET') return ok(credentials(token));
       }
+      const pushed = receive(request.method, url.pathname, body);
+      if (pushed) return pushed;
       return fail(404, 2000, `No route ${request.method} ${url.pathname}`);
     },
   });
   const base: string = `http://127.0.0.1:${server.port}`;
+
+  /** Receiver side of locations, tariffs, sessions and cdrs (OCPI 2.2.1 eMSP interfaces). */
+  function receive(method: string, path: string, body: any): Response | undefined {
+    const match = /^\/ocpi\/emsp\/2\.2\.1\/(locations|tariffs|sessions|cdrs)(?:\/(.*))?$/.exec(path);
+    if (!match) return undefined;
+    const [, module, rest = ''] = match;
+    const ids = rest.split('/').filter(Boolean).map(decodeURIComponent);
+    if (module === 'cdrs' && method === 'POST') {
+      store.cdrs.push(body);
+      return new Response(JSON.stringify({ status_code: 1000, timestamp: new Date().toISOString() }), {
+        status: 201,
+        headers: { 'content-type': 'application/json', location: `${base}/ocpi/emsp/2.2.1/cdrs/${store.cdrs.length}` },
+      });
+    }
+    if (module === 'tariffs') {
+      const key = ids.join('/');
+      if (method === 'PUT') store.tariffs.set(key, body);
+      else if (method === 'DELETE') store.tariffs.delete(key);
+      else return undefined;
+      return ok();
+    }
+    if (module === 'sessions') {
+      const key = ids.join('/');
+      if (method === 'PUT') store.sessions.set(key, body);
+      else if (method === 'PATCH') {
+        const current = store.sessions.get(key);
+        if (!current) return fail(404, 2001, 'Unknown session: PUT it first');
+        // PATCH appends charging_periods (OCPI 2.2.1 sessions); other fields replace.
+        const { charging_periods, ...fields } = body;
+        store.sessions.set(key, { ...current, ...fields, charging_periods: [...(current.charging_periods ?? []), ...(charging_periods ?? [])] });
+      } else return undefined;
+      return ok();
+    }
+    if (module === 'locations') {
+      const [cc, pid, locationId, evseUid] = ids;
+      const key = `${cc}/${pid}/${locationId}`;
+      if (method === 'PUT' && !evseUid) store.locations.set(key, body);
+      else if (method === 'PATCH' && evseUid) {
+        const location = store.locations.get(key);
+        const evse = location?.evses?.find((e: any) => e.uid === evseUid);
+        if (!evse) return fail(404, 2003, 'Unknown EVSE: PUT the location first');
+        Object.assign(evse, body);
+        location.last_updated = body.last_updated;
+      } else return undefined;
+      return ok();
+    }
+    return undefined;
+  }
 
   function credentials(token: string) {
     return {
@@ -122,6 +179,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     countryCode,
     partyId,
     received,
+    store,
     state,
     credentials,
     /** Hand out a token A for a CPO to register with us (CPO-initiated flow). */
