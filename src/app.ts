@@ -4,6 +4,8 @@ import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partn
 import { Partners } from '../actors/partner/partners.ts';
 import { Deliveries } from '../actors/partner/deliveries.ts';
 import { OutboxFeed } from '../actors/partner/partner-feed.ts';
+import { RealTimeAuthorization } from '../actors/partner/real-time-authorization.ts';
+import { pullTokens } from '../actors/partner/token-pull.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../actors/charge-point/charge-points.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from '../actors/session/session.machine.ts';
@@ -81,6 +83,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     registered: (partnerId) => {
       const { tariffs, locations } = network.snapshotFor(partnerId);
       storage.transact(() => feed.initialSync(partnerId, tariffs, locations));
+      // Their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
+      void pullTokens(partnerId, { partners, gateway: partnerGateway, logger, store: (id, token) => storage.tokens.put(id, token) }).catch((error: Error) =>
+        logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
+      );
     },
     unregistered: (partnerId) => deliveries.cancel(partnerId),
   });
@@ -104,7 +110,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger,
   });
-  const handlerDeps = { chargePoints, sessions, authorizer: new TokenAuthorizer(storage), config, clock };
+  const realTime = new RealTimeAuthorization({ partners, gateway: partnerGateway, logger, timeoutMs: config.authorizeTimeoutMs });
+  const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), clock);
+  const handlerDeps = { chargePoints, sessions, authorizer, config, clock };
   const gateway = createOcppGateway({
     stations: storage.chargePoints,
     secrets,

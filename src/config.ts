@@ -18,6 +18,8 @@ export interface Config {
   heartbeatIntervalSeconds: number;
   /** How long a disconnected station's EVSEs keep their last status before partners see UNKNOWN. */
   offlineGraceSeconds: number;
+  /** How long a driver at the charger waits for the eMSP's real-time authorization answer. */
+  authorizeTimeoutMs: number;
   /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
   delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
 }
@@ -84,6 +86,7 @@ export function loadConfig(env: Env): Config {
   const partnerRequestTimeoutMs = positiveInt('PARTNER_TIMEOUT_MS', 10_000, 'milliseconds');
   const heartbeatIntervalSeconds = positiveInt('HEARTBEAT_INTERVAL_S', 300, 'seconds');
   const offlineGraceSeconds = positiveInt('OFFLINE_GRACE_S', 120, 'seconds');
+  const authorizeTimeoutMs = positiveInt('AUTHORIZE_TIMEOUT_MS', 3000, 'milliseconds');
   const delivery = {
     maxAttempts: positiveInt('DELIVERY_MAX_ATTEMPTS', 15, 'attempts'),
     maxAgeMs: positiveInt('DELIVERY_MAX_AGE_S', 3 * 24 * 3600, 'seconds') * 1000,
@@ -105,6 +108,7 @@ export function loadConfig(env: Env): Config {
     partnerRequestTimeoutMs,
     heartbeatIntervalSeconds,
     offlineGraceSeconds,
+    authorizeTimeoutMs,
     delivery,
   };
 }

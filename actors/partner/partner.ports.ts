@@ -1,4 +1,5 @@
 import type { Credentials } from '../../src/model/ocpi/credentials.ts';
+import type { AuthorizationInfo, LocationReferences } from '../../src/model/ocpi/token.ts';
 import type { Version, VersionDetails } from '../../src/model/ocpi/versions.ts';
 
 /** Outbound OCPI calls to a partner platform (implemented over HTTP in src/ocpi/client). */
@@ -7,6 +8,10 @@ export interface PartnerGateway {
   getVersionDetails(versionUrl: string, token: string): Promise<VersionDetails>;
   postCredentials(credentialsUrl: string, token: string, ours: Credentials): Promise<Credentials>;
   deleteCredentials(credentialsUrl: string, token: string): Promise<void>;
+  /** One page of a partner's Sender list; `next` from its Link header. */
+  getPage(url: string, token: string): Promise<{ items: unknown[]; next?: string }>;
+  /** Real-time authorization (OCPI 2.2.1 tokens, eMSP Sender): 'unknown' is the eMSP's 2004. */
+  authorize(url: string, token: string, where: LocationReferences | undefined, timeoutMs: number): Promise<AuthorizationInfo | 'unknown'>;
   /** A push (PUT/PATCH/POST/DELETE) to a partner's Receiver endpoint or a response_url. Never throws. */
   push(request: PushRequest): Promise<PushOutcome>;
 }

@@ -3,11 +3,12 @@ import { ocpiDateTime } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import { buildCdr, renderSession, type SessionPlace } from '../../src/domain/cdr/session-view.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
-import type { CdrToken, Session } from '../../src/model/ocpi/session.ts';
+import type { AuthMethod, CdrToken, Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { PartnerFeed } from '../../src/network/partner-feed.ts';
+import type { Authorization } from '../../src/network/token-authorizer.ts';
 import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
 import type { PageFilter } from '../../src/storage/sqlite/paging.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
@@ -45,10 +46,21 @@ export interface TransactionStart {
   startAt: string;
   /** Undefined when the station gave no start register: the first register reading becomes the baseline. */
   meterStartKwh?: string;
-  token?: Token;
+  /** How the driver was authorised; only an ALLOWED decision gives the session its token (and owner). */
+  authorization?: Authorization;
 }
 
 const STATUS: Record<SessionView['state'], Session['status']> = { pending: 'PENDING', active: 'ACTIVE', completed: 'COMPLETED' };
+
+/** The session's token, auth method and authorization reference, when the decision allowed charging. */
+function allowedPart(authorization: Authorization | undefined): { token?: CdrToken; authMethod: AuthMethod; authorizationReference?: string } {
+  if (authorization?.decision !== 'ALLOWED' || !authorization.token) return { authMethod: authorization?.authMethod ?? 'WHITELIST' };
+  return {
+    token: cdrTokenOf(authorization.token),
+    authMethod: authorization.authMethod,
+    ...(authorization.authorizationReference ? { authorizationReference: authorization.authorizationReference } : {}),
+  };
+}
 
 export const cdrTokenOf = (token: Token): CdrToken => ({
   country_code: token.country_code,
@@ -94,8 +106,7 @@ export class Sessions {
       startAt: start.startAt,
       meterStartKwh: start.meterStartKwh ?? '0',
       meterStartKnown: start.meterStartKwh !== undefined,
-      ...(start.token ? { token: cdrTokenOf(start.token) } : {}),
-      authMethod: 'WHITELIST',
+      ...allowedPart(start.authorization),
       ...(place ? { place } : {}),
     };
     host.create(id, input, () => this.publish(id));
@@ -123,9 +134,11 @@ export class Sessions {
     this.deps.store.markTransactionEvent(chargePointId, transactionId, seqNo);
   }
 
-  /** A pending session (2.0.1: plugged in before the driver identified) gets its token. */
-  authorize(id: string, token: Token) {
-    if (this.deps.host.snapshot(id)?.value === 'pending') this.apply(id, { type: 'AUTHORIZED', at: this.now(), token: cdrTokenOf(token), authMethod: 'WHITELIST' });
+  /** A pending session (2.0.1: plugged in before the driver identified) gets its token once allowed. */
+  authorize(id: string, authorization: Authorization) {
+    const allowed = allowedPart(authorization);
+    if (this.deps.host.snapshot(id)?.value === 'pending' && allowed.token)
+      this.apply(id, { type: 'AUTHORIZED', at: this.now(), token: allowed.token, authMethod: allowed.authMethod, ...(allowed.authorizationReference ? { authorizationReference: allowed.authorizationReference } : {}) });
   }
 
   /** Whether energy has flowed in the session yet (2.0.1 EVConnected means parking only after charging). */

@@ -220,6 +220,15 @@ export class Network {
     };
   }
 
+  /** A charge point's EVSE (or all of its EVSEs) as OCPI LocationReferences, for real-time authorization. */
+  locationReferences(chargePointId: string, ocppEvseId?: number) {
+    const bindings = this.storage.locations.bindingsOf(chargePointId).filter((b) => ocppEvseId === undefined || b.ocppEvseId === ocppEvseId);
+    const location = bindings[0] && this.storage.locations.get(bindings[0].locationKey);
+    if (!location) return undefined;
+    const uids = bindings.filter((b) => b.locationKey === bindings[0]!.locationKey).map((b) => b.uidKey);
+    return { location_id: location.id, evse_uids: (location.evses ?? []).filter((e) => uids.includes(idKey(e.uid))).map((e) => e.uid) };
+  }
+
   /** What a newly registered partner should receive: all tariffs, then every location it may see. */
   snapshotFor(partnerId: string) {
     const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };

@@ -1,20 +1,86 @@
-import type { Token } from '../model/ocpi/token.ts';
+import type { AuthorizationInfo, LocationReferences, Token, TokenType } from '../model/ocpi/token.ts';
+import type { AuthMethod } from '../model/ocpi/session.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { Storage } from '../storage/storage.ts';
 
-export type LocalDecision = 'ALLOWED' | 'BLOCKED' | 'UNKNOWN' | 'NEEDS_REAL_TIME';
+export type Decision = AuthorizationInfo['allowed'] | 'UNKNOWN';
+
+export interface Authorization {
+  decision: Decision;
+  token?: Token;
+  authMethod: AuthMethod;
+  authorizationReference?: string;
+}
+
+/** Asking the token's eMSP in real time (implemented in actors/partner/real-time-authorization.ts). */
+export interface RealTimePort {
+  ask(uid: string, type: string, where: LocationReferences | undefined, owner?: { country_code: string; party_id: string }): Promise<
+    { answer: AuthorizationInfo; partnerId: string } | 'unknown' | 'unreachable'
+  >;
+}
+
+/** A charge point's EVSE as OCPI LocationReferences (for the eMSP's answer); undefined when not published. */
+export type LocationOf = (chargePointId: string, ocppEvseId?: number) => LocationReferences | undefined;
+
+/** Authorize → StartTransaction in quick succession: the station asks twice, the eMSP once. */
+const RECENT_MS = 5 * 60_000;
+/** Tokens of an accepted remote start are pre-authorized at that station for a while (OCPI pitfall 34). */
+export const COMMAND_PREAUTHORIZED_MS = 15 * 60_000;
 
 /**
- * Whitelist decision for a token presented at a charge point, from the tokens eMSPs pushed (OCPI 2.2.1 tokens,
- * WhitelistType): ALWAYS/ALLOWED/ALLOWED_OFFLINE tokens are decided locally from `valid`; NEVER tokens must be
- * asked of their eMSP in real time.
+ * Decides whether a token presented at a charge point may charge (OCPI 2.2.1 WhitelistType): ALWAYS and ALLOWED
+ * tokens from the cache the eMSPs push; ALLOWED_OFFLINE and NEVER tokens, and tokens we do not know, by asking the
+ * eMSP in real time — ALLOWED_OFFLINE falls back to the cache when the eMSP cannot be reached, NEVER does not.
  */
 export class TokenAuthorizer {
-  constructor(private readonly storage: Storage) {}
+  private readonly recent = new Map<string, { authorization: Authorization; untilMs: number }>();
 
-  decide(uid: string, type: Token['type']): { decision: LocalDecision; token?: Token } {
-    const token = this.storage.tokens.findByUid(uid, type);
-    if (!token) return { decision: 'UNKNOWN' };
-    if (token.whitelist === 'NEVER') return { decision: 'NEEDS_REAL_TIME', token };
-    return { decision: token.valid ? 'ALLOWED' : 'BLOCKED', token };
+  constructor(
+    private readonly storage: Storage,
+    private readonly realTime: RealTimePort,
+    private readonly locationOf: LocationOf,
+    private readonly clock: Clock,
+  ) {}
+
+  async authorize(chargePointId: string, uid: string, type: TokenType, ocppEvseId?: number): Promise<Authorization> {
+    const remembered = this.recent.get(key(chargePointId, uid));
+    if (remembered && remembered.untilMs > this.clock.now().getTime()) return remembered.authorization;
+    const authorization = await this.decide(chargePointId, uid, type, ocppEvseId);
+    this.remember(chargePointId, uid, authorization, RECENT_MS);
+    return authorization;
+  }
+
+  /** An accepted command's token needs no new authorization at that station for a while. */
+  preAuthorize(chargePointId: string, token: Token, authorizationReference: string | undefined) {
+    const authorization: Authorization = { decision: 'ALLOWED', token, authMethod: 'COMMAND', ...(authorizationReference ? { authorizationReference } : {}) };
+    this.remember(chargePointId, token.uid, authorization, COMMAND_PREAUTHORIZED_MS);
+  }
+
+  private async decide(chargePointId: string, uid: string, type: TokenType, ocppEvseId?: number): Promise<Authorization> {
+    const cached = this.storage.tokens.findByUid(uid, type);
+    const local = (token: Token): Authorization => ({ decision: token.valid ? 'ALLOWED' : 'BLOCKED', token, authMethod: 'WHITELIST' });
+    if (cached && (cached.whitelist === 'ALWAYS' || cached.whitelist === 'ALLOWED')) return local(cached);
+    const asked = await this.realTime.ask(uid, type, this.locationOf(chargePointId, ocppEvseId), cached);
+    if (typeof asked === 'object') {
+      const { answer, partnerId } = asked;
+      // The eMSP's answer carries the complete token: keep it for the Session's cdr_token and later lookups.
+      this.storage.tokens.put(partnerId, answer.token);
+      return {
+        decision: answer.allowed,
+        token: answer.token,
+        authMethod: 'AUTH_REQUEST',
+        ...(answer.authorization_reference ? { authorizationReference: answer.authorization_reference } : {}),
+      };
+    }
+    if (asked === 'unreachable' && cached?.whitelist === 'ALLOWED_OFFLINE') return local(cached);
+    return { decision: 'UNKNOWN', authMethod: 'AUTH_REQUEST' };
+  }
+
+  private remember(chargePointId: string, uid: string, authorization: Authorization, forMs: number) {
+    const now = this.clock.now().getTime();
+    if (this.recent.size > 10_000) for (const [k, v] of this.recent) if (v.untilMs <= now) this.recent.delete(k);
+    this.recent.set(key(chargePointId, uid), { authorization, untilMs: now + forMs });
   }
 }
+
+const key = (chargePointId: string, uid: string) => `${chargePointId}\u0000${uid.toUpperCase()}`;

@@ -46,6 +46,9 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     sessions: new Map<string, any>(),
     cdrs: [] as any[],
   };
+  /** Our driver tokens (Sender list) and how we answer real-time authorization per uid. */
+  const tokens: any[] = [];
+  const authorizations = new Map<string, { allowed: string; authorization_reference?: string } | 'unknown' | 'hang'>();
   const state = {
     /** The token the CPO gave us, which we present to it. */
     tokenForCpo: undefined as string | undefined,
@@ -98,12 +101,33 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
         }
         if (request.method === 'GET') return ok(credentials(token));
       }
+      if (url.pathname === '/ocpi/emsp/2.2.1/tokens' && request.method === 'GET') return tokenPage(url);
+      const authorize = /^\/ocpi\/emsp\/2\.2\.1\/tokens\/([^/]+)\/authorize$/.exec(url.pathname);
+      if (authorize && request.method === 'POST') return answerAuthorization(decodeURIComponent(authorize[1]!), url.searchParams.get('type') ?? 'RFID', body);
       const pushed = receive(request.method, url.pathname, body);
       if (pushed) return pushed;
       return fail(404, 2000, `No route ${request.method} ${url.pathname}`);
     },
   });
   const base: string = `http://127.0.0.1:${server.port}`;
+
+  /** Tokens Sender list, paginated with Link headers like a real eMSP (limit capped at 2). */
+  function tokenPage(url: URL) {
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 2), 2);
+    const page = tokens.slice(offset, offset + limit);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-total-count': String(tokens.length), 'x-limit': '2' };
+    if (offset + limit < tokens.length) headers.link = `<${base}/ocpi/emsp/2.2.1/tokens?offset=${offset + limit}&limit=${limit}>; rel="next"`;
+    return new Response(JSON.stringify({ data: page, status_code: 1000, timestamp: new Date().toISOString() }), { headers });
+  }
+
+  async function answerAuthorization(uid: string, type: string, where: any): Promise<Response> {
+    const configured = authorizations.get(uid);
+    const token = tokens.find((t) => t.uid === uid && t.type === type) ?? { country_code: countryCode, party_id: partyId, uid, type, contract_id: `C-${uid}`, issuer: 'Fake eMSP', valid: true, whitelist: 'NEVER', last_updated: new Date().toISOString() };
+    if (configured === 'hang') await Bun.sleep(60_000);
+    if (configured === undefined || configured === 'unknown') return fail(404, 2004, 'Unknown token');
+    return ok({ ...(configured as object), token, ...(where ? { location: where } : {}) });
+  }
 
   /** Receiver side of locations, tariffs, sessions and cdrs (OCPI 2.2.1 eMSP interfaces). */
   function receive(method: string, path: string, body: any): Response | undefined {
@@ -180,6 +204,8 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     partyId,
     received,
     store,
+    tokens,
+    authorizations,
     state,
     credentials,
     /** Hand out a token A for a CPO to register with us (CPO-initiated flow). */

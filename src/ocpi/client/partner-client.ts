@@ -4,9 +4,17 @@ import { CloneType, type Static } from '@sinclair/typebox';
 import type { PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
 import { tokenHeader } from '../../domain/credentials-token.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
+import { AuthorizationInfo } from '../../model/ocpi/token.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
 
-export class PartnerCallError extends Error {}
+export class PartnerCallError extends Error {
+  constructor(
+    message: string,
+    readonly ocpiStatus?: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Copies taken at load time: Elysia marks the route-body schemas it is given `additionalProperties: false`,
@@ -16,6 +24,8 @@ const schemas = {
   versions: CloneType(t.Array(Version)),
   details: CloneType(VersionDetails),
   credentials: CloneType(Credentials),
+  authorizationInfo: CloneType(AuthorizationInfo),
+  list: t.Array(t.Unknown()),
 };
 
 /**
@@ -23,7 +33,7 @@ const schemas = {
  * timeout, and the envelope read even on 4xx/5xx (partners put the reason there).
  */
 export function createPartnerClient(timeoutMs: number): PartnerGateway {
-  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown) {
+  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: { timeoutMs?: number; onResponse?: (r: Response) => void } = {}) {
     let response: Response;
     try {
       response = await fetch(url, {
@@ -35,11 +45,12 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
       });
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
+    opts.onResponse?.(response);
     const text = await response.text();
     let parsed: { status_code?: unknown; status_message?: unknown; data?: unknown } | undefined;
     try {
@@ -50,7 +61,7 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
     const code = typeof parsed?.status_code === 'number' ? parsed.status_code : undefined;
     if (!response.ok || code === undefined || code < 1000 || code >= 2000) {
       const message = typeof parsed?.status_message === 'string' ? parsed.status_message : '';
-      throw new PartnerCallError(`${method} ${url}: HTTP ${response.status}, OCPI status ${code ?? 'missing'} ${message}`.trim());
+      throw new PartnerCallError(`${method} ${url}: HTTP ${response.status}, OCPI status ${code ?? 'missing'} ${message}`.trim(), code);
     }
     if (!schema) return undefined as Static<S>;
     if (!Value.Check(schema, parsed?.data)) {
@@ -97,6 +108,20 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
 
   return {
     push,
+    async getPage(url, token) {
+      let link: string | null = null;
+      const items = await call('GET', url, token, schemas.list, undefined, { onResponse: (r) => (link = r.headers.get('link')) });
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+      return { items, ...(next ? { next } : {}) };
+    },
+    async authorize(url, token, where, authorizeTimeoutMs) {
+      try {
+        return await call('POST', url, token, schemas.authorizationInfo, where, { timeoutMs: authorizeTimeoutMs });
+      } catch (error) {
+        if (error instanceof PartnerCallError && error.ocpiStatus === 2004) return 'unknown';
+        throw error;
+      }
+    },
     getVersions: (url, token) => call('GET', url, token, schemas.versions),
     getVersionDetails: (url, token) => call('GET', url, token, schemas.details),
     postCredentials: (url, token, ours) => call('POST', url, token, schemas.credentials, ours),

@@ -29,9 +29,9 @@ export function v16Handlers(deps: OcppHandlerDeps): HandlerTable {
       chargingStateFrom16(deps, chargePointId, p.connectorId, p.status, p.timestamp ? stationTime(p.timestamp) : ocpiDateTime(clock.now()));
       return {};
     },
-    Authorize: ({ chargePointId }, p) => {
+    Authorize: async ({ chargePointId }, p) => {
       chargePoints.seen(chargePointId);
-      return { idTagInfo: { status: idTagStatus[authorizer.decide(p.idTag, 'RFID').decision] } };
+      return { idTagInfo: { status: idTagStatus[(await authorizer.authorize(chargePointId, p.idTag, 'RFID')).decision] } };
     },
     // No vendor extensions are implemented: the spec's answer for that is UnknownVendorId.
     DataTransfer: () => ({ status: 'UnknownVendorId' }),

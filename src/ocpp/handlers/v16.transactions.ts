@@ -14,8 +14,8 @@ const wh = (value: number) => new Big(value).div(1000).toString();
  */
 export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): HandlerTable {
   return {
-    StartTransaction: ({ chargePointId }, p) => {
-      const { decision, token } = authorizer.decide(p.idTag, 'RFID');
+    StartTransaction: async ({ chargePointId }, p) => {
+      const authorization = await authorizer.authorize(chargePointId, p.idTag, 'RFID', p.connectorId);
       const startAt = stationTime(p.timestamp);
       // We must always answer with a transactionId (OCPP 1.6 §4.8), refusing through idTagInfo if need be.
       const transactionId = sessions.ocpp16TransactionId({ chargePointId, connectorId: p.connectorId, idTag: p.idTag, timestamp: startAt, meterStart: p.meterStart });
@@ -26,9 +26,9 @@ export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): Hand
         ocppEvseId: p.connectorId,
         startAt,
         meterStartKwh: wh(p.meterStart),
-        ...(decision === 'ALLOWED' ? { token } : {}),
+        authorization,
       });
-      return { transactionId, idTagInfo: { status: idTagStatus[decision] } };
+      return { transactionId, idTagInfo: { status: idTagStatus[authorization.decision] } };
     },
     MeterValues: ({ chargePointId }, p) => {
       const readings = toReadings(() => normalizeOcpp16MeterValues(p.meterValue));
@@ -36,13 +36,13 @@ export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): Hand
       if (id) sessions.meter(id, readings);
       return {};
     },
-    StopTransaction: ({ chargePointId }, p) => {
+    StopTransaction: async ({ chargePointId }, p) => {
       const id = sessions.byTransaction(chargePointId, String(p.transactionId));
       if (id) {
         sessions.meter(id, toReadings(() => normalizeOcpp16MeterValues(p.transactionData ?? [], 'transactionData')));
         sessions.stop(id, stationTime(p.timestamp), wh(p.meterStop), p.reason);
       }
-      return p.idTag ? { idTagInfo: { status: idTagStatus[authorizer.decide(p.idTag, 'RFID').decision] } } : {};
+      return p.idTag ? { idTagInfo: { status: idTagStatus[(await authorizer.authorize(chargePointId, p.idTag, 'RFID')).decision] } } : {};
     },
   };
 }

@@ -31,9 +31,9 @@ export function v201Handlers(deps: OcppHandlerDeps): HandlerTable {
       chargePoints.connectorStatus(chargePointId, p.evseId, p.connectorStatus, undefined, p.evseId === 0 ? undefined : p.connectorId);
       return {};
     },
-    Authorize: ({ chargePointId }, p) => {
+    Authorize: async ({ chargePointId }, p) => {
       chargePoints.seen(chargePointId);
-      const { decision } = authorizer.decide(p.idToken.idToken, tokenTypeOf(p.idToken.type));
+      const { decision } = await authorizer.authorize(chargePointId, p.idToken.idToken, tokenTypeOf(p.idToken.type));
       return { idTokenInfo: { status: idTokenStatus[decision] } };
     },
     DataTransfer: () => ({ status: 'UnknownVendorId' }),

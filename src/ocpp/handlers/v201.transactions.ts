@@ -13,14 +13,13 @@ import { lastRegister, stationTime, toReadings } from './readings.ts';
  */
 export function v201Transactions({ sessions, authorizer }: OcppHandlerDeps): HandlerTable {
   return {
-    TransactionEvent: ({ chargePointId }, p) => {
+    TransactionEvent: async ({ chargePointId }, p) => {
       const transactionId: string = p.transactionInfo.transactionId;
-      const authorization = p.idToken ? authorizer.decide(p.idToken.idToken, tokenTypeOf(p.idToken.type)) : undefined;
+      const authorization = p.idToken ? await authorizer.authorize(chargePointId, p.idToken.idToken, tokenTypeOf(p.idToken.type), p.evse?.id) : undefined;
       const answer = authorization ? { idTokenInfo: { status: idTokenStatus[authorization.decision] } } : {};
       if (sessions.seenTransactionEvent(chargePointId, transactionId, p.seqNo)) return answer;
       const at = stationTime(p.timestamp);
       const readings = toReadings(() => normalizeOcpp201MeterValues(p.meterValue ?? []));
-      const allowed = authorization?.decision === 'ALLOWED' ? authorization.token : undefined;
       let id = sessions.byTransaction(chargePointId, transactionId);
       if (!id) {
         // The first event we see starts the session, even if a queued Started got lost.
@@ -33,9 +32,9 @@ export function v201Transactions({ sessions, authorizer }: OcppHandlerDeps): Han
           ocppEvseId: p.evse.id,
           startAt: at,
           ...(meterStartKwh !== undefined ? { meterStartKwh } : {}),
-          ...(allowed ? { token: allowed } : {}),
+          ...(authorization ? { authorization } : {}),
         });
-      } else if (allowed) sessions.authorize(id, allowed);
+      } else if (authorization) sessions.authorize(id, authorization);
       sessions.meter(id, readings);
       const state = p.transactionInfo.chargingState;
       if (state) sessions.chargingState(id, at, !ocpp201ChargingActivity(state, { afterCharging: sessions.hasCharged(id) }).parking);
