@@ -29,6 +29,21 @@ CREATE TABLE `charge_points` (
 	`snapshot` text
 );
 --> statement-breakpoint
+CREATE TABLE `commands` (
+	`id` text PRIMARY KEY NOT NULL,
+	`partner_id` text NOT NULL,
+	`type` text NOT NULL,
+	`body` text NOT NULL,
+	`charge_point_id` text,
+	`ocpp_evse_id` integer,
+	`ocpp_id_tag` text,
+	`created_at_ms` integer NOT NULL,
+	`deadline_ms` integer NOT NULL,
+	`result` text
+);
+--> statement-breakpoint
+CREATE INDEX `commands_open_idx` ON `commands` (`result`,`deadline_ms`);--> statement-breakpoint
+CREATE INDEX `commands_start_idx` ON `commands` (`charge_point_id`,`ocpp_id_tag`);--> statement-breakpoint
 CREATE TABLE `credentials_tokens` (
 	`token_hash` text PRIMARY KEY NOT NULL,
 	`partner_id` text NOT NULL,
@@ -98,6 +113,24 @@ CREATE TABLE `partners` (
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `remote_starts` (
+	`remote_start_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`command_id` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `reservations` (
+	`reservation_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`partner_id` text NOT NULL,
+	`emsp_reservation_id` text NOT NULL,
+	`charge_point_id` text NOT NULL,
+	`ocpp_evse_id` integer NOT NULL,
+	`response_url` text NOT NULL,
+	`expiry_ms` integer NOT NULL,
+	`status` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `reservations_emsp_idx` ON `reservations` (`partner_id`,`emsp_reservation_id`);--> statement-breakpoint
+CREATE INDEX `reservations_expiry_idx` ON `reservations` (`status`,`expiry_ms`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`id` text NOT NULL,

@@ -10,6 +10,7 @@ import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/char
 import { ChargePoints } from '../actors/charge-point/charge-points.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from '../actors/session/session.machine.ts';
 import { Sessions } from '../actors/session/sessions.ts';
+import { Commands } from '../actors/commands/commands.ts';
 import { evseStatusOf } from './domain/evse-status.ts';
 import { TokenAuthorizer } from './network/token-authorizer.ts';
 import { v16Handlers } from './ocpp/handlers/v16.handlers.ts';
@@ -111,8 +112,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
   });
   const realTime = new RealTimeAuthorization({ partners, gateway: partnerGateway, logger, timeoutMs: config.authorizeTimeoutMs });
-  const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), clock);
-  const handlerDeps = { chargePoints, sessions, authorizer, config, clock };
+  const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => commands.preAuthorized(cp, idTag), clock);
+  const handlerDeps = { chargePoints, sessions, authorizer, commands: { reservationUsed: (id: number) => commands.reservationUsed(id) }, config, clock };
   const gateway = createOcppGateway({
     stations: storage.chargePoints,
     secrets,
@@ -123,8 +124,22 @@ export function createApp(config: Config, options: AppOptions = {}) {
       disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
     },
   });
+  const commands = new Commands({
+    store: storage.commands,
+    location: (partnerId, locationId) => network.location({ partnerId }, locationId),
+    binding: (locationId, evseUid) => network.bindingOf(locationId, evseUid),
+    session: (id) => sessions.view(id),
+    runningOn: (cp, evse) => sessions.runningOn(cp, evse),
+    station: { protocolOf: (cp) => chargePoints.view(cp)?.protocol, call: (cp, action, payload, timeoutMs) => gateway.call(cp, action, payload, timeoutMs) },
+    deliverResult: (partnerId, commandId, responseUrl, result) => feed.commandResult(partnerId, commandId, responseUrl, result),
+    transact: storage.transact,
+    clock,
+    logger,
+    timeoutSeconds: config.commandTimeoutSeconds,
+  });
   chargePoints.resume();
   deliveries.resume();
+  commands.resume();
 
   const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries };
   const app = new Elysia()
@@ -137,7 +152,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
       detail: { hide: true },
     })
-    .use(ocpiPlugin({ config, clock, partners, network, driverTokens, sessions }))
+    .use(ocpiPlugin({ config, clock, partners, network, driverTokens, sessions, commands }))
     .use(networkRoutes(apiDeps))
     .use(operatorsRoutes(apiDeps))
     .use(sessionsRoutes(apiDeps))
@@ -155,6 +170,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     deliveries,
     close() {
+      commands.stop();
       deliveries.stopAll();
       chargePoints.stop();
       partnerHost.stopAll();

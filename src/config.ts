@@ -18,6 +18,8 @@ export interface Config {
   heartbeatIntervalSeconds: number;
   /** How long a disconnected station's EVSEs keep their last status before partners see UNKNOWN. */
   offlineGraceSeconds: number;
+  /** The `timeout` we give eMSPs for a command's result; also how long we wait for the station. */
+  commandTimeoutSeconds: number;
   /** How long a driver at the charger waits for the eMSP's real-time authorization answer. */
   authorizeTimeoutMs: number;
   /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
@@ -86,6 +88,7 @@ export function loadConfig(env: Env): Config {
   const partnerRequestTimeoutMs = positiveInt('PARTNER_TIMEOUT_MS', 10_000, 'milliseconds');
   const heartbeatIntervalSeconds = positiveInt('HEARTBEAT_INTERVAL_S', 300, 'seconds');
   const offlineGraceSeconds = positiveInt('OFFLINE_GRACE_S', 120, 'seconds');
+  const commandTimeoutSeconds = positiveInt('COMMAND_TIMEOUT_S', 30, 'seconds');
   const authorizeTimeoutMs = positiveInt('AUTHORIZE_TIMEOUT_MS', 3000, 'milliseconds');
   const delivery = {
     maxAttempts: positiveInt('DELIVERY_MAX_ATTEMPTS', 15, 'attempts'),
@@ -109,6 +112,7 @@ export function loadConfig(env: Env): Config {
     heartbeatIntervalSeconds,
     offlineGraceSeconds,
     authorizeTimeoutMs,
+    commandTimeoutSeconds,
     delivery,
   };
 }

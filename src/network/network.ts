@@ -220,6 +220,12 @@ export class Network {
     };
   }
 
+  /** The OCPP charge point and EVSE number feeding an OCPI EVSE, if bound. */
+  bindingOf(locationId: string, evseUid: string): { chargePointId: string; ocppEvseId: number } | undefined {
+    const row = this.storage.locations.evsesOf(locationId).find((r) => r.uidKey === idKey(evseUid));
+    return row?.chargePointId != null && row.ocppEvseId != null ? { chargePointId: row.chargePointId, ocppEvseId: row.ocppEvseId } : undefined;
+  }
+
   /** A charge point's EVSE (or all of its EVSEs) as OCPI LocationReferences, for real-time authorization. */
   locationReferences(chargePointId: string, ocppEvseId?: number) {
     const bindings = this.storage.locations.bindingsOf(chargePointId).filter((b) => ocppEvseId === undefined || b.ocppEvseId === ocppEvseId);

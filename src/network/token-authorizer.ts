@@ -19,13 +19,14 @@ export interface RealTimePort {
   >;
 }
 
+/** The token of a recently accepted START_SESSION/RESERVE_NOW at this station under this id tag, if any. */
+export type CommandTokenOf = (chargePointId: string, idTag: string) => { token: Token; authorizationReference?: string } | undefined;
+
 /** A charge point's EVSE as OCPI LocationReferences (for the eMSP's answer); undefined when not published. */
 export type LocationOf = (chargePointId: string, ocppEvseId?: number) => LocationReferences | undefined;
 
 /** Authorize → StartTransaction in quick succession: the station asks twice, the eMSP once. */
 const RECENT_MS = 5 * 60_000;
-/** Tokens of an accepted remote start are pre-authorized at that station for a while (OCPI pitfall 34). */
-export const COMMAND_PREAUTHORIZED_MS = 15 * 60_000;
 
 /**
  * Decides whether a token presented at a charge point may charge (OCPI 2.2.1 WhitelistType): ALWAYS and ALLOWED
@@ -39,6 +40,7 @@ export class TokenAuthorizer {
     private readonly storage: Storage,
     private readonly realTime: RealTimePort,
     private readonly locationOf: LocationOf,
+    private readonly commandTokenOf: CommandTokenOf,
     private readonly clock: Clock,
   ) {}
 
@@ -50,13 +52,10 @@ export class TokenAuthorizer {
     return authorization;
   }
 
-  /** An accepted command's token needs no new authorization at that station for a while. */
-  preAuthorize(chargePointId: string, token: Token, authorizationReference: string | undefined) {
-    const authorization: Authorization = { decision: 'ALLOWED', token, authMethod: 'COMMAND', ...(authorizationReference ? { authorizationReference } : {}) };
-    this.remember(chargePointId, token.uid, authorization, COMMAND_PREAUTHORIZED_MS);
-  }
-
   private async decide(chargePointId: string, uid: string, type: TokenType, ocppEvseId?: number): Promise<Authorization> {
+    // A command's token was authorized by its eMSP: no new check at that station (OCPI 2.2.1 commands).
+    const commanded = this.commandTokenOf(chargePointId, uid);
+    if (commanded) return { decision: 'ALLOWED', authMethod: 'COMMAND', ...commanded };
     const cached = this.storage.tokens.findByUid(uid, type);
     const local = (token: Token): Authorization => ({ decision: token.valid ? 'ALLOWED' : 'BLOCKED', token, authMethod: 'WHITELIST' });
     if (cached && (cached.whitelist === 'ALWAYS' || cached.whitelist === 'ALLOWED')) return local(cached);

@@ -1,5 +1,6 @@
 import type { Partners } from '../../actors/partner/partners.ts';
 import type { Sessions } from '../../actors/session/sessions.ts';
+import type { Commands } from '../../actors/commands/commands.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Network } from '../network/network.ts';
@@ -13,6 +14,7 @@ export interface OcpiDeps {
   network: Network;
   driverTokens: DriverTokens;
   sessions: Sessions;
+  commands: Commands;
 }
 
 /** A module we serve, as published in our version details (OCPI 2.2.1 versions, Endpoint). */

@@ -7,6 +7,7 @@ import { tariffsRepo } from './sqlite/tariffs.repo.ts';
 import { tokensRepo } from './sqlite/tokens.repo.ts';
 import { sessionsRepo } from './sqlite/sessions.repo.ts';
 import { outboxRepo } from './sqlite/outbox.repo.ts';
+import { commandsRepo } from './sqlite/commands.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -23,6 +24,7 @@ export function createStorage(path: string) {
     chargePoints: chargePointsRepo(db),
     sessions: sessionsRepo(db),
     outbox: outboxRepo(db),
+    commands: commandsRepo(db),
     close: () => sqlite.close(),
   };
 }

@@ -7,6 +7,8 @@ import type { TokenAuthorizer } from '../../network/token-authorizer.ts';
 export interface OcppHandlerDeps {
   chargePoints: ChargePoints;
   sessions: Sessions;
+  /** Reservations consumed by a starting transaction. */
+  commands: { reservationUsed(reservationId: number): void };
   authorizer: TokenAuthorizer;
   config: Config;
   clock: Clock;

@@ -12,7 +12,7 @@ const wh = (value: number) => new Big(value).div(1000).toString();
  * OCPP 1.6 transactions. Stations queue and retransmit these while offline: a repeated StartTransaction gets the
  * same transactionId, a StopTransaction for a finished or unknown transaction is answered and changes nothing.
  */
-export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): HandlerTable {
+export function v16Transactions({ sessions, authorizer, commands }: OcppHandlerDeps): HandlerTable {
   return {
     StartTransaction: async ({ chargePointId }, p) => {
       const authorization = await authorizer.authorize(chargePointId, p.idTag, 'RFID', p.connectorId);
@@ -28,6 +28,7 @@ export function v16Transactions({ sessions, authorizer }: OcppHandlerDeps): Hand
         meterStartKwh: wh(p.meterStart),
         authorization,
       });
+      if (p.reservationId !== undefined && authorization.decision === 'ALLOWED') commands.reservationUsed(p.reservationId);
       return { transactionId, idTagInfo: { status: idTagStatus[authorization.decision] } };
     },
     MeterValues: ({ chargePointId }, p) => {

@@ -4,3 +4,4 @@ export * from './partners.ts';
 export * from './tokens.ts';
 export * from './sessions.ts';
 export * from './outbox.ts';
+export * from './commands.ts';

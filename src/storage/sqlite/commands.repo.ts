@@ -1,0 +1,56 @@
+import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { commands, remoteStarts, reservations } from './schema/commands.ts';
+
+export type CommandRow = typeof commands.$inferSelect;
+export type ReservationRow = typeof reservations.$inferSelect;
+
+export function commandsRepo(db: Db) {
+  return {
+    insert(row: Omit<CommandRow, 'result'>) {
+      db.insert(commands).values(row).run();
+    },
+    get(id: string): CommandRow | undefined {
+      return db.select().from(commands).where(eq(commands.id, id)).get();
+    },
+    /** Marks the command answered; false when it already was (the deadline and the station raced). */
+    settle(id: string, result: string): boolean {
+      return db.update(commands).set({ result }).where(and(eq(commands.id, id), isNull(commands.result))).returning({ id: commands.id }).all().length > 0;
+    },
+    open(): CommandRow[] {
+      return db.select().from(commands).where(isNull(commands.result)).all();
+    },
+    /** An accepted START_SESSION for this station and id tag, recent enough to count as pre-authorization. */
+    recentStart(chargePointId: string, ocppIdTag: string, sinceMs: number): CommandRow | undefined {
+      return db
+        .select()
+        .from(commands)
+        .where(and(eq(commands.chargePointId, chargePointId), eq(commands.ocppIdTag, ocppIdTag), eq(commands.type, 'START_SESSION'), gte(commands.createdAtMs, sinceMs)))
+        .get();
+    },
+    nextRemoteStartId(commandId: string): number {
+      return db.insert(remoteStarts).values({ commandId }).returning({ id: remoteStarts.remoteStartId }).get().id;
+    },
+    reservation(partnerId: string, emspReservationId: string): ReservationRow | undefined {
+      return db.select().from(reservations).where(and(eq(reservations.partnerId, partnerId), eq(reservations.emspReservationId, emspReservationId))).get();
+    },
+    /** Creates the reservation, or re-targets it (same reservation_id again = replace, OCPI 2.2.1 RESERVE_NOW). */
+    upsertReservation(row: Omit<ReservationRow, 'reservationId'>): ReservationRow {
+      return db
+        .insert(reservations)
+        .values(row)
+        .onConflictDoUpdate({ target: [reservations.partnerId, reservations.emspReservationId], set: row })
+        .returning()
+        .get();
+    },
+    setReservationStatus(reservationId: number, status: ReservationRow['status']) {
+      db.update(reservations).set({ status }).where(eq(reservations.reservationId, reservationId)).run();
+    },
+    dueReservations(nowMs: number): ReservationRow[] {
+      return db.select().from(reservations).where(and(inArray(reservations.status, ['requested', 'active']), lte(reservations.expiryMs, nowMs))).all();
+    },
+    liveReservations(): ReservationRow[] {
+      return db.select().from(reservations).where(inArray(reservations.status, ['requested', 'active'])).all();
+    },
+  };
+}
