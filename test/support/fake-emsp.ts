@@ -45,6 +45,8 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     tariffs: new Map<string, any>(),
     sessions: new Map<string, any>(),
     cdrs: [] as any[],
+    /** CommandResults posted to our response_urls, by the id at the end of the URL. */
+    commandResults: new Map<string, any>(),
   };
   /** Our driver tokens (Sender list) and how we answer real-time authorization per uid. */
   const tokens: any[] = [];
@@ -131,6 +133,11 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
 
   /** Receiver side of locations, tariffs, sessions and cdrs (OCPI 2.2.1 eMSP interfaces). */
   function receive(method: string, path: string, body: any): Response | undefined {
+    const result = /^\/ocpi\/emsp\/2\.2\.1\/commands\/results\/([^/]+)$/.exec(path);
+    if (result && method === 'POST') {
+      store.commandResults.set(decodeURIComponent(result[1]!), body);
+      return ok();
+    }
     const match = /^\/ocpi\/emsp\/2\.2\.1\/(locations|tariffs|sessions|cdrs)(?:\/(.*))?$/.exec(path);
     if (!match) return undefined;
     const [, module, rest = ''] = match;
@@ -208,6 +215,8 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     authorizations,
     state,
     credentials,
+    /** A response_url for a command we send, whose CommandResult lands in store.commandResults under `id`. */
+    responseUrl: (id: string) => `${base}/ocpi/emsp/2.2.1/commands/results/${id}`,
     /** Hand out a token A for a CPO to register with us (CPO-initiated flow). */
     issueTokenA() {
       const token = `emsp-a-${crypto.randomUUID()}`;
