@@ -33,73 +33,61 @@ const schemas = {
  * timeout, and the envelope read even on 4xx/5xx (partners put the reason there).
  */
 export function createPartnerClient(timeoutMs: number): PartnerGateway {
-  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: { timeoutMs?: number; onResponse?: (r: Response) => void } = {}) {
-    let response: Response;
+  /** One HTTP exchange; resolves with the response and its envelope fields (if the body was one), or rejects on network errors. */
+  async function exchange(method: string, url: string, token: string, body: unknown, headers: Record<string, string> = {}, limitMs = timeoutMs) {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        authorization: tokenHeader(token),
+        'x-request-id': crypto.randomUUID(),
+        'x-correlation-id': crypto.randomUUID(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(limitMs),
+    });
+    const text = await response.text().catch(() => '');
+    let envelope: { status_code?: unknown; status_message?: unknown; data?: unknown } | undefined;
     try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: tokenHeader(token),
-          'x-request-id': crypto.randomUUID(),
-          'x-correlation-id': crypto.randomUUID(),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
-      });
+      envelope = JSON.parse(text);
+    } catch {
+      // No envelope: the HTTP status is all there is.
+    }
+    const code = typeof envelope?.status_code === 'number' ? envelope.status_code : undefined;
+    const message = typeof envelope?.status_message === 'string' ? envelope.status_message : '';
+    return { response, envelope, code, message };
+  }
+
+  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: { timeoutMs?: number; onResponse?: (r: Response) => void } = {}) {
+    let result: Awaited<ReturnType<typeof exchange>>;
+    try {
+      result = await exchange(method, url, token, body, {}, opts.timeoutMs);
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
+    const { response, envelope, code, message } = result;
     opts.onResponse?.(response);
-    const text = await response.text();
-    let parsed: { status_code?: unknown; status_message?: unknown; data?: unknown } | undefined;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new PartnerCallError(`${method} ${url}: HTTP ${response.status} without a JSON body`);
-    }
-    const code = typeof parsed?.status_code === 'number' ? parsed.status_code : undefined;
-    if (!response.ok || code === undefined || code < 1000 || code >= 2000) {
-      const message = typeof parsed?.status_message === 'string' ? parsed.status_message : '';
+    if (!envelope) throw new PartnerCallError(`${method} ${url}: HTTP ${response.status} without a JSON body`);
+    if (!response.ok || code === undefined || code < 1000 || code >= 2000)
       throw new PartnerCallError(`${method} ${url}: HTTP ${response.status}, OCPI status ${code ?? 'missing'} ${message}`.trim(), code);
-    }
     if (!schema) return undefined as Static<S>;
-    if (!Value.Check(schema, parsed?.data)) {
-      const first = Value.Errors(schema, parsed?.data).First();
+    if (!Value.Check(schema, envelope.data)) {
+      const first = Value.Errors(schema, envelope.data).First();
       throw new PartnerCallError(`${method} ${url}: unexpected data (${first ? `${first.path || '/'}: ${first.message}` : 'invalid'})`);
     }
-    return parsed!.data as Static<S>;
+    return envelope.data as Static<S>;
   }
 
   /** OCPI pushes: success is a 2xx whose envelope (if any) says 1xxx; data is never required (spec 1.3). */
   async function push({ method, url, token, body, headers }: PushRequest): Promise<PushOutcome> {
-    let response: Response;
+    let result: Awaited<ReturnType<typeof exchange>>;
     try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: tokenHeader(token),
-          'x-request-id': crypto.randomUUID(),
-          'x-correlation-id': crypto.randomUUID(),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      result = await exchange(method, url, token, body, headers);
     } catch (error) {
       return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
     }
-    const text = await response.text().catch(() => '');
-    let code: number | undefined;
-    let message = '';
-    try {
-      const parsed = JSON.parse(text) as { status_code?: unknown; status_message?: unknown };
-      if (typeof parsed.status_code === 'number') code = parsed.status_code;
-      if (typeof parsed.status_message === 'string') message = parsed.status_message;
-    } catch {
-      // No envelope: judged by the HTTP status alone.
-    }
+    const { response, code, message } = result;
     if (response.ok && (code === undefined || (code >= 1000 && code < 2000)))
       return { ok: true, ...(response.headers.get('location') ? { location: response.headers.get('location')! } : {}) };
     const retryable = response.status >= 500 || [401, 408, 429].includes(response.status) || (code !== undefined && code >= 3000);

@@ -1,6 +1,9 @@
 import { t } from 'elysia';
 import { parseOcpiDateTime } from '../../lib/clock.ts';
 import { DateTime } from '../../model/ocpi/types.ts';
+import type { AuthenticatedPartner } from '../../../actors/partner/partners.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { envelope } from './envelope.ts';
 import { OcpiErrors } from './ocpi-error.ts';
 
 /** Query of every OCPI list (OCPI 2.2.1 transport_and_format, "Pagination"). */
@@ -64,4 +67,22 @@ export function pageHeaders(opts: {
     headers.link = `<${next.toString()}>; rel="next"`;
   }
   return headers;
+}
+
+/**
+ * The handler of an OCPI Sender list: reads the page the query asks for from `load` and answers it in the
+ * envelope with the paging headers. Every module's list goes through here, so they all page alike.
+ */
+export function pagedList<T>(
+  publicUrl: () => string,
+  clock: Clock,
+  limits: PageLimits,
+  load: (partner: AuthenticatedPartner, page: PageRequest) => { items: T[]; total: number },
+) {
+  return ({ partner, query, request, set }: { partner: AuthenticatedPartner; query: PageQuery; request: Request; set: { headers: Record<string, unknown> } }) => {
+    const page = pageRequest(query, limits);
+    const { items, total } = load(partner, page);
+    Object.assign(set.headers, pageHeaders({ publicUrl: publicUrl(), requestUrl: request.url, page, limits, returned: items.length, total }));
+    return envelope(clock, items);
+  };
 }

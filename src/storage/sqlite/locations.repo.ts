@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Location } from '../../model/ocpi/location.ts';
 import type { Db } from './db.ts';
-import { lastUpdatedWindow, type PageFilter } from './paging.ts';
+import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
 import { evses, locations } from './schema/network.ts';
 
 export interface EvseRow {
@@ -82,18 +82,7 @@ export function locationsRepo(db: Db) {
     /** Oldest first (creation order), stable across calls; `alsoVisible` adds unpublished locations by id. */
     page(filter: PageFilter, visibility: { all: true } | { alsoVisible: string[] }) {
       const visible = 'all' in visibility ? undefined : or(eq(locations.published, true), inArray(locations.key, visibility.alsoVisible.map(idKey)));
-      const where = lastUpdatedWindow(locations.lastUpdatedMs, filter, visible);
-      const total = db.select({ n: count() }).from(locations).where(where).get()?.n ?? 0;
-      const items = db
-        .select({ body: locations.body })
-        .from(locations)
-        .where(where)
-        .orderBy(asc(locations.seq))
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .all()
-        .map((r) => r.body as Location);
-      return { items, total };
+      return pageOf<Location>(db, locations, locations, lastUpdatedWindow(locations.lastUpdatedMs, filter, visible), filter);
     },
     /** Ids of locations with a connector listing the tariff. */
     referencingTariff(tariffId: string): string[] {

@@ -1,5 +1,6 @@
-import { and, count, gte, lt, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, count, gte, lt, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from './db.ts';
 
 export interface PageFilter {
   offset: number;
@@ -17,5 +18,17 @@ export function lastUpdatedWindow(column: SQLiteColumn, filter: PageFilter, ...m
   );
 }
 
-export { count };
-export type { SQLWrapper };
+/** One page of stored OCPI bodies, oldest first (`seq`), with the total matching count. */
+export function pageOf<T>(db: Db, table: SQLiteTable, columns: { seq: SQLiteColumn; body: SQLiteColumn }, where: SQL | undefined, filter: PageFilter) {
+  const total = db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+  const items = db
+    .select({ body: columns.body })
+    .from(table)
+    .where(where)
+    .orderBy(asc(columns.seq))
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .all()
+    .map((r) => r.body as T);
+  return { items, total };
+}

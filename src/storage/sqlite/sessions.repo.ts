@@ -1,8 +1,8 @@
-import { and, asc, count, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { Session } from '../../model/ocpi/session.ts';
 import type { Db } from './db.ts';
-import { lastUpdatedWindow, type PageFilter } from './paging.ts';
+import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
 import { cdrs, ocpp16Transactions, sessions, transactionEvents } from './schema/sessions.ts';
 
 /** The columns a session snapshot's context must provide for the index columns. */
@@ -74,10 +74,7 @@ export function sessionsRepo(db: Db) {
     /** Partners' view: published sessions of tokens they own, oldest first. */
     page(filter: PageFilter, owners: Owner[] | 'all') {
       const visible = owners === 'all' ? sql`${sessions.body} is not null` : and(sql`${sessions.body} is not null`, ownedBy(sessions, owners));
-      const where = lastUpdatedWindow(sessions.lastUpdatedMs, filter, visible);
-      const total = db.select({ n: count() }).from(sessions).where(where).get()?.n ?? 0;
-      const items = db.select({ body: sessions.body }).from(sessions).where(where).orderBy(asc(sessions.seq)).limit(filter.limit).offset(filter.offset).all();
-      return { items: items.map((r) => r.body as Session), total };
+      return pageOf<Session>(db, sessions, sessions, lastUpdatedWindow(sessions.lastUpdatedMs, filter, visible), filter);
     },
     /** Operator's view: every session with its OCPP side, newest first. */
     list(limit: number, offset: number) {
@@ -141,10 +138,7 @@ export function sessionsRepo(db: Db) {
       return db.select({ body: cdrs.body }).from(cdrs).where(eq(cdrs.sessionId, sessionId)).get()?.body as CDR | undefined;
     },
     cdrsPage(filter: PageFilter, owners: Owner[] | 'all') {
-      const where = lastUpdatedWindow(cdrs.lastUpdatedMs, filter, owners === 'all' ? undefined : ownedBy(cdrs, owners));
-      const total = db.select({ n: count() }).from(cdrs).where(where).get()?.n ?? 0;
-      const items = db.select({ body: cdrs.body }).from(cdrs).where(where).orderBy(asc(cdrs.seq)).limit(filter.limit).offset(filter.offset).all();
-      return { items: items.map((r) => r.body as CDR), total };
+      return pageOf<CDR>(db, cdrs, cdrs, lastUpdatedWindow(cdrs.lastUpdatedMs, filter, owners === 'all' ? undefined : ownedBy(cdrs, owners)), filter);
     },
   };
 }

@@ -1,8 +1,8 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Tariff } from '../../model/ocpi/tariff.ts';
 import type { Db } from './db.ts';
 import { idKey } from './locations.repo.ts';
-import { lastUpdatedWindow, type PageFilter } from './paging.ts';
+import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
 import { tariffs } from './schema/network.ts';
 
 export function tariffsRepo(db: Db) {
@@ -30,18 +30,7 @@ export function tariffsRepo(db: Db) {
       return db.delete(tariffs).where(eq(tariffs.key, idKey(id))).returning({ seq: tariffs.seq }).all().length > 0;
     },
     page(filter: PageFilter) {
-      const where = lastUpdatedWindow(tariffs.lastUpdatedMs, filter);
-      const total = db.select({ n: count() }).from(tariffs).where(where).get()?.n ?? 0;
-      const items = db
-        .select({ body: tariffs.body })
-        .from(tariffs)
-        .where(where)
-        .orderBy(asc(tariffs.seq))
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .all()
-        .map((r) => r.body as Tariff);
-      return { items, total };
+      return pageOf<Tariff>(db, tariffs, tariffs, lastUpdatedWindow(tariffs.lastUpdatedMs, filter), filter);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { CDR } from '../../../model/ocpi/cdr.ts';
 import { envelope, Envelope } from '../../transport/envelope.ts';
-import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { PageQuery, pagedList } from '../../transport/pagination.ts';
 import { ownersOf, tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -15,12 +15,7 @@ export function cdrsRoutes(deps: OcpiDeps) {
     .use(tokenAuth(partners, config, 'functional'))
     .get(
       '',
-      ({ partner, query, request, set }) => {
-        const page = pageRequest(query, limits);
-        const { items, total } = sessions.cdrsPage(page, ownersOf(partner));
-        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
-        return envelope(clock, items);
-      },
+      pagedList(() => config.publicUrl, clock, limits, (partner, page) => sessions.cdrsPage(page, ownersOf(partner))),
       { query: PageQuery, response: Envelope(t.Array(CDR)), detail: { summary: 'CDRs of your tokens, oldest first (default 25, max 100 per page)' } },
     );
 }

@@ -3,7 +3,7 @@ import { Connector, EVSE, Location } from '../../../model/ocpi/location.ts';
 import { CiString } from '../../../model/ocpi/types.ts';
 import { envelope, Envelope } from '../../transport/envelope.ts';
 import { OcpiErrors } from '../../transport/ocpi-error.ts';
-import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { PageQuery, pagedList } from '../../transport/pagination.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -17,12 +17,7 @@ export function locationsRoutes(deps: OcpiDeps) {
     .use(tokenAuth(partners, config, 'functional'))
     .get(
       '',
-      ({ partner, query, request, set }) => {
-        const page = pageRequest(query, limits);
-        const { items, total } = network.locationsPage({ partnerId: partner.partnerId }, page);
-        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
-        return envelope(clock, items);
-      },
+      pagedList(() => config.publicUrl, clock, limits, (partner, page) => network.locationsPage({ partnerId: partner.partnerId }, page)),
       { query: PageQuery, response: Envelope(t.Array(Location)), detail: { summary: 'Locations, oldest first (default 25, max 100 per page)' } },
     )
     .get(

@@ -3,7 +3,7 @@ import { ChargingPreferences, Session } from '../../../model/ocpi/session.ts';
 import { CiString } from '../../../model/ocpi/types.ts';
 import { envelope, Envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/ocpi-error.ts';
-import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { PageQuery, pagedList } from '../../transport/pagination.ts';
 import { ownersOf, tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -20,12 +20,7 @@ export function sessionsRoutes(deps: OcpiDeps) {
     .use(tokenAuth(partners, config, 'functional'))
     .get(
       '',
-      ({ partner, query, request, set }) => {
-        const page = pageRequest(query, limits);
-        const { items, total } = sessions.page(page, ownersOf(partner));
-        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
-        return envelope(clock, items);
-      },
+      pagedList(() => config.publicUrl, clock, limits, (partner, page) => sessions.page(page, ownersOf(partner))),
       { query: PageQuery, response: Envelope(t.Array(Session)), detail: { summary: 'Sessions of your tokens, oldest first (default 25, max 100 per page)' } },
     )
     .put(

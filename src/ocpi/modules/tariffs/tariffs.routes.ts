@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { Tariff } from '../../../model/ocpi/tariff.ts';
 import { envelope, Envelope } from '../../transport/envelope.ts';
-import { PageQuery, pageHeaders, pageRequest } from '../../transport/pagination.ts';
+import { PageQuery, pagedList } from '../../transport/pagination.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -15,12 +15,7 @@ export function tariffsRoutes(deps: OcpiDeps) {
     .use(tokenAuth(partners, config, 'functional'))
     .get(
       '',
-      ({ query, request, set }) => {
-        const page = pageRequest(query, limits);
-        const { items, total } = network.tariffsPage(page);
-        Object.assign(set.headers, pageHeaders({ publicUrl: config.publicUrl, requestUrl: request.url, page, limits, returned: items.length, total }));
-        return envelope(clock, items);
-      },
+      pagedList(() => config.publicUrl, clock, limits, (_partner, page) => network.tariffsPage(page)),
       { query: PageQuery, response: Envelope(t.Array(Tariff)), detail: { summary: 'Tariffs, oldest first (default 25, max 100 per page)' } },
     );
 }
