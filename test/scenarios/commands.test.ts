@@ -127,6 +127,10 @@ describe('START_SESSION and STOP_SESSION on an OCPP 1.6 station', () => {
       return r;
     }, 4000)).toEqual({ result: 'TIMEOUT' });
     await client.close({ force: true });
+    // No session was started, so none lingers: neither the eMSP nor the Sessions list has one for these tokens.
+    const listed = (await server.ocpi('GET', '/ocpi/cpo/2.2.1/sessions?date_from=2020-01-01T00:00:00Z', token)).body.data as any[];
+    expect(listed.filter((s) => ['U4', 'U5'].includes(s.cdr_token.uid))).toEqual([]);
+    expect([...emsp.store.sessions.values()].filter((s) => ['U4', 'U5'].includes(s.cdr_token.uid))).toEqual([]);
   });
 });
 
