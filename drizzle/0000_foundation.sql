@@ -87,7 +87,7 @@ CREATE TABLE `ocpp16_transactions` (
 CREATE UNIQUE INDEX `ocpp16_transactions_start_idx` ON `ocpp16_transactions` (`charge_point_id`,`connector_id`,`id_tag`,`timestamp`,`meter_start`);--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`partner_id` text NOT NULL,
+	`channel` text NOT NULL,
 	`object_key` text NOT NULL,
 	`method` text NOT NULL,
 	`module` text,
@@ -99,12 +99,11 @@ CREATE TABLE `outbox` (
 	`next_attempt_at_ms` integer NOT NULL,
 	`last_error` text,
 	`delivered_at_ms` integer,
-	`response_location` text,
-	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE cascade
+	`response_location` text
 );
 --> statement-breakpoint
-CREATE INDEX `outbox_partner_status_idx` ON `outbox` (`partner_id`,`status`,`id`);--> statement-breakpoint
-CREATE INDEX `outbox_object_idx` ON `outbox` (`partner_id`,`object_key`,`id`);--> statement-breakpoint
+CREATE INDEX `outbox_channel_status_idx` ON `outbox` (`channel`,`status`,`id`);--> statement-breakpoint
+CREATE INDEX `outbox_object_idx` ON `outbox` (`channel`,`object_key`,`id`);--> statement-breakpoint
 CREATE TABLE `partners` (
 	`id` text PRIMARY KEY NOT NULL,
 	`machine_version` integer NOT NULL,

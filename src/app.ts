@@ -4,6 +4,7 @@ import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partn
 import { Partners } from '../actors/partner/partners.ts';
 import { Deliveries } from '../actors/partner/deliveries.ts';
 import { OutboxFeed } from '../actors/partner/partner-feed.ts';
+import { partnerPushSender } from '../actors/partner/partner-push.ts';
 import { RealTimeAuthorization } from '../actors/partner/real-time-authorization.ts';
 import { pullTokens } from '../actors/partner/token-pull.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../actors/charge-point/charge-point.machine.ts';
@@ -71,14 +72,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
   const deliveries = new Deliveries({
     outbox: storage.outbox,
-    partners,
-    gateway: partnerGateway,
+    senderFor: (channel) => partnerPushSender(channel, { partners, gateway: partnerGateway, owner: config.cpo }),
+    transact: storage.transact,
     clock,
     logger,
     policy: config.delivery,
-    owner: config.cpo,
   });
-  const feed = new OutboxFeed(deliveries);
+  const feed = new OutboxFeed(deliveries, partners);
   const network = new Network(storage, config, clock, feed);
   partners.onLifecycle({
     registered: (partnerId) => {

@@ -4,6 +4,8 @@ import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Tariff } from '../../src/model/ocpi/tariff.ts';
 import type { PartnerFeed, Visibility } from '../../src/network/partner-feed.ts';
 import type { Deliveries } from './deliveries.ts';
+import { receiversOf } from './partner-push.ts';
+import type { Partners } from './partners.ts';
 import type { PartnerView } from './partners.ts';
 
 const key = (id: string) => id.toUpperCase();
@@ -18,16 +20,19 @@ const owns = (partner: PartnerView, token: { country_code: string; party_id: str
  * object share an object key, so they are delivered in the order they were made.
  */
 export class OutboxFeed implements PartnerFeed {
-  constructor(private readonly deliveries: Deliveries) {}
+  constructor(
+    private readonly deliveries: Deliveries,
+    private readonly partners: Partners,
+  ) {}
 
   locationChanged(location: Location, visibleTo: Visibility) {
-    for (const partner of this.deliveries.receivers('locations').filter((p) => visibleTo(p.id)))
+    for (const partner of this.receivers('locations').filter((p) => visibleTo(p.id)))
       this.enqueue(partner, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
   }
 
   evseChanged(location: Location, evse: EVSE, fields: Partial<EVSE>, visibleTo: Visibility) {
     // Same object key as the location: a status PATCH never overtakes the PUT that created the EVSE.
-    for (const partner of this.deliveries.receivers('locations').filter((p) => visibleTo(p.id)))
+    for (const partner of this.receivers('locations').filter((p) => visibleTo(p.id)))
       this.enqueue(partner, `location:${key(location.id)}`, 'PATCH', 'locations', ownerPath(location, location.id, evse.uid), {
         ...fields,
         last_updated: evse.last_updated,
@@ -35,11 +40,11 @@ export class OutboxFeed implements PartnerFeed {
   }
 
   tariffChanged(tariff: Tariff) {
-    for (const partner of this.deliveries.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
+    for (const partner of this.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
   }
 
   tariffDeleted(tariff: Tariff) {
-    for (const partner of this.deliveries.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'DELETE', 'tariffs', ownerPath(tariff, tariff.id), null);
+    for (const partner of this.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'DELETE', 'tariffs', ownerPath(tariff, tariff.id), null);
   }
 
   /**
@@ -51,7 +56,7 @@ export class OutboxFeed implements PartnerFeed {
     const final = next.status === 'COMPLETED' || next.status === 'INVALID';
     const closedBefore = Math.max(0, (previous?.charging_periods?.length ?? 0) - 1);
     const closedNow = Math.max(0, (next.charging_periods?.length ?? 0) - 1);
-    for (const partner of this.deliveries.receivers('sessions').filter((p) => owns(p, next.cdr_token))) {
+    for (const partner of this.receivers('sessions').filter((p) => owns(p, next.cdr_token))) {
       const path = ownerPath(next, next.id);
       if (!previous || final) this.enqueue(partner, `session:${key(next.id)}`, 'PUT', 'sessions', path, next);
       else
@@ -66,24 +71,28 @@ export class OutboxFeed implements PartnerFeed {
   }
 
   cdrCreated(cdr: CDR) {
-    for (const partner of this.deliveries.receivers('cdrs').filter((p) => owns(p, cdr.cdr_token)))
+    for (const partner of this.receivers('cdrs').filter((p) => owns(p, cdr.cdr_token)))
       this.enqueue(partner, `cdr:${key(cdr.id)}`, 'POST', 'cdrs', '', cdr);
   }
 
   /** A partner that just registered gets our tariffs, then the locations it may see (tariffs first: 4.4). */
   initialSync(partnerId: string, tariffs: Tariff[], locations: Location[]) {
-    const partner = this.deliveries.receivers('tariffs').find((p) => p.id === partnerId);
+    const partner = this.receivers('tariffs').find((p) => p.id === partnerId);
     if (partner) for (const tariff of tariffs) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
-    const receiver = this.deliveries.receivers('locations').find((p) => p.id === partnerId);
+    const receiver = this.receivers('locations').find((p) => p.id === partnerId);
     if (receiver) for (const location of locations) this.enqueue(receiver, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
   }
 
   /** A command's result goes to the response_url the eMSP gave with the command. */
   commandResult(partnerId: string, commandKey: string, responseUrl: string, result: unknown) {
-    this.deliveries.enqueue({ partnerId, objectKey: `command:${commandKey}`, method: 'POST', module: null, path: responseUrl, body: result });
+    this.deliveries.enqueue({ channel: partnerId, objectKey: `command:${commandKey}`, method: 'POST', module: null, path: responseUrl, body: result });
+  }
+
+  private receivers(module: string) {
+    return receiversOf(this.partners, module);
   }
 
   private enqueue(partner: PartnerView, objectKey: string, method: 'PUT' | 'PATCH' | 'POST' | 'DELETE', module: string, path: string, body: unknown) {
-    this.deliveries.enqueue({ partnerId: partner.id, objectKey, method, module, path, body });
+    this.deliveries.enqueue({ channel: partner.id, objectKey, method, module, path, body });
   }
 }

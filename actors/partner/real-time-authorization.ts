@@ -1,6 +1,6 @@
 import type { Logger } from '../../src/lib/logger.ts';
 import type { AuthorizationInfo, LocationReferences } from '../../src/model/ocpi/token.ts';
-import { endpointOf } from './deliveries.ts';
+import { endpointOf } from './partner-push.ts';
 import type { PartnerGateway } from './partner.ports.ts';
 import type { Partners, PartnerView } from './partners.ts';
 

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CloneType } from '@sinclair/typebox';
 import type { Logger } from '../../src/lib/logger.ts';
 import { Token } from '../../src/model/ocpi/token.ts';
-import { endpointOf } from './deliveries.ts';
+import { endpointOf } from './partner-push.ts';
 import type { PartnerGateway } from './partner.ports.ts';
 import type { Partners } from './partners.ts';
 

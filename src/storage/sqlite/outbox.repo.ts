@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 import { outbox } from './schema/outbox.ts';
 
 export type DeliveryRow = typeof outbox.$inferSelect;
-export type NewDelivery = Pick<DeliveryRow, 'partnerId' | 'objectKey' | 'method' | 'module' | 'path' | 'body'>;
+export type NewDelivery = Pick<DeliveryRow, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'>;
 
 export function outboxRepo(db: Db) {
   return {
@@ -18,16 +18,16 @@ export function outboxRepo(db: Db) {
      * The next row to send: pending, due, and the oldest pending row of its object (per-object order: a newer
      * change never overtakes an older one).
      */
-    nextDue(partnerId: string, nowMs: number): DeliveryRow | undefined {
+    nextDue(channel: string, nowMs: number): DeliveryRow | undefined {
       return db
         .select()
         .from(outbox)
         .where(
           and(
-            eq(outbox.partnerId, partnerId),
+            eq(outbox.channel, channel),
             eq(outbox.status, 'pending'),
             lte(outbox.nextAttemptAtMs, nowMs),
-            sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.partner_id = ${outbox.partnerId} and o2.object_key = ${outbox.objectKey} and o2.status = 'pending')`,
+            sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.status = 'pending')`,
           ),
         )
         .orderBy(asc(outbox.id))
@@ -35,11 +35,11 @@ export function outboxRepo(db: Db) {
         .get();
     },
     /** When the earliest pending row becomes due, if any. */
-    nextAttemptAt(partnerId: string): number | undefined {
+    nextAttemptAt(channel: string): number | undefined {
       return db
         .select({ at: sql<number>`min(${outbox.nextAttemptAtMs})` })
         .from(outbox)
-        .where(and(eq(outbox.partnerId, partnerId), eq(outbox.status, 'pending')))
+        .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending')))
         .get()?.at ?? undefined;
     },
     delivered(id: number, nowMs: number, responseLocation?: string) {
@@ -55,30 +55,30 @@ export function outboxRepo(db: Db) {
       db.update(outbox).set({ status: 'dead', attempts: sql`${outbox.attempts} + 1`, lastError: error }).where(eq(outbox.id, id)).run();
     },
     /** Operator replay of a dead-lettered (or stuck) row: pending again, due now. */
-    retry(partnerId: string, id: number, nowMs: number): boolean {
+    retry(channel: string, id: number, nowMs: number): boolean {
       return (
         db
           .update(outbox)
           .set({ status: 'pending', attempts: 0, nextAttemptAtMs: nowMs, createdAtMs: nowMs })
-          .where(and(eq(outbox.id, id), eq(outbox.partnerId, partnerId), inArray(outbox.status, ['dead', 'pending'])))
+          .where(and(eq(outbox.id, id), eq(outbox.channel, channel), inArray(outbox.status, ['dead', 'pending'])))
           .returning({ id: outbox.id })
           .all().length > 0
       );
     },
-    cancelAll(partnerId: string) {
-      db.update(outbox).set({ status: 'cancelled' }).where(and(eq(outbox.partnerId, partnerId), eq(outbox.status, 'pending'))).run();
+    cancelAll(channel: string) {
+      db.update(outbox).set({ status: 'cancelled' }).where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'))).run();
     },
-    list(partnerId: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[] {
+    list(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[] {
       return db
         .select()
         .from(outbox)
-        .where(and(eq(outbox.partnerId, partnerId), inArray(outbox.status, statuses)))
+        .where(and(eq(outbox.channel, channel), inArray(outbox.status, statuses)))
         .orderBy(desc(outbox.id))
         .limit(limit)
         .all();
     },
-    partnersWithPending(): string[] {
-      return db.selectDistinct({ p: outbox.partnerId }).from(outbox).where(eq(outbox.status, 'pending')).all().map((r) => r.p);
+    channelsWithPending(): string[] {
+      return db.selectDistinct({ p: outbox.channel }).from(outbox).where(eq(outbox.status, 'pending')).all().map((r) => r.p);
     },
   };
 }

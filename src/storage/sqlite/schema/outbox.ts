@@ -1,20 +1,18 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { partners } from './partners.ts';
 
 export const deliveryStatuses = ['pending', 'delivered', 'dead', 'cancelled'] as const;
 
 /**
- * What each partner must hear about, written in the same transaction as the change itself and delivered by the
- * partner's delivery actor. Rows are delivered in id order per `object_key`; `next_attempt_at_ms` is the retry
+ * Work that must happen exactly once after a change commits, written in the same transaction as the change:
+ * pushes to a partner (channel = the partner's id) and payment captures/releases (channel = 'payments'). Each
+ * channel's delivery actor works its rows in id order per `object_key`; `next_attempt_at_ms` is the retry
  * deadline as data, so it survives a restart.
  */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    partnerId: text('partner_id')
-      .notNull()
-      .references(() => partners.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
     objectKey: text('object_key').notNull(),
     method: text('method', { enum: ['PUT', 'PATCH', 'POST', 'DELETE'] }).notNull(),
     /** Module of the partner's endpoint (resolved at send time, so a credentials update takes effect) … */
@@ -28,8 +26,8 @@ export const outbox = sqliteTable(
     nextAttemptAtMs: integer('next_attempt_at_ms').notNull(),
     lastError: text('last_error'),
     deliveredAtMs: integer('delivered_at_ms'),
-    /** The Location header the partner answered a CDR POST with. */
+    /** The Location header the partner answered a CDR POST with, or the payment provider's reference. */
     responseLocation: text('response_location'),
   },
-  (table) => [index('outbox_partner_status_idx').on(table.partnerId, table.status, table.id), index('outbox_object_idx').on(table.partnerId, table.objectKey, table.id)],
+  (table) => [index('outbox_channel_status_idx').on(table.channel, table.status, table.id), index('outbox_object_idx').on(table.channel, table.objectKey, table.id)],
 );
