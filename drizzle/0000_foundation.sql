@@ -65,6 +65,40 @@ CREATE TABLE `evses` (
 --> statement-breakpoint
 CREATE INDEX `evses_location_idx` ON `evses` (`location_key`);--> statement-breakpoint
 CREATE UNIQUE INDEX `evses_ocpp_idx` ON `evses` (`charge_point_id`,`ocpp_evse_id`);--> statement-breakpoint
+CREATE TABLE `guest_sessions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`id_tag` text NOT NULL,
+	`machine_version` integer NOT NULL,
+	`snapshot` text NOT NULL,
+	`created_at_ms` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `guest_sessions_id_tag_idx` ON `guest_sessions` (`id_tag`);--> statement-breakpoint
+CREATE TABLE `integration_request_events` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`request_id` text NOT NULL,
+	`status` text NOT NULL,
+	`note` text,
+	`by` text NOT NULL,
+	`by_key_id` text NOT NULL,
+	`at` text NOT NULL,
+	FOREIGN KEY (`request_id`) REFERENCES `integration_requests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `integration_request_events_request_idx` ON `integration_request_events` (`request_id`,`seq`);--> statement-breakpoint
+CREATE TABLE `integration_requests` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` text NOT NULL,
+	`integration_type` text NOT NULL,
+	`partner_name` text NOT NULL,
+	`description` text,
+	`status` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `integration_requests_id_idx` ON `integration_requests` (`id`);--> statement-breakpoint
+CREATE INDEX `integration_requests_status_idx` ON `integration_requests` (`status`,`seq`);--> statement-breakpoint
 CREATE TABLE `locations` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`key` text NOT NULL,

@@ -22,10 +22,11 @@ import { operatorsRoutes } from './api/operators.routes.ts';
 import { partnersRoutes } from './api/partners.routes.ts';
 import { sessionsRoutes } from './api/sessions.routes.ts';
 import { deliveriesRoutes } from './api/deliveries.routes.ts';
+import { integrationRequestsRoutes } from './api/integration-requests.routes.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
-import { strictJson } from './http/strict-json.ts';
+import { rejectBrokenJson } from './http/strict-json.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createSecrets } from './lib/secrets.ts';
@@ -146,7 +147,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
     })
-    .onParse({ as: 'global' }, strictJson)
+    .onRequest(rejectBrokenJson)
     .onError({ as: 'global' }, renderError(clock, logger))
     .use(docsPlugin())
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
@@ -157,7 +158,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(operatorsRoutes(apiDeps))
     .use(sessionsRoutes(apiDeps))
     .use(partnersRoutes(apiDeps))
-    .use(deliveriesRoutes(apiDeps));
+    .use(deliveriesRoutes(apiDeps))
+    .use(integrationRequestsRoutes(apiDeps));
 
   return {
     app,

@@ -22,6 +22,9 @@ export interface Config {
   commandTimeoutSeconds: number;
   /** How long a driver at the charger waits for the eMSP's real-time authorization answer. */
   authorizeTimeoutMs: number;
+  /** Guest charging paid by card. */
+  guest: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number };
+  payments: { provider: 'simulated' | 'stripe'; stripeSecretKey?: string };
   /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
   delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
 }
@@ -90,6 +93,18 @@ export function loadConfig(env: Env): Config {
   const offlineGraceSeconds = positiveInt('OFFLINE_GRACE_S', 120, 'seconds');
   const commandTimeoutSeconds = positiveInt('COMMAND_TIMEOUT_S', 30, 'seconds');
   const authorizeTimeoutMs = positiveInt('AUTHORIZE_TIMEOUT_MS', 3000, 'milliseconds');
+  const holdAmount = read('GUEST_PREAUTH_AMOUNT') ?? '50.00';
+  if (!/^\d{1,7}(\.\d{1,4})?$/.test(holdAmount) || Number(holdAmount) <= 0)
+    problems.push(`GUEST_PREAUTH_AMOUNT must be a positive decimal amount such as 50.00 (got "${holdAmount}")`);
+  const guest = {
+    holdAmount,
+    startTimeoutSeconds: positiveInt('GUEST_START_TIMEOUT_S', 300, 'seconds'),
+    stopWaitSeconds: positiveInt('GUEST_STOP_WAIT_S', 30, 'seconds'),
+  };
+  const provider = read('PAYMENT_PROVIDER') ?? 'simulated';
+  const stripeSecretKey = read('STRIPE_SECRET_KEY');
+  if (provider !== 'simulated' && provider !== 'stripe') problems.push(`PAYMENT_PROVIDER must be "simulated" or "stripe" (got "${provider}")`);
+  if (provider === 'stripe' && !stripeSecretKey) problems.push('STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER is "stripe"');
   const delivery = {
     maxAttempts: positiveInt('DELIVERY_MAX_ATTEMPTS', 15, 'attempts'),
     maxAgeMs: positiveInt('DELIVERY_MAX_AGE_S', 3 * 24 * 3600, 'seconds') * 1000,
@@ -113,6 +128,8 @@ export function loadConfig(env: Env): Config {
     offlineGraceSeconds,
     authorizeTimeoutMs,
     commandTimeoutSeconds,
+    guest,
+    payments: { provider: provider as 'simulated' | 'stripe', ...(stripeSecretKey ? { stripeSecretKey } : {}) },
     delivery,
   };
 }

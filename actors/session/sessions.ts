@@ -5,6 +5,7 @@ import { buildCdr, renderSession, type SessionPlace } from '../../src/domain/cdr
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { AuthMethod, CdrToken, Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
+import type { TariffType } from '../../src/model/ocpi/tariff.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { PartnerFeed } from '../../src/network/partner-feed.ts';
@@ -80,7 +81,7 @@ export class Sessions {
     private readonly deps: {
       host: ActorHost<typeof sessionMachine>;
       store: SessionStore;
-      placeOf: (chargePointId: string, ocppEvseId: number, at: string) => SessionPlace | undefined;
+      placeOf: (chargePointId: string, ocppEvseId: number, at: string, tariffType?: TariffType) => SessionPlace | undefined;
       owner: { countryCode: string; partyId: string };
       feed: Pick<PartnerFeed, 'sessionChanged' | 'cdrCreated'>;
       clock: Clock;
@@ -94,7 +95,7 @@ export class Sessions {
     const existing = store.idByTransaction(start.chargePointId, start.transactionId);
     if (existing) return existing;
     const id = crypto.randomUUID();
-    const place = placeOf(start.chargePointId, start.ocppEvseId, start.startAt);
+    const place = placeOf(start.chargePointId, start.ocppEvseId, start.startAt, start.authorization?.tariffType);
     const input: SessionInput = {
       id,
       countryCode: owner.countryCode,

@@ -2,15 +2,17 @@ import { ParseError } from 'elysia';
 
 /**
  * Elysia silently drops an unparseable JSON body when the route's body is optional (it then looks absent).
- * Broken JSON is a client error wherever it arrives (OCPI 2.2.1: invalid JSON → HTTP 400), so parse it
- * ourselves; an empty body is left to Elysia (absent).
+ * Broken JSON is a client error wherever it arrives (OCPI 2.2.1: invalid JSON → HTTP 400), so a JSON body is
+ * checked on a copy before routing. (A parse hook would do it too, but the OpenAPI plugin then stops
+ * documenting request bodies.)
  */
-export async function strictJson({ request, contentType }: { request: Request; contentType: string }) {
-  if (!contentType.toLowerCase().startsWith('application/json')) return undefined;
-  const text = await request.text();
-  if (text.trim() === '') return undefined;
+export async function rejectBrokenJson({ request }: { request: Request }) {
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return;
+  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) return;
+  const text = await request.clone().text();
+  if (text.trim() === '') return;
   try {
-    return JSON.parse(text) as unknown;
+    JSON.parse(text);
   } catch {
     throw new ParseError();
   }

@@ -1,5 +1,6 @@
 import type { AuthorizationInfo, LocationReferences, Token, TokenType } from '../model/ocpi/token.ts';
 import type { AuthMethod } from '../model/ocpi/session.ts';
+import type { TariffType } from '../model/ocpi/tariff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Storage } from '../storage/storage.ts';
 
@@ -10,6 +11,8 @@ export interface Authorization {
   token?: Token;
   authMethod: AuthMethod;
   authorizationReference?: string;
+  /** Which of the connector's tariffs prices the session (AD_HOC_PAYMENT for guests paying by card). */
+  tariffType?: TariffType;
 }
 
 /** Asking the token's eMSP in real time (implemented in actors/partner/real-time-authorization.ts). */
@@ -20,7 +23,7 @@ export interface RealTimePort {
 }
 
 /** The token of a recently accepted START_SESSION/RESERVE_NOW at this station under this id tag, if any. */
-export type CommandTokenOf = (chargePointId: string, idTag: string) => { token: Token; authorizationReference?: string } | undefined;
+export type CommandTokenOf = (chargePointId: string, idTag: string) => { token: Token; authorizationReference?: string; tariffType?: TariffType } | undefined;
 
 /** A charge point's EVSE as OCPI LocationReferences (for the eMSP's answer); undefined when not published. */
 export type LocationOf = (chargePointId: string, ocppEvseId?: number) => LocationReferences | undefined;

@@ -8,6 +8,8 @@ import { tokensRepo } from './sqlite/tokens.repo.ts';
 import { sessionsRepo } from './sqlite/sessions.repo.ts';
 import { outboxRepo } from './sqlite/outbox.repo.ts';
 import { commandsRepo } from './sqlite/commands.repo.ts';
+import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
+import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -25,6 +27,10 @@ export function createStorage(path: string) {
     sessions: sessionsRepo(db),
     outbox: outboxRepo(db),
     commands: commandsRepo(db),
+    guestSessions: guestSessionsRepo(db),
+    integrationRequests: integrationRequestsRepo(db),
+    /** The raw connection, for components that keep their own tables (the simulated payment ledger). */
+    sqlite,
     close: () => sqlite.close(),
   };
 }

@@ -5,3 +5,5 @@ export * from './tokens.ts';
 export * from './sessions.ts';
 export * from './outbox.ts';
 export * from './commands.ts';
+export * from './guest-sessions.ts';
+export * from './integration-requests.ts';

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../src/lib/clock.ts';
+import { ocpiDateTime } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import type { Secrets } from '../../src/lib/secrets.ts';
+import { currencyMinorUnits, dec, roundHalfUp, ZERO } from '../../src/domain/money.ts';
+import type { CDR } from '../../src/model/ocpi/cdr.ts';
+import type { Session } from '../../src/model/ocpi/session.ts';
+import type { Token } from '../../src/model/ocpi/token.ts';
+import type { NewDelivery } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { ActorHost } from '../system/actor-host.ts';
+import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
+import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
+import type { GuestStationPort, PaymentPort } from './guest.ports.ts';
+
+export const PAYMENTS_CHANNEL = 'payments';
+
+/** A refusal the API renders: HTTP status, machine-readable reason, message. */
+export class GuestRefusal extends Error {
+  constructor(
+    readonly status: 400 | 402 | 404 | 409 | 502,
+    readonly reason: string,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface GuestView extends GuestContext {
+  state: GuestState;
+}
+
+/** The payment jobs queued in the outbox: capture the final amount or release the hold. */
+export interface PaymentJob {
+  op: 'capture' | 'release';
+  guestId: string;
+  holdReference: string;
+  amountMinor?: number;
+  idempotencyKey: string;
+}
+
+export interface GuestDeps {
+  host: ActorHost<typeof guestSessionMachine>;
+  idByIdTag(idTag: string): string | undefined;
+  ids(): string[];
+  station: GuestStationPort;
+  payments: PaymentPort;
+  /** The EVSE's place and currency for an ad-hoc payment session (AD_HOC_PAYMENT tariff when listed). */
+  currencyAt(chargePointId: string, ocppEvseId: number): string | undefined;
+  runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
+  session(id: string): { transactionId: string; protocol: 'ocpp1.6' | 'ocpp2.0.1' } | undefined;
+  enqueue(job: NewDelivery): void;
+  transact: <T>(fn: () => T) => T;
+  secrets: Secrets;
+  clock: Clock;
+  logger: Logger;
+  owner: { countryCode: string; partyId: string; name: string };
+  settings: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number; callTimeoutSeconds: number };
+}
+
+/**
+ * Guest charging paid by card: a hold before anything starts, a remote start, the running cost from the tariff
+ * engine (the session's own, so it equals the CDR), a stop before the cost can pass the hold, and exactly one
+ * capture of the final amount through the durable outbox (the rest released).
+ */
+export class GuestSessions {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly deps: GuestDeps) {}
+
+  async authorize(req: { chargePointId: string; connectorId: number; paymentMethodId: string }, isPaymentMethodId: (s: string) => boolean) {
+    const { station, deps } = { station: this.deps.station, deps: this.deps };
+    const state = station.state(req.chargePointId, req.connectorId);
+    const currency = deps.currencyAt(req.chargePointId, req.connectorId);
+    if (!state || !currency) throw new GuestRefusal(404, 'unknown_connector', `No connector ${req.connectorId} on charge point ${req.chargePointId}`);
+    if (!isPaymentMethodId(req.paymentMethodId)) throw new GuestRefusal(400, 'invalid_payment_method', 'payment_method_id: not a payment method id (pm_...)');
+    if (!state.connected || !state.protocol) throw new GuestRefusal(409, 'charge_point_offline', 'The charge point is offline');
+    if (state.statuses.includes('Faulted')) throw new GuestRefusal(409, 'connector_faulted', 'The connector is faulted');
+    if (state.statuses.includes('Unavailable')) throw new GuestRefusal(409, 'connector_unavailable', 'The connector is unavailable');
+    if (deps.runningOn(req.chargePointId, req.connectorId)) throw new GuestRefusal(409, 'connector_occupied', 'A transaction is already running on this connector');
+    if (state.statuses.includes('Reserved')) throw new GuestRefusal(409, 'connector_reserved', 'The connector is reserved for someone else');
+
+    const token = randomBytes(24).toString('base64url'); // 192 bits, not time-ordered
+    const id = deps.secrets.hash(token);
+    const now = deps.clock.now();
+    const holdMinor = toMinor(deps.settings.holdAmount, currency);
+    deps.host.create(id, {
+      id,
+      chargePointId: req.chargePointId,
+      ocppEvseId: req.connectorId,
+      protocol: state.protocol,
+      idTag: `G${randomBytes(15).toString('base64url').slice(0, 19)}`,
+      paymentMethodId: req.paymentMethodId,
+      currency,
+      holdMinor,
+      createdAt: ocpiDateTime(now),
+      expiresAt: ocpiDateTime(new Date(now.getTime() + deps.settings.startTimeoutSeconds * 1000)),
+    });
+    const idempotencyKey = `guest:${id}:hold`;
+    const held = await deps.payments.hold({ paymentMethodId: req.paymentMethodId, amountMinor: holdMinor, currency, idempotencyKey, description: `Charging at ${req.chargePointId}` });
+    const call: PaymentCall = { step: 'hold', idempotencyKey, amountMinor: holdMinor, at: this.now(), outcome: held.ok ? 'held' : held.kind, ...(held.ok ? { reference: held.reference } : {}) };
+    if (!held.ok) {
+      this.send(id, { type: 'HOLD_FAILED', reason: held.reason, call });
+      throw held.kind === 'declined'
+        ? new GuestRefusal(402, 'payment_declined', held.reason)
+        : new GuestRefusal(502, 'payment_provider_error', held.reason, true);
+    }
+    this.send(id, { type: 'HELD', reference: held.reference, ...(held.brand ? { brand: held.brand } : {}), ...(held.last4 ? { last4: held.last4 } : {}), call });
+    this.armExpiry(id);
+    // The charge point is asked after we answered: the driver's app gets its token at once.
+    queueMicrotask(() => void this.startRemote(id));
+    return { token, view: this.view(id)! };
+  }
+
+  view(id: string): GuestView | undefined {
+    const snapshot = this.deps.host.snapshot(id);
+    return snapshot && { ...snapshot.context, state: snapshot.value as GuestState };
+  }
+
+  byToken(token: string): GuestView | undefined {
+    return this.view(this.deps.secrets.hash(token));
+  }
+
+  /**
+   * Stops charging (or cancels a session that has not started), then waits — bounded — until the charge point
+   * stopped and the payment was captured. Stopping again answers the same result.
+   */
+  async stop(token: string): Promise<GuestView | undefined> {
+    const id = this.deps.secrets.hash(token);
+    const view = this.view(id);
+    if (!view) return undefined;
+    if (view.state === 'authorizing' || view.state === 'starting') {
+      this.deps.transact(() => {
+        this.send(id, { type: 'CANCELLED', at: this.now() });
+        this.queueRelease(id);
+      });
+    } else if (view.state === 'charging') await this.requestStop(id, 'Stopped by the driver');
+    const deadline = Date.now() + this.deps.settings.stopWaitSeconds * 1000;
+    while (Date.now() < deadline && !['stopped', 'failed', 'expired', 'cancelled'].includes(this.view(id)!.state)) await Bun.sleep(50);
+    return this.view(id);
+  }
+
+  /** The token a guest's id tag stands for, pre-authorized at its station (nobody else's eMSP to ask). */
+  preAuthorized(chargePointId: string, idTag: string): { token: Token; tariffType: 'AD_HOC_PAYMENT' } | undefined {
+    const id = this.deps.idByIdTag(idTag);
+    const view = id ? this.view(id) : undefined;
+    if (!view || view.chargePointId !== chargePointId || !['authorizing', 'starting', 'charging'].includes(view.state)) return undefined;
+    const { countryCode, partyId, name } = this.deps.owner;
+    const token: Token = {
+      country_code: countryCode,
+      party_id: partyId,
+      uid: idTag,
+      type: 'AD_HOC_USER',
+      contract_id: idTag,
+      issuer: name,
+      valid: true,
+      whitelist: 'NEVER',
+      last_updated: view.createdAt,
+    };
+    return { token, tariffType: 'AD_HOC_PAYMENT' };
+  }
+
+  /** Inside the session's transaction: a guest's session started or moved on. */
+  sessionChanged(next: Session) {
+    const id = this.guestOf(next.cdr_token);
+    const view = id ? this.view(id) : undefined;
+    if (!id || !view) return;
+    if (view.state === 'authorizing' || view.state === 'starting') this.send(id, { type: 'STARTED', sessionId: next.id, at: next.start_date_time });
+    if (next.status === 'COMPLETED') return;
+    const cost = String(next.total_cost?.incl_vat ?? next.total_cost?.excl_vat ?? 0);
+    const previous = dec(view.costInclVat);
+    this.send(id, { type: 'PROGRESS', energyKwh: next.kwh, costInclVat: cost, at: next.last_updated });
+    // Stop before the next meter interval could take the cost past the hold: the driver is never charged more
+    // than was authorised.
+    const hold = dec(view.holdMinor).div(dec(10 ** currencyMinorUnits(view.currency)));
+    const step = dec(cost).minus(previous);
+    if (this.view(id)!.state === 'charging' && dec(cost).plus(step.gt(ZERO) ? step : ZERO).gte(hold))
+      queueMicrotask(() => void this.requestStop(id, 'The running cost reached the authorised amount'));
+  }
+
+  /** Inside the CDR's transaction: the amount to charge is fixed and the capture queued. */
+  cdrCreated(cdr: CDR) {
+    const id = this.guestOf(cdr.cdr_token);
+    const view = id ? this.view(id) : undefined;
+    if (!id || !view || !view.holdReference) return;
+    const finalCost = String(cdr.total_cost.incl_vat ?? cdr.total_cost.excl_vat);
+    const finalMinor = toMinor(finalCost, view.currency);
+    const chargedMinor = Math.min(finalMinor, view.holdMinor);
+    this.send(id, { type: 'ENDED', cdrId: cdr.id, finalCost, chargedMinor, shortfallMinor: finalMinor - chargedMinor, at: cdr.end_date_time });
+    if (chargedMinor === 0) this.queueRelease(id);
+    else this.deps.enqueue(job({ op: 'capture', guestId: id, holdReference: view.holdReference, amountMinor: chargedMinor, idempotencyKey: `guest:${id}:capture` }));
+  }
+
+  /** A payment job succeeded (inside the outbox's transaction). */
+  paymentDone(payment: PaymentJob, reference: string) {
+    const call: PaymentCall = { step: payment.op, idempotencyKey: payment.idempotencyKey, outcome: payment.op === 'capture' ? 'captured' : 'released', reference, at: this.now(), ...(payment.amountMinor !== undefined ? { amountMinor: payment.amountMinor } : {}) };
+    this.send(payment.guestId, payment.op === 'capture' ? { type: 'CAPTURED', call } : { type: 'RELEASED', call });
+  }
+
+  /** A payment job was dead-lettered: visible on the session for the operator, replayable from the deliveries API. */
+  paymentFailed(payment: PaymentJob, error: string) {
+    this.send(payment.guestId, { type: 'PAYMENT_FAILED', call: { step: payment.op, idempotencyKey: payment.idempotencyKey, outcome: `failed: ${error}`, at: this.now() } });
+  }
+
+  /** After a restart: expiry deadlines come back from the data; a hold whose start was never sent gets it now. */
+  resume() {
+    for (const id of this.deps.ids()) {
+      const view = this.view(id);
+      if (view?.state === 'authorizing' || view?.state === 'starting') this.armExpiry(id);
+      if (view?.state === 'authorizing' && view.holdReference) void this.startRemote(id);
+    }
+  }
+
+  stopTimers() {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async startRemote(id: string) {
+    const view = this.view(id);
+    if (!view || view.state !== 'authorizing') return;
+    this.send(id, { type: 'START_REQUESTED', at: this.now() });
+    const timeoutMs = this.deps.settings.callTimeoutSeconds * 1000;
+    let reason: string | undefined;
+    try {
+      const answer =
+        view.protocol === 'ocpp2.0.1'
+          ? await this.deps.station.call(view.chargePointId, 'RequestStartTransaction', { idToken: { idToken: view.idTag, type: 'Central' }, remoteStartId: remoteStartIdOf(id), evseId: view.ocppEvseId }, timeoutMs)
+          : await this.deps.station.call(view.chargePointId, 'RemoteStartTransaction', { connectorId: view.ocppEvseId, idTag: view.idTag }, timeoutMs);
+      if ((answer as { status?: string }).status !== 'Accepted') reason = 'The charge point rejected the start';
+    } catch (error) {
+      reason = `The charge point did not start: ${(error as Error).message}`;
+    }
+    if (reason && this.view(id)?.state === 'starting')
+      this.deps.transact(() => {
+        this.send(id, { type: 'START_REFUSED', reason: reason!, at: this.now() });
+        this.queueRelease(id);
+      });
+  }
+
+  private async requestStop(id: string, reason: string) {
+    const view = this.view(id);
+    if (!view || view.state !== 'charging' || !view.sessionId) return;
+    this.send(id, { type: 'STOP_REQUESTED', reason, at: this.now() });
+    const session = this.deps.session(view.sessionId);
+    if (!session) return;
+    const timeoutMs = this.deps.settings.callTimeoutSeconds * 1000;
+    await (session.protocol === 'ocpp2.0.1'
+      ? this.deps.station.call(view.chargePointId, 'RequestStopTransaction', { transactionId: session.transactionId }, timeoutMs)
+      : this.deps.station.call(view.chargePointId, 'RemoteStopTransaction', { transactionId: Number(session.transactionId) }, timeoutMs)
+    ).catch((error: Error) => this.deps.logger.warn('Guest stop not delivered to the charge point', { guest: id, error: error.message }));
+  }
+
+  private armExpiry(id: string) {
+    const view = this.view(id);
+    if (!view) return;
+    const existing = this.timers.get(id);
+    if (existing) clearTimeout(existing);
+    const delay = Math.max(0, Date.parse(view.expiresAt) - this.deps.clock.now().getTime());
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        const current = this.view(id);
+        if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
+        this.deps.transact(() => {
+          this.send(id, { type: 'EXPIRED', at: this.now() });
+          this.queueRelease(id);
+        });
+      }, delay),
+    );
+  }
+
+  private queueRelease(id: string) {
+    const view = this.view(id);
+    if (view?.holdReference) this.deps.enqueue(job({ op: 'release', guestId: id, holdReference: view.holdReference, idempotencyKey: `guest:${id}:release` }));
+  }
+
+  private guestOf(token: { country_code: string; party_id: string; uid: string }) {
+    const { countryCode, partyId } = this.deps.owner;
+    if (token.country_code.toUpperCase() !== countryCode || token.party_id.toUpperCase() !== partyId) return undefined;
+    return this.deps.idByIdTag(token.uid);
+  }
+
+  private send(id: string, event: GuestEvent) {
+    const snapshot = this.deps.host.snapshot(id);
+    if (!snapshot || !snapshot.can(event)) return;
+    this.deps.host.send(id, event);
+  }
+
+  private now() {
+    return ocpiDateTime(this.deps.clock.now());
+  }
+}
+
+/** An outbox row on the payments channel; one object key per guest keeps release and capture in order. */
+function job(payment: PaymentJob): NewDelivery {
+  return { channel: PAYMENTS_CHANNEL, objectKey: `guest:${payment.guestId}`, method: 'POST', module: null, path: payment.op, body: payment };
+}
+
+/** Amount in the currency's minor units, rounded half-up (e.g. EUR 12.345 → 1235). */
+function toMinor(amount: string, currency: string): number {
+  const decimals = currencyMinorUnits(currency);
+  return roundHalfUp(dec(amount), decimals).times(dec(10 ** decimals)).toNumber();
+}
+
+/** OCPP 2.0.1 remoteStartId is an integer; derived from the guest id so a retried start uses the same one. */
+function remoteStartIdOf(id: string): number {
+  return Number.parseInt(Buffer.from(id, 'base64url').subarray(0, 4).toString('hex'), 16) & 0x7fffffff;
+}

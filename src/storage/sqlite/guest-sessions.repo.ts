@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { guestSessions } from './schema/guest-sessions.ts';
+
+export function guestSessionsRepo(db: Db) {
+  return {
+    /** Snapshot store of guest session actors (actors/system/actor-host.ts); the id tag comes from the context. */
+    snapshots: {
+      load(id: string) {
+        const row = db.select().from(guestSessions).where(eq(guestSessions.id, id)).get();
+        return row && { machineVersion: row.machineVersion, snapshot: row.snapshot };
+      },
+      save(id: string, machineVersion: number, snapshot: unknown, now: Date) {
+        const idTag = (snapshot as { context: { idTag: string } }).context.idTag;
+        db.insert(guestSessions)
+          .values({ id, idTag, machineVersion, snapshot, createdAtMs: now.getTime() })
+          .onConflictDoUpdate({ target: guestSessions.id, set: { machineVersion, snapshot } })
+          .run();
+      },
+    },
+    idByIdTag(idTag: string): string | undefined {
+      return db.select({ id: guestSessions.id }).from(guestSessions).where(eq(guestSessions.idTag, idTag)).get()?.id;
+    },
+    ids(): string[] {
+      return db.select({ id: guestSessions.id }).from(guestSessions).all().map((r) => r.id);
+    },
+  };
+}
