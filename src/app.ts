@@ -23,6 +23,12 @@ import { partnersRoutes } from './api/partners.routes.ts';
 import { sessionsRoutes } from './api/sessions.routes.ts';
 import { deliveriesRoutes } from './api/deliveries.routes.ts';
 import { integrationRequestsRoutes } from './api/integration-requests.routes.ts';
+import { guestSessionsRoutes } from './api/guest-sessions.routes.ts';
+import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../actors/guest/guest-session.machine.ts';
+import { GuestSessions, PAYMENTS_CHANNEL } from '../actors/guest/guest-sessions.ts';
+import { paymentJobsSender } from '../actors/guest/payment-jobs.ts';
+import { createPaymentProvider, createSqliteSimulatedLedger, isPaymentMethodId } from './payments/index.ts';
+import { ocpiDateTime } from './lib/clock.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
@@ -71,9 +77,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
       ],
     }),
   });
+  const payments = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
+  let guests: GuestSessions | undefined;
   const deliveries = new Deliveries({
     outbox: storage.outbox,
-    senderFor: (channel) => partnerPushSender(channel, { partners, gateway: partnerGateway, owner: config.cpo }),
+    senderFor: (channel) =>
+      channel === PAYMENTS_CHANNEL ? paymentJobsSender(payments, () => guests!) : partnerPushSender(channel, { partners, gateway: partnerGateway, owner: config.cpo }),
     transact: storage.transact,
     clock,
     logger,
@@ -108,12 +117,22 @@ export function createApp(config: Config, options: AppOptions = {}) {
     store: storage.sessions,
     placeOf: (chargePointId, ocppEvseId, at) => network.sessionPlace(chargePointId, ocppEvseId, at),
     owner: config.cpo,
-    feed,
+    feed: {
+      // Guests hear about their sessions in the same transaction as the partners' pushes are queued.
+      sessionChanged: (previous, next) => {
+        feed.sessionChanged(previous, next);
+        guests!.sessionChanged(next);
+      },
+      cdrCreated: (cdr) => {
+        feed.cdrCreated(cdr);
+        guests!.cdrCreated(cdr);
+      },
+    },
     clock,
     logger,
   });
   const realTime = new RealTimeAuthorization({ partners, gateway: partnerGateway, logger, timeoutMs: config.authorizeTimeoutMs });
-  const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => commands.preAuthorized(cp, idTag), clock);
+  const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => commands.preAuthorized(cp, idTag) ?? guests!.preAuthorized(cp, idTag), clock);
   const handlerDeps = { chargePoints, sessions, authorizer, commands: { reservationUsed: (id: number) => commands.reservationUsed(id) }, config, clock };
   const gateway = createOcppGateway({
     stations: storage.chargePoints,
@@ -138,11 +157,42 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     timeoutSeconds: config.commandTimeoutSeconds,
   });
+  guests = new GuestSessions({
+    host: new ActorHost(guestSessionMachine, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, () => clock.now()),
+    idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
+    ids: () => storage.guestSessions.ids(),
+    station: {
+      state: (cp, evse) => {
+        if (!storage.chargePoints.get(cp)) return undefined;
+        const view = chargePoints.view(cp);
+        const statuses = Object.entries(view?.evses ?? {})
+          .filter(([key]) => key === '0' || key === String(evse) || key.startsWith(`${evse}.`))
+          .map(([, reported]) => reported.status);
+        return { connected: gateway.isConnected(cp), ...(view?.protocol ? { protocol: view.protocol } : {}), statuses };
+      },
+      call: (cp, action, payload, timeoutMs) => gateway.call(cp, action, payload, timeoutMs),
+    },
+    payments,
+    currencyAt: (cp, evse) => network.sessionPlace(cp, evse, ocpiDateTime(clock.now()), 'AD_HOC_PAYMENT')?.currency,
+    runningOn: (cp, evse) => sessions.runningOn(cp, evse),
+    session: (id) => {
+      const context = sessions.view(id)?.context;
+      return context && { transactionId: context.transactionId, protocol: context.protocol };
+    },
+    enqueue: (job) => deliveries.enqueue(job),
+    transact: storage.transact,
+    secrets,
+    clock,
+    logger,
+    owner: config.cpo,
+    settings: { ...config.guest, callTimeoutSeconds: config.commandTimeoutSeconds },
+  });
   chargePoints.resume();
   deliveries.resume();
   commands.resume();
+  guests.resume();
 
-  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries };
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
@@ -159,7 +209,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(sessionsRoutes(apiDeps))
     .use(partnersRoutes(apiDeps))
     .use(deliveriesRoutes(apiDeps))
-    .use(integrationRequestsRoutes(apiDeps));
+    .use(integrationRequestsRoutes(apiDeps))
+    .use(guestSessionsRoutes(apiDeps));
 
   return {
     app,
@@ -172,6 +223,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     deliveries,
     close() {
+      guests!.stopTimers();
       commands.stop();
       deliveries.stopAll();
       chargePoints.stop();

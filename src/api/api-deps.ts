@@ -1,6 +1,7 @@
 import type { ChargePoints } from '../../actors/charge-point/charge-points.ts';
 import type { Partners } from '../../actors/partner/partners.ts';
 import type { Deliveries } from '../../actors/partner/deliveries.ts';
+import type { GuestSessions } from '../../actors/guest/guest-sessions.ts';
 import type { Sessions } from '../../actors/session/sessions.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { Config } from '../config.ts';
@@ -21,4 +22,6 @@ export interface ApiDeps {
   gateway: OcppGateway;
   sessions: Sessions;
   deliveries: Deliveries;
+  guests: GuestSessions;
+  payments: { name: string; isPaymentMethodId: (s: string) => boolean };
 }
