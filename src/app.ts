@@ -115,7 +115,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const sessions = new Sessions({
     host: new ActorHost(sessionMachine, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, () => clock.now()),
     store: storage.sessions,
-    placeOf: (chargePointId, ocppEvseId, at) => network.sessionPlace(chargePointId, ocppEvseId, at),
+    placeOf: (chargePointId, ocppEvseId, at, tariffType) => network.sessionPlace(chargePointId, ocppEvseId, at, tariffType),
     owner: config.cpo,
     feed: {
       // Guests hear about their sessions in the same transaction as the partners' pushes are queued.

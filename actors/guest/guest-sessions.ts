@@ -167,10 +167,10 @@ export class GuestSessions {
     const view = id ? this.view(id) : undefined;
     if (!id || !view) return;
     if (view.state === 'authorizing' || view.state === 'starting') this.send(id, { type: 'STARTED', sessionId: next.id, at: next.start_date_time });
-    if (next.status === 'COMPLETED') return;
     const cost = String(next.total_cost?.incl_vat ?? next.total_cost?.excl_vat ?? 0);
     const previous = dec(view.costInclVat);
     this.send(id, { type: 'PROGRESS', energyKwh: next.kwh, costInclVat: cost, at: next.last_updated });
+    if (next.status === 'COMPLETED') return;
     // Stop before the next meter interval could take the cost past the hold: the driver is never charged more
     // than was authorised.
     const hold = dec(view.holdMinor).div(dec(10 ** currencyMinorUnits(view.currency)));
