@@ -201,6 +201,34 @@ describe('a guest pays by card at an OCPP 1.6 station', () => {
   });
 });
 
+describe('a final cost above the hold', () => {
+  test('is captured up to the hold; the shortfall is recorded for the operator and the CDR keeps the true cost', async () => {
+    const server = await setUp({ GUEST_PREAUTH_AMOUNT: '2.00' });
+    const station = await connectStation(server, 'CP-G');
+    const t0 = Date.now() - 60 * 60_000;
+    const transactions = behaveLikeAStation(station, { meterStopWh: 8_000, startAt: t0 });
+    const token = (await server.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 1, payment_method_id: 'pm_card_visa' })).body.session_token;
+    const transactionId = await eventually(() => {
+      expect(transactions.get(1)).toBeDefined();
+      return transactions.get(1)!;
+    });
+    // The station went silent and reports everything at once when it stops: no meter value warned us.
+    await station.client.call('StopTransaction', { transactionId, meterStop: 8_000, timestamp: iso(t0 + 30 * 60_000) });
+    const view = await eventually(async () => {
+      const v = (await server.api('GET', `/api/v1/sessions/guest/${token}`)).body;
+      expect(v.status).toBe('stopped');
+      return v;
+    });
+    // 8 kWh × 0.50 × 1.20 = 4.80 incl.; 2.00 held → 2.00 charged, 2.80 short.
+    expect(view).toMatchObject({ final_cost: 2, payment: { captured: 2, released: 0, shortfall: 2.8 } });
+    const cdr = (await server.api('GET', '/api/v1/cdrs')).body.find((c: any) => c.id === view.cdr_id);
+    expect(cdr.total_cost).toEqual({ excl_vat: 4, incl_vat: 4.8 });
+    await station.client.close();
+    await server.stop();
+    removeDir(server.dir);
+  });
+});
+
 describe('a guest at an OCPP 2.0.1 station', () => {
   test('RequestStartTransaction with a generated id token; TransactionEvents; stop and capture', async () => {
     const server = await setUp();
