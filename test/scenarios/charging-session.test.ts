@@ -154,14 +154,14 @@ describe('a car that stays plugged in after charging', () => {
     const cdr = ((await server.ocpi('GET', '/ocpi/cpo/2.2.1/cdrs?limit=100', token)).body.data as any[]).find((c) => c.cdr_location.evse_uid === 'E2E-PARK');
     // Charging 30 min: 0.5 h × 3.00 = 1.50 excl., × 1.10 = 1.65 incl.
     // Parking 20 min (1200 s, a multiple of the 300 s step): 1/3 h × 5.00 = 1.6667 excl., × 1.20 = 2.00 incl.
-    // Totals: 3.1667 → 3.17 excl., 3.65 incl.; 50 min = 0.8333 h, of which 0.3333 h parking.
+    // Totals: 3.1667 excl. (the CDR keeps 4 decimals), 3.65 incl.; 50 min = 0.8333 h, of which 0.3333 h parking.
     expect(cdr).toMatchObject({
       total_energy: 5,
       total_time: 0.8333,
       total_parking_time: 0.3333,
       total_time_cost: { excl_vat: 1.5, incl_vat: 1.65 },
-      total_parking_cost: { excl_vat: 1.67, incl_vat: 2 },
-      total_cost: { excl_vat: 3.17, incl_vat: 3.65 },
+      total_parking_cost: { excl_vat: 1.6667, incl_vat: 2 },
+      total_cost: { excl_vat: 3.1667, incl_vat: 3.65 },
     });
     await client.close();
   });

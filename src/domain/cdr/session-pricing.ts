@@ -31,7 +31,7 @@ const UNPRICED: Tariff = {
 export function priceReadings(place: PricedPlace, startAt: string, until: string, samples: readonly MeterSample[]): OcpiPricing {
   const untilMs = Date.parse(until);
   const trace = { start_date_time: startAt, end_date_time: until, samples: samples.filter((s) => Date.parse(s.at) <= untilMs) };
-  const pricing = toOcpiPricing(priceSession(place.tariff ?? UNPRICED, place.timeZone, trace), place.currency);
+  const pricing = toOcpiPricing(priceSession(place.tariff ?? UNPRICED, place.timeZone, trace));
   const tariffId = place.tariff?.id;
   return {
     ...pricing,

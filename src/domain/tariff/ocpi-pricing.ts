@@ -1,11 +1,12 @@
 /**
  * The JSON form of a priced session, for a Session's `charging_periods`/`total_cost` or a CDR. The only place where
- * rounding happens (6.7, 6.8 step 5): costs to the currency's minor unit, half-up, after min/max were applied;
- * volumes and quantities to the 4 decimals OCPI numbers carry (1.10). Session and CDR share it, so a running cost
- * and the final CDR round the same way.
+ * rounding happens: costs, volumes and quantities to the 4 decimals OCPI numbers carry (1.10), half-up, after
+ * min/max were applied. OCPI itself defines no rounding to the currency (6.7), so the CDR keeps that precision;
+ * an amount actually charged (a guest's card) is rounded to minor units from it. Session and CDR share this, so a
+ * running cost and the final CDR round the same way.
  */
 import type { Price } from '../../model/ocpi/types.ts';
-import { roundToMinorUnit, toOcpiNumber, type Decimal } from '../money.ts';
+import { toOcpiNumber, type Decimal } from '../money.ts';
 import type { PeriodDimensionType } from './charging-periods.ts';
 import type { PricedSession } from './tariff-engine.ts';
 import type { DecimalPrice } from './totals.ts';
@@ -37,8 +38,8 @@ const COSTS = [
   'total_reservation_cost',
 ] as const;
 
-export function toOcpiPricing(priced: PricedSession, currency: string): OcpiPricing {
-  const money = (amount: Decimal) => roundToMinorUnit(amount, currency).toNumber();
+export function toOcpiPricing(priced: PricedSession): OcpiPricing {
+  const money = (amount: Decimal) => toOcpiNumber(amount);
   const price = ({ excl_vat, incl_vat }: DecimalPrice): Price => ({
     excl_vat: money(excl_vat),
     ...(incl_vat ? { incl_vat: money(incl_vat) } : {}),

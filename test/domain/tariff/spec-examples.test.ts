@@ -57,10 +57,10 @@ describe('energy tariffs', () => {
     expect(show(priced.total_energy_cost)).toEqual(price('5.125', '5.6375'));
     expect(show(priced.total_cost)).toEqual(price('5.625', '6.2375'));
     expect(priced.total_energy.toFixed()).toBe('20.45'); // actual energy, not the billed 20.5
-    // Rounded to cents only at the end (6.7): the spec's 5.13 / 5.64 and 5.63 / 6.24.
-    const ocpi = toOcpiPricing(priced, 'EUR');
-    expect(ocpi.total_energy_cost).toEqual({ excl_vat: 5.13, incl_vat: 5.64 });
-    expect(ocpi.total_cost).toEqual({ excl_vat: 5.63, incl_vat: 6.24 });
+    // The CDR keeps the 4 decimals OCPI numbers carry (1.10); only a charged amount is rounded to cents.
+    const ocpi = toOcpiPricing(priced);
+    expect(ocpi.total_energy_cost).toEqual({ excl_vat: 5.125, incl_vat: 5.6375 });
+    expect(ocpi.total_cost).toEqual({ excl_vat: 5.625, incl_vat: 6.2375 });
   });
 });
 
@@ -74,10 +74,10 @@ describe('time and parking tariffs', () => {
     expect(priced.total_time.toFixed()).toBe('3');
   });
 
-  test('tariff_2: 2.5 h × 1.90 = 4.75; + 5.2 % = 4.997, which rounds to 5.00', () => {
+  test('tariff_2: 2.5 h × 1.90 = 4.75; + 5.2 % = 4.997 (4.997 in the CDR; 5.00 once charged in cents)', () => {
     const priced = priceSession(fixture('tariff_2_alt_text.json'), TZ, session(MONDAY_10H, [{ minutes: 150, kwh: 11 }]));
     expect(show(priced.total_cost)).toEqual(price('4.75', '4.997'));
-    expect(toOcpiPricing(priced, 'EUR').total_cost).toEqual({ excl_vat: 4.75, incl_vat: 5 });
+    expect(toOcpiPricing(priced).total_cost).toEqual({ excl_vat: 4.75, incl_vat: 4.997 });
   });
 
   test('tariff_11: start fee 0.40 (25 %) + 58 min charging billed as 60 (step 300 s) × 1.90 (5.2 %) = 2.30 / 0.50 + 1.9988', () => {
@@ -117,7 +117,7 @@ describe('time and parking tariffs', () => {
     };
     const priced = priceSession(fixture('tariff_put_example.json'), 'Europe/Brussels', trace);
     expect(show(priced.total_cost)).toEqual(price('4.00', '4.40'));
-    expect(toOcpiPricing(priced, 'EUR')).toEqual({
+    expect(toOcpiPricing(priced)).toEqual({
       charging_periods: [
         {
           start_date_time: '2015-06-29T21:39:09Z',
@@ -163,7 +163,7 @@ describe('tariff_4_complex', () => {
     expect(show(priced.total_time_cost)).toEqual(price('2.375', '2.85'));
     expect(show(priced.total_parking_cost)).toEqual(price('7.50', '8.25'));
     expect(show(priced.total_cost)).toEqual(price('12.375', '13.975'));
-    expect(toOcpiPricing(priced, 'EUR').total_cost).toEqual({ excl_vat: 12.38, incl_vat: 13.98 });
+    expect(toOcpiPricing(priced).total_cost).toEqual({ excl_vat: 12.375, incl_vat: 13.975 });
   });
 
   test('current crossing 32 A on a Monday switches TIME price: 30 min × 1.00 + 30 min × 2.00 + 2.50 = 4.00', () => {
@@ -185,7 +185,7 @@ test('tariff_5 free of charge: one FLAT 0.00, no VAT information, so no incl_vat
   const priced = priceSession(fixture('tariff_5_free_of_charge.json'), TZ, trace);
   expect(show(priced.total_cost)).toEqual(price('0'));
   expect(show(priced.total_fixed_cost)).toEqual(price('0'));
-  expect(toOcpiPricing(priced, 'EUR').total_cost).toEqual({ excl_vat: 0 });
+  expect(toOcpiPricing(priced).total_cost).toEqual({ excl_vat: 0 });
 });
 
 describe('restriction examples', () => {

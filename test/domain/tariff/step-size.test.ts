@@ -79,12 +79,12 @@ describe('TIME followed by PARKING_TIME: only the last time-based dimension is r
     expect(show(priced.total_parking_cost)).toEqual(price('2.00'));
   });
 
-  test('step 10 min, 1.00/h and 2.00/h: 21 + 16 → 21 + 20 min = 0.35 + 0.667 = 1.02 in cents', () => {
+  test('step 10 min, 1.00/h and 2.00/h: 21 + 16 → 21 + 20 min = 0.35 + 0.6667 = 1.0167 (4 decimals in the CDR)', () => {
     const trace = session('2024-01-15T09:00:00Z', [{ minutes: 21, kwh: 4 }, { minutes: 16, charging: false }]);
     const priced = priceSession(timeAndParking(1, 2, 600), TZ, trace);
     expect(show(priced.total_time_cost)).toEqual(price('0.35'));
     expect(priced.total_parking_cost!.excl_vat.round(3).toFixed()).toBe('0.667'); // 20/60 × 2 = 2/3
-    expect(toOcpiPricing(priced, 'EUR').total_cost).toEqual({ excl_vat: 1.02 });
+    expect(toOcpiPricing(priced).total_cost).toEqual({ excl_vat: 1.0167 });
   });
 
   test('charge, park, charge again (tariff_13): TIME is last, so TIME is rounded and parking is not', () => {
