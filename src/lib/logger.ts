@@ -21,9 +21,11 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-export function createLogger(level: 'silent' | 'info' = 'info'): Logger {
-  const write = (lvl: string) => (msg: string, fields?: Record<string, unknown>) => {
-    if (level === 'silent') return;
+const RANK = { silent: 3, error: 2, warn: 1, info: 0 } as const;
+
+export function createLogger(level: keyof typeof RANK = 'info'): Logger {
+  const write = (lvl: 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[lvl] < RANK[level]) return;
     const line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...(redact(fields ?? {}) as object) });
     (lvl === 'error' ? console.error : console.log)(line);
   };

@@ -14,13 +14,7 @@ export class OcpiError extends Error {
 
 export const OcpiErrors = {
   unauthorized: (message = 'Missing or unknown credentials token') => new OcpiError(401, 2000, message),
-  forbidden: (message: string) => new OcpiError(403, 2000, message),
   invalidParameters: (message: string) => new OcpiError(400, 2001, message),
-  notEnoughInformation: (message: string) => new OcpiError(400, 2002, message),
   unknownLocation: (message: string) => new OcpiError(404, 2003, message),
-  unknownToken: (message: string) => new OcpiError(404, 2004, message),
   methodNotAllowed: (message: string) => new OcpiError(405, 2000, message),
-  unableToUseClientApi: (message: string) => new OcpiError(200, 3001, message),
-  unsupportedVersion: (message: string) => new OcpiError(200, 3002, message),
-  noMatchingEndpoints: (message: string) => new OcpiError(200, 3003, message),
 } as const;
