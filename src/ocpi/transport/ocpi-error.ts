@@ -16,5 +16,4 @@ export const OcpiErrors = {
   unauthorized: (message = 'Missing or unknown credentials token') => new OcpiError(401, 2000, message),
   invalidParameters: (message: string) => new OcpiError(400, 2001, message),
   unknownLocation: (message: string) => new OcpiError(404, 2003, message),
-  methodNotAllowed: (message: string) => new OcpiError(405, 2000, message),
 } as const;
