@@ -24,6 +24,8 @@ import { sessionsRoutes } from './api/sessions.routes.ts';
 import { deliveriesRoutes } from './api/deliveries.routes.ts';
 import { integrationRequestsRoutes } from './api/integration-requests.routes.ts';
 import { guestSessionsRoutes } from './api/guest-sessions.routes.ts';
+import { devRoutes } from './dev/page/dev-routes.ts';
+import { devSourcesOf } from './dev/page/dev-snapshot.ts';
 import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../actors/guest/guest-session.machine.ts';
 import { GuestSessions, PAYMENTS_CHANNEL } from '../actors/guest/guest-sessions.ts';
 import { paymentJobsSender } from '../actors/guest/payment-jobs.ts';
@@ -46,6 +48,8 @@ import { createStorage } from './storage/storage.ts';
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Mounts the developer page (/dev), as `bun dev` does. */
+  dev?: boolean;
 }
 
 /** The composition root: config → storage → actors → protocol adapters. */
@@ -211,6 +215,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(deliveriesRoutes(apiDeps))
     .use(integrationRequestsRoutes(apiDeps))
     .use(guestSessionsRoutes(apiDeps));
+  // The dev page shows what the simulated eMSP received; the simulation starts after the app, so it plugs in later.
+  let emspView: (() => unknown) | undefined;
+  if (options.dev) app.use(devRoutes(devSourcesOf({ network, sessions, deliveries, partners, chargePoints }, () => emspView?.() ?? null)));
 
   return {
     app,
@@ -222,6 +229,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     sessions,
     logger,
     deliveries,
+    setEmspView(view: () => unknown) {
+      emspView = view;
+    },
     close() {
       guests!.stopTimers();
       commands.stop();

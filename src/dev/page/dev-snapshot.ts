@@ -1,0 +1,367 @@
+/**
+ * What the developer page (/dev) shows, as one JSON-able object: our locations with their live EVSE statuses,
+ * the running sessions, the latest CDRs, every partner's push queue, and — when a simulation wires it — what
+ * the simulated eMSP holds. Read through a small port (`DevSources`), so nothing here depends on the app.
+ */
+import type { SessionView } from '../../../actors/session/sessions.ts';
+import type { PartnerView } from '../../../actors/partner/partners.ts';
+import type { CDR } from '../../model/ocpi/cdr.ts';
+import type { EVSE } from '../../model/ocpi/location.ts';
+import type { Session } from '../../model/ocpi/session.ts';
+import type { OperatorLocation } from '../../network/network.ts';
+import type { DeliveryRow } from '../../storage/sqlite/outbox.repo.ts';
+
+/** How many locations, newest sessions and outbox rows one snapshot looks at (a dev page, not a report). */
+export const DEV_LIMITS = {
+  locations: 500,
+  /** Live sessions are looked for among this many newest sessions. */
+  sessionsScanned: 100,
+  cdrs: 20,
+  /** Sessions and CDRs of the eMSP's view. */
+  emspRows: 20,
+  deliveryRows: 10,
+  /** Queue counts stop at this many rows per state group (`counts_capped` then says so). */
+  deliveryCount: 1000,
+} as const;
+
+/** The port the page reads through: plain functions, each one query. */
+export interface DevSources {
+  /** Every location as the operator sees it, EVSEs with their OCPP binding (`ocpp`) when bound. */
+  locations(limit: number): OperatorLocation[];
+  /** Sessions, newest first (Sessions.list). */
+  sessions(limit: number, offset: number): SessionView[];
+  /** A page of CDRs, oldest first, with the total count (Sessions.cdrsPage(filter, 'all')). */
+  cdrs(page: { offset: number; limit: number }): { items: CDR[]; total: number };
+  /** Every partner connection (Partners.list). */
+  partners(): Pick<PartnerView, 'id' | 'name' | 'status' | 'roles'>[];
+  /** A channel's (partner's) outbox rows in the given states, newest first (Deliveries.list). */
+  deliveries(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[];
+  /** Whether a charge point is connected, if we know it (ChargePoints.view). */
+  chargePoint?(id: string): { connected: boolean } | undefined;
+  /** The simulated eMSP's view; any JSON-able value, best a `DevEmspView` (the page renders that shape). */
+  emspView?: () => unknown;
+}
+
+/** The app's services the port is usually built from (src/app.ts `createApp` returns all of them). */
+export interface DevServices {
+  network: { locationsPage(viewer: 'operator', filter: { offset: number; limit: number }): { items: { id: string }[] }; operatorLocation(id: string): OperatorLocation | undefined };
+  sessions: { list(limit: number, offset: number): SessionView[]; cdrsPage(filter: { offset: number; limit: number }, owners: 'all'): { items: CDR[]; total: number } };
+  deliveries: { list(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[] };
+  partners: { list(): PartnerView[] };
+  chargePoints: { view(id: string): { connected: boolean } | undefined };
+}
+
+/** The port over the app's services; `emspView` is the simulation's, when there is one. */
+export function devSourcesOf(services: DevServices, emspView?: () => unknown): DevSources {
+  const { network, sessions, deliveries, partners, chargePoints } = services;
+  return {
+    locations: (limit) => network.locationsPage('operator', { offset: 0, limit }).items.flatMap((l) => network.operatorLocation(l.id) ?? []),
+    sessions: (limit, offset) => sessions.list(limit, offset),
+    cdrs: (page) => sessions.cdrsPage(page, 'all'),
+    partners: () => partners.list(),
+    deliveries: (channel, statuses, limit) => deliveries.list(channel, statuses, limit),
+    chargePoint: (id) => chargePoints.view(id),
+    ...(emspView ? { emspView } : {}),
+  };
+}
+
+export interface DevEvse {
+  uid: string;
+  evse_id: string | null;
+  /** OCPI EVSE status. */
+  status: EVSE['status'];
+  charge_point_id: string | null;
+  /** OCPP 1.6 connectorId / 2.0.1 evseId on that charge point. */
+  ocpp_evse_id: number | null;
+  /** Whether the charge point is connected now; null when unbound or unknown. */
+  connected: boolean | null;
+  /** The first connector's kind and power, e.g. "AC 22 kW". */
+  power: string | null;
+}
+
+export interface DevLocation {
+  id: string;
+  name: string | null;
+  address: string;
+  city: string;
+  publish: boolean;
+  evses: DevEvse[];
+}
+
+export interface DevSession {
+  id: string;
+  /** OCPI Session status (PENDING, ACTIVE; RESERVATION/INVALID never appear here). */
+  status: Session['status'];
+  charge_point_id: string;
+  ocpp_evse_id: number;
+  location_id: string | null;
+  evse_uid: string | null;
+  token_uid: string | null;
+  kwh: number | null;
+  /** The running total_cost, incl. VAT when the tariff has VAT. */
+  total_incl_vat: number | null;
+  total_excl_vat: number | null;
+  currency: string | null;
+  start: string;
+}
+
+export interface DevCdr {
+  id: string;
+  session_id: string | null;
+  token_uid: string;
+  location_id: string;
+  evse_uid: string;
+  kwh: number;
+  total_incl_vat: number | null;
+  total_excl_vat: number;
+  currency: string;
+  start: string;
+  end: string;
+}
+
+export interface DevDelivery {
+  id: number;
+  /** pending, failed (pending after ≥ 1 failed attempt), dead, delivered, cancelled. */
+  state: 'pending' | 'failed' | 'dead' | 'delivered' | 'cancelled';
+  object: string;
+  method: string;
+  module: string | null;
+  path: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface DevPartnerQueue {
+  partner_id: string;
+  name: string | null;
+  /** invited, registering, registered, unregistered. */
+  status: string;
+  counts: { pending: number; failed: number; dead: number };
+  /** True when a count reached DEV_LIMITS.deliveryCount and is a lower bound. */
+  counts_capped: boolean;
+  /** The newest rows in any state, newest first. */
+  latest: DevDelivery[];
+}
+
+/**
+ * The shape the page renders for the simulated eMSP (anything else is shown as raw JSON): what it holds of
+ * ours, as an eMSP receiving our pushes stores it. `emspViewOf` builds it from what the eMSP received.
+ */
+export interface DevEmspView {
+  /** Who this is, e.g. "Simulated eMSP DE/EMS". */
+  name?: string;
+  /** The locations it holds, with the EVSE statuses it was told (compare with ours: pushes lag or fail). */
+  locations: { id: string; name: string | null; evses: { uid: string; status: string }[] }[];
+  /** The sessions it holds, newest first (at most 20), and how many in all. */
+  sessions: { id: string; status: string; evse_uid: string | null; kwh: number | null; total_incl_vat: number | null; currency: string | null }[];
+  session_count: number;
+  /** CDRs received, newest first (at most 20), and how many in all. */
+  cdrs: { id: string; kwh: number | null; total_incl_vat: number | null; currency: string | null; end: string | null }[];
+  cdr_count: number;
+  /** CDR ids received more than once (should stay empty: each CDR is POSTed exactly once). */
+  duplicate_cdr_ids: string[];
+}
+
+export interface DevSnapshot {
+  locations: DevLocation[];
+  /** Sessions not completed yet, among the DEV_LIMITS.sessionsScanned newest; newest first. */
+  sessions: DevSession[];
+  /** The latest CDRs, newest first. */
+  cdrs: DevCdr[];
+  cdr_total: number;
+  /** One queue per partner (the payments channel is not shown). */
+  deliveries: DevPartnerQueue[];
+  /** `sources.emspView()`, or null when nothing is wired. */
+  emsp: unknown;
+  /** Sections that could not be read this time ("locations: <error>"); the rest is still shown. */
+  problems: string[];
+}
+
+/** The fields read from an OCPI Location, Session or CDR body the eMSP holds (bodies are not trusted). */
+type Received = {
+  id?: unknown;
+  uid?: unknown;
+  name?: unknown;
+  status?: unknown;
+  evse_uid?: unknown;
+  kwh?: unknown;
+  total_energy?: unknown;
+  total_cost?: unknown;
+  currency?: unknown;
+  end_date_time?: unknown;
+};
+
+/**
+ * A `DevEmspView` from what an eMSP received: the locations and sessions it stores (last version of each, in
+ * the order first received) and every CDR body POSTed to it, in arrival order (duplicates included, so they
+ * can be found; pass `duplicateCdrIds` when the eMSP knows them better, e.g. by owner and id).
+ */
+export function emspViewOf(received: {
+  name?: string;
+  locations: Iterable<unknown>;
+  sessions: Iterable<unknown>;
+  cdrs: readonly unknown[];
+  duplicateCdrIds?: string[];
+}): DevEmspView {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const inclVat = (v: unknown) => {
+    const price = v as { incl_vat?: unknown; excl_vat?: unknown } | undefined;
+    return num(price?.incl_vat) ?? num(price?.excl_vat);
+  };
+  const cdrs = received.cdrs.map((c) => c as Received);
+  const sessions = [...received.sessions].map((s) => s as Received);
+  const seen = new Map<string, number>();
+  for (const cdr of cdrs) {
+    const id = str(cdr.id);
+    if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
+  }
+  return {
+    ...(received.name ? { name: received.name } : {}),
+    locations: [...received.locations].map((l) => {
+      const location = l as Received & { evses?: Received[] };
+      return {
+        id: str(location.id) ?? '?',
+        name: str(location.name),
+        evses: (location.evses ?? []).map((e) => ({ uid: str(e.uid) ?? '?', status: str(e.status) ?? 'UNKNOWN' })),
+      };
+    }),
+    sessions: sessions
+      .slice(-DEV_LIMITS.emspRows)
+      .reverse()
+      .map((session) => ({
+        id: str(session.id) ?? '?',
+        status: str(session.status) ?? '?',
+        evse_uid: str(session.evse_uid),
+        kwh: num(session.kwh),
+        total_incl_vat: inclVat(session.total_cost),
+        currency: str(session.currency),
+      })),
+    cdrs: cdrs
+      .slice(-DEV_LIMITS.emspRows)
+      .reverse()
+      .map((cdr) => ({ id: str(cdr.id) ?? '?', kwh: num(cdr.total_energy), total_incl_vat: inclVat(cdr.total_cost), currency: str(cdr.currency), end: str(cdr.end_date_time) })),
+    session_count: sessions.length,
+    cdr_count: cdrs.length,
+    duplicate_cdr_ids: received.duplicateCdrIds ?? [...seen].filter(([, n]) => n > 1).map(([id]) => id),
+  };
+}
+
+/** Builds the snapshot; a failing section is reported in `problems` and left empty. */
+export function devSnapshot(sources: DevSources): DevSnapshot {
+  const problems: string[] = [];
+  const section = <T>(name: string, fallback: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return fallback;
+    }
+  };
+  const locations = section('locations', [], () => readLocations(sources));
+  const sessions = section('sessions', [], () => readSessions(sources));
+  const { cdrs, total } = section('cdrs', { cdrs: [], total: 0 }, () => readCdrs(sources));
+  const deliveries = section('deliveries', [], () => readQueues(sources));
+  const emsp = sources.emspView ? section('emsp', null, () => sources.emspView!() ?? null) : null;
+  return { locations, sessions, cdrs, cdr_total: total, deliveries, emsp, problems };
+}
+
+function readLocations(sources: DevSources): DevLocation[] {
+  const connected = new Map<string, boolean | null>();
+  const isConnected = (id: string) => {
+    if (!connected.has(id)) connected.set(id, sources.chargePoint?.(id)?.connected ?? null);
+    return connected.get(id)!;
+  };
+  return sources.locations(DEV_LIMITS.locations).map((location) => ({
+    id: location.id,
+    name: location.name ?? null,
+    address: location.address,
+    city: location.city,
+    publish: location.publish,
+    evses: (location.evses ?? []).map((evse) => ({
+      uid: evse.uid,
+      evse_id: evse.evse_id ?? null,
+      status: evse.status,
+      charge_point_id: evse.ocpp?.charge_point_id ?? null,
+      ocpp_evse_id: evse.ocpp?.evse_id ?? null,
+      connected: evse.ocpp ? isConnected(evse.ocpp.charge_point_id) : null,
+      power: powerOf(evse.connectors[0]),
+    })),
+  }));
+}
+
+function powerOf(connector: NonNullable<OperatorLocation['evses']>[number]['connectors'][number] | undefined): string | null {
+  if (!connector) return null;
+  const phases = connector.power_type === 'AC_3_PHASE' ? 3 : 1;
+  const watts = connector.max_electric_power ?? connector.max_voltage * connector.max_amperage * phases;
+  const kind = connector.power_type === 'DC' ? 'DC' : 'AC';
+  return `${kind} ${Number((watts / 1000).toFixed(1))} kW`;
+}
+
+function readSessions(sources: DevSources): DevSession[] {
+  return sources
+    .sessions(DEV_LIMITS.sessionsScanned, 0)
+    .filter((view) => view.state !== 'completed')
+    .map(({ context, state, session }) => ({
+      id: context.id,
+      status: session?.status ?? (state === 'active' ? 'ACTIVE' : 'PENDING'),
+      charge_point_id: context.chargePointId,
+      ocpp_evse_id: context.ocppEvseId,
+      location_id: session?.location_id ?? context.place?.locationId ?? null,
+      evse_uid: session?.evse_uid ?? context.place?.evseUid ?? null,
+      token_uid: session?.cdr_token.uid ?? context.token?.uid ?? null,
+      kwh: session?.kwh ?? null,
+      total_incl_vat: session?.total_cost ? (session.total_cost.incl_vat ?? session.total_cost.excl_vat) : null,
+      total_excl_vat: session?.total_cost?.excl_vat ?? null,
+      currency: session?.currency ?? context.place?.currency ?? null,
+      start: context.startAt,
+    }));
+}
+
+function readCdrs(sources: DevSources): { cdrs: DevCdr[]; total: number } {
+  const { total } = sources.cdrs({ offset: 0, limit: 1 });
+  const { items } = sources.cdrs({ offset: Math.max(0, total - DEV_LIMITS.cdrs), limit: DEV_LIMITS.cdrs });
+  const cdrs = items.reverse().map((cdr) => ({
+    id: cdr.id,
+    session_id: cdr.session_id ?? null,
+    token_uid: cdr.cdr_token.uid,
+    location_id: cdr.cdr_location.id,
+    evse_uid: cdr.cdr_location.evse_uid,
+    kwh: cdr.total_energy,
+    total_incl_vat: cdr.total_cost.incl_vat ?? cdr.total_cost.excl_vat,
+    total_excl_vat: cdr.total_cost.excl_vat,
+    currency: cdr.currency,
+    start: cdr.start_date_time,
+    end: cdr.end_date_time,
+  }));
+  return { cdrs, total };
+}
+
+function readQueues(sources: DevSources): DevPartnerQueue[] {
+  return sources.partners().map((partner) => {
+    const open = sources.deliveries(partner.id, ['pending', 'dead'], DEV_LIMITS.deliveryCount);
+    const counts = { pending: 0, failed: 0, dead: 0 };
+    for (const row of open) counts[stateOf(row) as keyof typeof counts]++;
+    const latest = sources.deliveries(partner.id, ['pending', 'dead', 'delivered', 'cancelled'], DEV_LIMITS.deliveryRows).map(
+      (row): DevDelivery => ({
+        id: row.id,
+        state: stateOf(row),
+        object: row.objectKey,
+        method: row.method,
+        module: row.module ?? null,
+        path: row.path,
+        attempts: row.attempts,
+        last_error: row.lastError ?? null,
+        created_at: new Date(row.createdAtMs).toISOString(),
+      }),
+    );
+    const name = partner.name ?? partner.roles?.find((r) => r.business_details?.name)?.business_details?.name ?? null;
+    return { partner_id: partner.id, name, status: partner.status, counts, counts_capped: open.length >= DEV_LIMITS.deliveryCount, latest };
+  });
+}
+
+/** As the operator API says it: "failed" is a pending row that already failed at least once. */
+function stateOf(row: DeliveryRow): DevDelivery['state'] {
+  return row.status === 'pending' && row.attempts > 0 ? 'failed' : row.status;
+}
