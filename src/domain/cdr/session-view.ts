@@ -38,7 +38,7 @@ const SESSION_ONLY = new Set(['CURRENT', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'POWE
 export function renderSession(facts: SessionFacts, status: Session['status'], now: string): Session | undefined {
   const { place, token } = facts;
   if (!place || !token) return undefined;
-  const pricing = priceReadings(place, facts.startAt, facts.endAt ?? now, facts.samples);
+  const pricing = priceReadings(place, facts.startAt, facts.endAt ?? runningUntil(facts, now), facts.samples);
   return {
     country_code: facts.countryCode,
     party_id: facts.partyId,
@@ -58,6 +58,15 @@ export function renderSession(facts: SessionFacts, status: Session['status'], no
     status,
     last_updated: facts.lastUpdated,
   };
+}
+
+/**
+ * A running session is priced up to now — or up to its latest reading when the station's clock runs ahead of
+ * ours (station timestamps are what the session is made of; a skewed clock must not make it unpriceable).
+ */
+function runningUntil(facts: SessionFacts, now: string): string {
+  const latest = [facts.startAt, facts.samples.at(-1)?.at ?? facts.startAt].reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+  return Date.parse(now) > Date.parse(latest) ? now : latest;
 }
 
 /** The final, immutable CDR of a completed session (OCPI 2.2.1 CDRs; location and tariff as at session start). */
