@@ -1,0 +1,178 @@
+import { createCsmsClient, expectOk, type CsmsClient } from './csms-client.ts';
+import { createRandom, type Random } from './random.ts';
+import { createSimClock, type SimClock } from './sim-clock.ts';
+import { buildSimNetwork, type SimStationPlan } from './sim-network.ts';
+import { startSimEmsp } from './emsp/sim-emsp.ts';
+import { createSimStation } from './stations/sim-station.ts';
+
+export interface SimulationOptions {
+  /** Base URL of the CSMS (http://host:port); OCPP goes to ws(s)://host:port/ocpp. */
+  csmsUrl: string;
+  apiKey: string;
+  stations: number;
+  /** Mean number of driver arrivals per simulated hour, over the whole network. */
+  arrivalsPerHour: number;
+  /** Simulated seconds between a charging station's MeterValues. */
+  meterIntervalS: number;
+  /** Simulated seconds per real second. */
+  factor: number;
+  seed: number;
+  /** Run the simulated eMSP (it must be reachable from the CSMS: loopback only). */
+  emsp: boolean;
+  /** Prefix of everything the simulation creates, so runs against a shared deployment do not collide. */
+  prefix?: string;
+  onEvent?: (event: SimEvent) => void;
+}
+
+export interface SimEvent {
+  kind: string;
+  message: string;
+}
+
+export type SimStation = ReturnType<typeof createSimStation>;
+export type SimEmsp = Awaited<ReturnType<typeof startSimEmsp>>;
+
+/**
+ * A small charging network on loopback, driven only through public interfaces: stations are OCPP clients,
+ * the eMSP is an OCPI server and client, guests and the operator use the REST API. Drivers arrive at random
+ * (RFID card, eMSP app, card payment); now and then a station faults or drops off the network.
+ */
+export async function startSimulation(options: SimulationOptions) {
+  const random = createRandom(options.seed);
+  const clock = createSimClock(options.factor);
+  const csms = createCsmsClient(options.csmsUrl, options.apiKey);
+  const emit = (kind: string, message: string) => options.onEvent?.({ kind, message });
+  const plans = await buildSimNetwork(csms, options.stations, random, options.prefix ?? 'SIM');
+  emit('network', `${plans.length} stations on ${new Set(plans.map((p) => p.locationId)).size} locations registered`);
+
+  const emsp = options.emsp ? await startEmsp(csms, random, emit) : undefined;
+  const ocppUrl = `${csms.baseUrl.replace(/^http/, 'ws')}/ocpp`;
+  const stations = plans.map((plan) =>
+    createSimStation({
+      ocppUrl,
+      id: plan.id,
+      password: plan.password,
+      protocol: plan.protocol,
+      connectors: plan.connectors,
+      maxPowerKw: plan.maxPowerKw,
+      meterIntervalS: options.meterIntervalS,
+      clock,
+      random: createRandom(random.int(1, 2 ** 31)),
+      onEvent: (e) => emit(e.kind, `${e.station}: ${e.message}`),
+    }),
+  );
+  await Promise.all(stations.map((s) => s.connect()));
+  emit('stations', `${stations.length} stations connected`);
+
+  let running = true;
+  /** Session tokens of the guests, so a report can check what each was charged. */
+  const guestTokens: string[] = [];
+  const drivers = driveArrivals({ plans, stations, emsp, csms, clock, random, options, emit, running: () => running, guestTokens });
+  return {
+    csms,
+    emsp,
+    stations,
+    plans,
+    clock,
+    guestTokens,
+    async stop() {
+      running = false;
+      await drivers.catch(() => undefined);
+      for (const station of stations) station.stop();
+      emsp?.stop();
+    },
+  };
+}
+
+export type Simulation = Awaited<ReturnType<typeof startSimulation>>;
+
+async function startEmsp(csms: CsmsClient, random: Random, emit: (kind: string, message: string) => void) {
+  const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: 'Simulated eMSP', tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
+  const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: 'Simulated eMSP' }), 'invitation')) as { token: string; versions_url: string };
+  await emsp.registerWith(invitation.versions_url, invitation.token);
+  emit('emsp', 'registered with the CSMS through the credentials handshake');
+  return emsp;
+}
+
+/**
+ * Poisson arrivals: each picks a free connector of a connected station and a way to pay. The first arrival comes
+ * at once with a short session, so a fresh `bun dev` shows a completed session and its CDR within seconds.
+ */
+async function driveArrivals(ctx: {
+  plans: SimStationPlan[];
+  stations: SimStation[];
+  emsp: SimEmsp | undefined;
+  csms: CsmsClient;
+  clock: SimClock;
+  random: Random;
+  options: SimulationOptions;
+  emit: (kind: string, message: string) => void;
+  running: () => boolean;
+  guestTokens: string[];
+}) {
+  const { plans, stations, emsp, csms, clock, random, options, emit } = ctx;
+  let first = true;
+  while (ctx.running()) {
+    const free = stations.flatMap((station, i) => {
+      const state = station.state();
+      if (!state.connected) return [];
+      return state.connectors.filter((c) => c.status === 'Available').map((c) => ({ station, plan: plans[i]!, connectorId: c.id }));
+    });
+    const spot = free.length > 0 ? random.pick(free) : undefined;
+    if (spot) {
+      const kind = first ? 'rfid' : random.pick(['rfid', 'rfid', 'app', 'guest', 'guest'] as const);
+      const energyKwh = first ? random.int(3, 5) : random.int(5, 35);
+      first = false;
+      void arrive(kind === 'app' && !emsp ? 'rfid' : kind, spot, energyKwh).catch((error: Error) => emit('error', `${spot.plan.id}: ${error.message}`));
+    }
+    // Now and then a station breaks down or drops off the network, and comes back later.
+    if (random.chance(0.05)) void incident(random.pick(stations)).catch(() => undefined);
+    await clock.sleep(random.exponential(3_600_000 / options.arrivalsPerHour));
+  }
+
+  async function arrive(kind: 'rfid' | 'app' | 'guest', spot: { station: SimStation; plan: SimStationPlan; connectorId: number }, energyKwh: number) {
+    const { station, plan, connectorId } = spot;
+    const evseUid = plan.evseUids[connectorId - 1]!;
+    if (kind === 'rfid') {
+      const card = emsp ? random.pick(emsp.rfidTokens()) : undefined;
+      emit('driver', `${plan.id}/${connectorId}: RFID ${card?.uid ?? 'unknown card'}, ${energyKwh} kWh`);
+      await station.arriveWithRfid(connectorId, card?.uid ?? `CARD${random.int(1000, 9999)}`, energyKwh);
+    } else if (kind === 'app') {
+      const token = random.pick(emsp!.appTokens());
+      emit('driver', `${plan.id}/${connectorId}: app start via the eMSP (${token.uid})`);
+      await station.plugIn(connectorId);
+      const { result } = await emsp!.startSession({ locationId: plan.locationId, evseUid, token });
+      const outcome = await result;
+      if (outcome?.result !== 'ACCEPTED') emit('command', `START_SESSION at ${evseUid}: ${outcome?.result ?? 'no result'}`);
+    } else {
+      const card = random.chance(0.1) ? 'pm_card_chargeDeclined' : random.pick(['pm_card_visa', 'pm_card_mastercard']);
+      emit('driver', `${plan.id}/${connectorId}: guest paying by card (${card})`);
+      await station.plugIn(connectorId);
+      const authorized = await csms.call('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: plan.id, connector_id: connectorId, payment_method_id: card });
+      if (authorized.status === 201) ctx.guestTokens.push(authorized.body.session_token);
+      else {
+        emit('guest', `${plan.id}/${connectorId}: refused (${authorized.status} ${authorized.body?.reason ?? ''}); the driver leaves`);
+        await station.unplug(connectorId);
+      }
+    }
+  }
+
+  async function incident(station: SimStation) {
+    const state = station.state();
+    if (!state.connected) return;
+    if (random.chance(0.5)) {
+      const connector = random.pick(state.connectors);
+      emit('incident', `${state.id}/${connector.id} faulted`);
+      await station.fault(connector.id);
+      await clock.sleep(random.int(5, 20) * 60_000);
+      await station.recover(connector.id);
+      emit('incident', `${state.id}/${connector.id} repaired`);
+    } else {
+      emit('incident', `${state.id} went offline`);
+      await station.goOffline();
+      await clock.sleep(random.int(5, 30) * 60_000);
+      await station.comeBack();
+      emit('incident', `${state.id} is back online`);
+    }
+  }
+}

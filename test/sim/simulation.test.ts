@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { startSimulation, type Simulation } from '../../src/sim/simulation.ts';
+import { eventually } from '../support/eventually.ts';
+import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let sim: Simulation;
+const events: string[] = [];
+
+beforeAll(async () => {
+  server = startTestServer({ env: { DELIVERY_BASE_DELAY_MS: '100', DELIVERY_MAX_DELAY_MS: '500', GUEST_STOP_WAIT_S: '2' } });
+  sim = await startSimulation({
+    csmsUrl: server.url,
+    apiKey: ADMIN_KEY,
+    stations: 4,
+    arrivalsPerHour: 60,
+    meterIntervalS: 60,
+    factor: 600, // ten simulated minutes per real second
+    seed: 7,
+    emsp: true,
+    onEvent: (e) => events.push(`${e.kind}: ${e.message}`),
+  });
+  // A bounded run: about 100 simulated minutes.
+  await Bun.sleep(10_000);
+  await sim.stop();
+}, 60_000);
+afterAll(async () => {
+  await server.stop();
+  removeDir(server.dir);
+});
+
+test('sessions ran and completed, each with exactly one CDR', async () => {
+  const sessions = (await server.api('GET', '/api/v1/sessions?limit=1000')).body as any[];
+  const completed = sessions.filter((s) => s.state === 'completed' && s.ocpi);
+  expect(completed.length).toBeGreaterThan(0);
+  const cdrs = (await server.api('GET', '/api/v1/cdrs?limit=1000')).body as any[];
+  for (const session of completed) expect(cdrs.filter((c) => c.session_id === session.id)).toHaveLength(1);
+  expect(new Set(cdrs.map((c) => c.session_id)).size).toBe(cdrs.length);
+});
+
+test('the eMSP received every CDR of its tokens exactly once', async () => {
+  const cdrs = ((await server.api('GET', '/api/v1/cdrs?limit=1000')).body as any[]).filter((c) => c.cdr_token.party_id === 'SIM');
+  expect(cdrs.length).toBeGreaterThan(0);
+  await eventually(() => {
+    const received = sim.emsp!.view().cdrs.map((c) => c.id).sort();
+    expect(received).toEqual(cdrs.map((c) => c.id).sort());
+  }, 10_000);
+  expect(sim.emsp!.view().duplicateCdrIds).toEqual([]);
+});
+
+test('each EVSE status the eMSP holds matches ours once the pushes are delivered', async () => {
+  const partners = (await server.api('GET', '/api/v1/ocpi/partners')).body as any[];
+  await eventually(async () => {
+    for (const partner of partners) expect((await server.api('GET', `/api/v1/ocpi/partners/${partner.id}/deliveries?state=pending,failed`)).body).toEqual([]);
+  }, 10_000);
+  const ours = (await server.api('GET', '/api/v1/locations')).body as any[];
+  const theirs = sim.emsp!.view().locations;
+  expect(theirs.length).toBe(ours.length);
+  for (const location of ours)
+    for (const evse of location.evses) {
+      const held = theirs.find((l) => l.id === location.id)?.evses?.find((e) => e.uid === evse.uid);
+      expect({ uid: evse.uid, status: held?.status }).toEqual({ uid: evse.uid, status: evse.status });
+    }
+});
+
+test('guests were charged exactly their final cost', async () => {
+  let checked = 0;
+  for (const token of sim.guestTokens) {
+    const guest = (await server.api('GET', `/api/v1/sessions/guest/${token}`)).body;
+    if (guest.status !== 'stopped') continue;
+    checked += 1;
+    expect(guest.payment.captured).toBe(guest.final_cost);
+    expect(guest.payment.calls.filter((c: any) => c.step === 'capture')).toHaveLength(1);
+  }
+  expect(checked).toBeGreaterThan(0);
+});
+
+test('`bun run simulate` smoke-tests a running server through its public interfaces', async () => {
+  const proc = Bun.spawn(
+    ['bun', 'src/sim/cli.ts', '--csms', server.url, '--api-key', ADMIN_KEY, '--stations', '2', '--seconds', '5', '--factor', '600', '--prefix', 'CLI', '--seed', '3'],
+    { cwd: join(import.meta.dir, '../..'), stdout: 'pipe', stderr: 'pipe' },
+  );
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect({ code, err: code === 0 ? '' : err }).toEqual({ code: 0, err: '' });
+  expect(out).toContain('Simulation report');
+  expect(out).toContain('every completed session has its CDR');
+  expect((await server.api('GET', '/api/v1/charge-points/CLI-CP001')).body.id).toBe('CLI-CP001');
+}, 40_000);
