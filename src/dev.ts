@@ -7,6 +7,13 @@ import { parseSimArgs } from './sim/sim-options.ts';
 import { startSimulation } from './sim/simulation.ts';
 import { createStatusLine } from './sim/status-line.ts';
 
+/** The events worth a line in the terminal; meter values, heartbeats and every push would drown them. */
+const NOTABLE = new Set([
+  'network', 'stations', 'driver', 'incident', 'guest', 'command', 'error', 'refused', 'started', 'stopped', 'fault',
+  'offline', 'connect-failed', 'timeout', 'reserved', 'emsp', 'emsp registered', 'emsp cdr', 'emsp duplicate-cdr',
+  'emsp command-result', 'emsp error', 'emsp unregistered',
+]);
+
 /**
  * `bun dev`: the server with demo configuration (any variable set in the environment wins) and, unless --no-sim,
  * a simulated network on loopback — stations, an eMSP and drivers — talking to it over OCPP, OCPI and REST.
@@ -45,7 +52,7 @@ try {
       prefix: args.prefix,
       onEvent: (e) => {
         if (e.kind === 'error') errors += 1;
-        if (e.kind !== 'meter' && e.kind !== 'heartbeat') status.event(`${e.kind.padEnd(9)} ${e.message}`);
+        if (NOTABLE.has(e.kind)) status.event(`${e.kind.padEnd(9)} ${e.message}`);
       },
     });
     server.setEmspView(() => sim.emsp?.view());

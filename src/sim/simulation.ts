@@ -118,7 +118,9 @@ async function driveArrivals(ctx: {
       if (!state.connected) return [];
       return state.connectors.filter((c) => c.status === 'Available').map((c) => ({ station, plan: plans[i]!, connectorId: c.id }));
     });
-    const spot = free.length > 0 ? random.pick(free) : undefined;
+    // The first driver takes a fast (DC) charger if there is one, so the first CDR comes quickly.
+    const fast = first ? free.filter((f) => f.plan.maxPowerKw > 22) : [];
+    const spot = fast.length > 0 ? random.pick(fast) : free.length > 0 ? random.pick(free) : undefined;
     if (spot) {
       const kind = first ? 'rfid' : random.pick(['rfid', 'rfid', 'app', 'guest', 'guest'] as const);
       const energyKwh = first ? random.int(3, 5) : random.int(5, 35);
@@ -134,7 +136,9 @@ async function driveArrivals(ctx: {
     const { station, plan, connectorId } = spot;
     const evseUid = plan.evseUids[connectorId - 1]!;
     if (kind === 'rfid') {
-      const card = emsp ? random.pick(emsp.rfidTokens()) : undefined;
+      // Mostly valid cards; now and then a blocked one, which the station refuses.
+      const cards = emsp?.rfidTokens().filter((t) => t.valid || random.chance(0.1)) ?? [];
+      const card = cards.length > 0 ? random.pick(cards) : undefined;
       emit('driver', `${plan.id}/${connectorId}: RFID ${card?.uid ?? 'unknown card'}, ${energyKwh} kWh`);
       await station.arriveWithRfid(connectorId, card?.uid ?? `CARD${random.int(1000, 9999)}`, energyKwh);
     } else if (kind === 'app') {
