@@ -103,7 +103,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
         logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
       );
     },
-    unregistered: (partnerId) => deliveries.cancel(partnerId),
+    unregistered: (partnerId) => {
+      deliveries.cancel(partnerId);
+      storage.tokens.deleteForPartner(partnerId);
+    },
   });
   const driverTokens = new DriverTokens(storage, network);
   const chargePoints = new ChargePoints({

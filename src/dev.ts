@@ -2,17 +2,8 @@ import { startServer } from './app.ts';
 import { ConfigError, demoDefaults, loadConfig } from './config.ts';
 import { seedDemoNetwork } from './dev/demo-network.ts';
 import { createLogger } from './lib/logger.ts';
-import { collectStats } from './sim/sim-stats.ts';
 import { parseSimArgs } from './sim/sim-options.ts';
-import { startSimulation } from './sim/simulation.ts';
-import { createStatusLine } from './sim/status-line.ts';
-
-/** The events worth a line in the terminal; meter values, heartbeats and every push would drown them. */
-const NOTABLE = new Set([
-  'network', 'stations', 'driver', 'incident', 'guest', 'command', 'error', 'refused', 'started', 'stopped', 'fault',
-  'offline', 'connect-failed', 'timeout', 'reserved', 'emsp', 'emsp registered', 'emsp cdr', 'emsp duplicate-cdr',
-  'emsp command-result', 'emsp error', 'emsp unregistered',
-]);
+import { startWatchedSimulation } from './sim/watched-simulation.ts';
 
 /**
  * `bun dev`: the server with demo configuration (any variable set in the environment wins) and, unless --no-sim,
@@ -38,29 +29,10 @@ try {
     ].join('\n'),
   );
   if (args.sim) {
-    let errors = 0;
-    const status = createStatusLine();
-    const sim = await startSimulation({
-      csmsUrl: server.url,
-      apiKey: config.adminApiKey,
-      stations: args.stations,
-      arrivalsPerHour: args.arrivalsPerHour,
-      meterIntervalS: args.meterIntervalS,
-      factor: args.factor,
-      seed: args.seed,
-      emsp: args.emsp,
-      prefix: args.prefix,
-      onEvent: (e) => {
-        if (e.kind === 'error') errors += 1;
-        if (NOTABLE.has(e.kind)) status.event(`${e.kind.padEnd(9)} ${e.message}`);
-      },
-    });
-    server.setEmspView(() => sim.emsp?.view());
-    const refresh = setInterval(() => void collectStats(sim, sim.csms, errors).then(status.update, () => undefined), 1000);
+    const watched = await startWatchedSimulation(args, server.url, config.adminApiKey);
+    server.setEmspView(() => watched.sim.emsp?.view());
     const shutdown = async () => {
-      clearInterval(refresh);
-      status.done();
-      await sim.stop();
+      await watched.stop();
       await server.stop();
       process.exit(0);
     };

@@ -1,7 +1,6 @@
-import { collectStats, formatStats } from './sim-stats.ts';
+import { formatStats } from './sim-stats.ts';
 import { parseSimArgs } from './sim-options.ts';
-import { startSimulation } from './simulation.ts';
-import { createStatusLine } from './status-line.ts';
+import { startWatchedSimulation } from './watched-simulation.ts';
 
 /**
  * `bun run simulate --csms <base url> --api-key <key> [--stations N] [--seconds S]`: registers simulated stations
@@ -13,33 +12,13 @@ if (!args.csms || !args.apiKey) {
   console.error('usage: bun run simulate --csms <base url> --api-key <key> [--stations N] [--seconds S] [--factor F] [--seed N] [--no-emsp]');
   process.exit(2);
 }
-let errors = 0;
-const status = createStatusLine();
-const sim = await startSimulation({
-  csmsUrl: args.csms,
-  apiKey: args.apiKey,
-  stations: args.stations,
-  arrivalsPerHour: args.arrivalsPerHour,
-  meterIntervalS: args.meterIntervalS,
-  factor: args.factor,
-  seed: args.seed,
-  emsp: args.emsp,
-  prefix: args.prefix,
-  onEvent: (e) => {
-    if (e.kind === 'error') errors += 1;
-    status.event(`${e.kind.padEnd(9)} ${e.message}`);
-  },
-});
-const until = Date.now() + args.seconds * 1000;
-while (Date.now() < until) {
-  status.update(await collectStats(sim, sim.csms, errors));
-  await Bun.sleep(1000);
-}
-await sim.stop();
+const watched = await startWatchedSimulation(args, args.csms, args.apiKey);
+const sim = watched.sim;
+await Bun.sleep(args.seconds * 1000);
+await watched.stop();
 // Let the last stops, CDRs and pushes settle before judging.
 await Bun.sleep(3000);
-const stats = await collectStats(sim, sim.csms, errors);
-status.done();
+const stats = await watched.stats();
 console.log(`\nSimulation report: ${formatStats(stats)}`);
 const problems: string[] = [];
 if (sim.emsp) {

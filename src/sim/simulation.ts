@@ -30,6 +30,8 @@ export interface SimEvent {
 }
 
 export type SimStation = ReturnType<typeof createSimStation>;
+
+const SIM_EMSP_NAME = 'Simulated eMSP';
 export type SimEmsp = Awaited<ReturnType<typeof startSimEmsp>>;
 
 /**
@@ -87,8 +89,11 @@ export async function startSimulation(options: SimulationOptions) {
 export type Simulation = Awaited<ReturnType<typeof startSimulation>>;
 
 async function startEmsp(csms: CsmsClient, random: Random, emit: (kind: string, message: string) => void) {
-  const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: 'Simulated eMSP', tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
-  const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: 'Simulated eMSP' }), 'invitation')) as { token: string; versions_url: string };
+  // An earlier run's simulated eMSP is gone (its port with it): unregister it, or pushes to it would pile up.
+  const partners = ((await csms.call('GET', '/api/v1/ocpi/partners')).body ?? []) as { id: string; name?: string; status: string }[];
+  for (const old of partners.filter((p) => p.name === SIM_EMSP_NAME && p.status !== 'unregistered')) await csms.call('DELETE', `/api/v1/ocpi/partners/${old.id}`);
+  const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: SIM_EMSP_NAME, tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
+  const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: SIM_EMSP_NAME }), 'invitation')) as { token: string; versions_url: string };
   await emsp.registerWith(invitation.versions_url, invitation.token);
   emit('emsp', 'registered with the CSMS through the credentials handshake');
   return emsp;

@@ -214,3 +214,21 @@ describe('persistence', () => {
     expect(bytes.includes(Buffer.from(tokenB))).toBe(false);
   });
 });
+
+describe('unregistration forgets the partner’s tokens', () => {
+  test('a new connection for the same party can push the same tokens again', async () => {
+    const first = startFakeEmsp({ partyId: 'TOK' });
+    emsps.push(first);
+    const a1 = (await cpo.api('POST', '/api/v1/ocpi/invitations')).body;
+    const c1 = (await first.registerWith(a1.versions_url, a1.token)).cpo.token;
+    const token = { country_code: 'DE', party_id: 'TOK', uid: 'CARD1', type: 'RFID', contract_id: 'C1', issuer: 'x', valid: true, whitelist: 'ALWAYS', last_updated: '2026-01-01T00:00:00Z' };
+    expect((await cpo.ocpi('PUT', '/ocpi/cpo/2.2.1/tokens/DE/TOK/CARD1', c1, token)).status).toBe(201);
+    expect((await cpo.api('DELETE', `/api/v1/ocpi/partners/${a1.partner_id}`)).status).toBe(200);
+
+    const second = startFakeEmsp({ partyId: 'TOK' });
+    emsps.push(second);
+    const a2 = (await cpo.api('POST', '/api/v1/ocpi/invitations')).body;
+    const c2 = (await second.registerWith(a2.versions_url, a2.token)).cpo.token;
+    expect((await cpo.ocpi('PUT', '/ocpi/cpo/2.2.1/tokens/DE/TOK/CARD1', c2, token)).status).toBe(201);
+  });
+});

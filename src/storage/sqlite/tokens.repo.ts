@@ -65,6 +65,10 @@ export function tokensRepo(db: Db) {
         .limit(1)
         .get()?.body as Token | undefined;
     },
+    /** An unregistered partner's tokens go with it (OCPI 2.2.1 credentials DELETE: delete/disable its tokens). */
+    deleteForPartner(partnerId: string) {
+      db.delete(tokens).where(eq(tokens.partnerId, partnerId)).run();
+    },
     /** Whether the partner holds a token matching every field set in a Location's publish_allowed_to entry. */
     partnerHoldsMatching(partnerId: string, entry: PublishTokenType): boolean {
       const conditions = [eq(tokens.partnerId, partnerId)];
