@@ -35,7 +35,8 @@ export class ActorHost<M extends AnyStateMachine> {
     if (stored.machineVersion !== this.machineVersion)
       throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
     const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { snapshot: stored.snapshot }).start();
-    this.live.set(id, actor);
+    // Finished actors are read, never changed: they are not kept in memory.
+    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.live.set(id, actor);
     return actor;
   }
 
@@ -72,7 +73,12 @@ export class ActorHost<M extends AnyStateMachine> {
         this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
         alsoWrite?.();
       });
-      this.live.set(id, actor);
+      // A finished actor takes no more events: it leaves memory and is restored from its snapshot when read,
+      // so a server that has run millions of sessions does not hold them all.
+      if ((actor.getSnapshot() as AnyMachineSnapshot).status === 'done') {
+        actor.stop();
+        this.live.delete(id);
+      } else this.live.set(id, actor);
     } catch (error) {
       actor.stop();
       this.live.delete(id);
