@@ -178,7 +178,8 @@ export class Sessions {
     const snapshot = this.deps.host.snapshot(id);
     if (!snapshot) return undefined;
     const state = snapshot.value as SessionView['state'];
-    const session = renderSession(snapshot.context, STATUS[state], this.now());
+    // The Session as rendered at its last event (what partners were sent), not priced again on every read.
+    const session = this.deps.store.viewOf(id);
     const cdr = state === 'completed' ? this.deps.store.cdrOf(id) : undefined;
     return { context: snapshot.context, state, ...(session ? { session } : {}), ...(cdr ? { cdr } : {}) };
   }
