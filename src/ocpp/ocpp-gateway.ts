@@ -79,7 +79,8 @@ export function createOcppGateway(deps: {
 
   const websocket: WebSocketHandler<Connection> = {
     maxPayloadLength: MAX_FRAME_BYTES,
-    idleTimeout: 120,
+    // Bun pings a connection idle this long and closes it if nothing answers: liveness within a minute (reliability rule 6).
+    idleTimeout: 60,
     sendPings: true,
     open(ws) {
       const conn = ws.data;
