@@ -44,6 +44,8 @@ import { createPartnerClient } from './ocpi/client/partner-client.ts';
 import { ocpiPlugin } from './ocpi/ocpi.plugin.ts';
 import { requestIdHeaders } from './ocpi/transport/request-ids.ts';
 import { createStorage } from './storage/storage.ts';
+import { guestStation } from './composition/guest-station.ts';
+import { ourCredentials } from './composition/our-credentials.ts';
 
 export interface AppOptions {
   clock?: Clock;
@@ -68,18 +70,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     secrets,
     clock,
     invitationTtlSeconds: config.invitationTtlSeconds,
-    ourCredentials: (token) => ({
-      token,
-      url: `${config.publicUrl}/ocpi/versions`,
-      roles: [
-        {
-          role: 'CPO',
-          country_code: config.cpo.countryCode,
-          party_id: config.cpo.partyId,
-          business_details: { name: config.cpo.name, ...(config.cpo.website ? { website: config.cpo.website } : {}) },
-        },
-      ],
-    }),
+    ourCredentials: ourCredentials(config),
   });
   const payments = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
   let guests: GuestSessions | undefined;
@@ -168,17 +159,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     host: new ActorHost(guestSessionMachine, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, () => clock.now()),
     idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
     ids: () => storage.guestSessions.ids(),
-    station: {
-      state: (cp, evse) => {
-        if (!storage.chargePoints.get(cp)) return undefined;
-        const view = chargePoints.view(cp);
-        const statuses = Object.entries(view?.evses ?? {})
-          .filter(([key]) => key === '0' || key === String(evse) || key.startsWith(`${evse}.`))
-          .map(([, reported]) => reported.status);
-        return { connected: gateway.isConnected(cp), ...(view?.protocol ? { protocol: view.protocol } : {}), statuses };
-      },
-      call: (cp, action, payload, timeoutMs) => gateway.call(cp, action, payload, timeoutMs),
-    },
+    station: guestStation(storage, chargePoints, gateway),
     payments,
     currencyAt: (cp, evse) => network.sessionPlace(cp, evse, ocpiDateTime(clock.now()), 'AD_HOC_PAYMENT')?.currency,
     runningOn: (cp, evse) => sessions.runningOn(cp, evse),
@@ -247,35 +228,3 @@ export function createApp(config: Config, options: AppOptions = {}) {
 }
 
 export type Service = ReturnType<typeof createApp>;
-
-/**
- * Listens on config.port (0 = any free port) with Bun's server: OCPP upgrades on /ocpp/{id} go to the gateway,
- * everything else to the Elysia app. PUBLIC_URL follows the real port when it was not set explicitly.
- */
-export function startServer(config: Config, options: AppOptions & { publicUrlExplicit?: boolean } = {}) {
-  const service = createApp(config, options);
-  const server = Bun.serve({
-    port: config.port,
-    hostname: config.host,
-    fetch(request, server) {
-      const refused = service.gateway.upgrade(request, server);
-      if (refused === null) return undefined;
-      return refused ?? service.app.handle(request);
-    },
-    websocket: service.gateway.websocket,
-  });
-  const port = server.port!;
-  if (!options.publicUrlExplicit) config.publicUrl = `http://localhost:${port}`;
-  return {
-    ...service,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    ocppUrl: `ws://127.0.0.1:${port}/ocpp`,
-    versionsUrl: `${config.publicUrl}/ocpi/versions`,
-    async stop() {
-      service.gateway.closeAll();
-      await server.stop(true);
-      service.close();
-    },
-  };
-}

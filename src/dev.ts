@@ -1,4 +1,4 @@
-import { startServer } from './app.ts';
+import { startServer } from './server.ts';
 import { ConfigError, demoDefaults, loadConfig } from './config.ts';
 import { seedDemoNetwork } from './dev/demo-network.ts';
 import { createLogger } from './lib/logger.ts';

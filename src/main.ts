@@ -1,4 +1,4 @@
-import { startServer } from './app.ts';
+import { startServer } from './server.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 /** `bun run start`: the server alone, configured only from the environment. */

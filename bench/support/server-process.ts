@@ -10,7 +10,7 @@
  *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
 import { join } from 'node:path';
-import { startServer } from '../../src/app.ts';
+import { startServer } from '../../src/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 

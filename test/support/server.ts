@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../src/app.ts';
+import { startServer } from '../../src/server.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 
