@@ -110,3 +110,18 @@ describe('an OCPP 2.0.1 station', () => {
     await client.close();
   });
 });
+
+describe('a station sending nothing but garbage', () => {
+  test('is answered frame by frame, and closed (1008) only after a generous budget; others are unaffected', async () => {
+    const noisy = await connectStation(server, 'CP-NOISY');
+    const calm = await connectStation(server, 'CP-CALM');
+    const closed = new Promise<{ code: number }>((resolve) => noisy.client.once('close', resolve));
+    const answered = nextAnswer(noisy.client, '-1');
+    noisy.client.sendRaw('not json at all');
+    expect((await answered)[2]).toBe('FormationViolation');
+    for (let i = 0; i < 40; i++) noisy.client.sendRaw('{ still not ocpp');
+    expect((await closed).code).toBe(1008);
+    expect(await calm.client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    await calm.client.close();
+  });
+});
