@@ -149,6 +149,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     session: (id) => sessions.view(id),
     runningOn: (cp, evse) => sessions.runningOn(cp, evse),
     station: { protocolOf: (cp) => chargePoints.view(cp)?.protocol, call: (cp, action, payload, timeoutMs) => gateway.call(cp, action, payload, timeoutMs) },
+    reservationSessions: { reserved: (r) => sessions.reserve(r), ended: (cp, id, reason) => sessions.endReservation(cp, id, reason) },
     deliverResult: (partnerId, commandId, responseUrl, result) => feed.commandResult(partnerId, commandId, responseUrl, result),
     transact: storage.transact,
     clock,

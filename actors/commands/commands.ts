@@ -1,6 +1,6 @@
 import type { AuthenticatedPartner } from '../partner/partners.ts';
 import { commandFailureOf, commandResultOf, ocpp16IdTag, ocpp201IdTokenType, type CommandKind } from '../../src/domain/command-mapping.ts';
-import type { Clock } from '../../src/lib/clock.ts';
+import { ocpiDateTime, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
@@ -14,7 +14,7 @@ export type CommandStore = {
   get(id: string): CommandRow | undefined;
   settle(id: string, result: string): boolean;
   open(): CommandRow[];
-  recentStart(chargePointId: string, ocppIdTag: string, sinceMs: number): CommandRow | undefined;
+  latestFor(chargePointId: string, ocppIdTag: string): CommandRow | undefined;
   nextRemoteStartId(commandId: string): number;
   reservation(partnerId: string, emspReservationId: string): ReservationRow | undefined;
   upsertReservation(row: Omit<ReservationRow, 'reservationId'>): ReservationRow;
@@ -31,6 +31,11 @@ export interface CommandDeps {
   station: {
     protocolOf(chargePointId: string): OcppVersion | undefined;
     call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  };
+  /** The RESERVATION session of an accepted reservation, and its end when cancelled or expired unused. */
+  reservationSessions: {
+    reserved(r: { chargePointId: string; protocol: OcppVersion; ocppEvseId: number; reservationId: number; token: Token; authorizationReference?: string; at: string }): void;
+    ended(chargePointId: string, reservationId: number, reason: string): void;
   };
   /** Queues the CommandResult for the eMSP (durable outbox); call inside a transaction. */
   deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult): void;
@@ -126,7 +131,18 @@ export class Commands {
           : await this.call(command, 'ReserveNow', { connectorId: target.ocppEvseId, expiryDate, idTag, reservationId: reservation.reservationId });
       const result = commandResultOf('reserve', answer);
       this.deps.store.setReservationStatus(reservation.reservationId, result === 'ACCEPTED' ? 'active' : 'refused');
-      if (result === 'ACCEPTED') this.armExpiry({ ...reservation, status: 'active' });
+      if (result === 'ACCEPTED') {
+        this.armExpiry({ ...reservation, status: 'active' });
+        this.deps.reservationSessions.reserved({
+          chargePointId: target.chargePointId,
+          protocol: protocol ?? 'ocpp1.6',
+          ocppEvseId: target.ocppEvseId,
+          reservationId: reservation.reservationId,
+          token: body.token,
+          ...(body.authorization_reference ? { authorizationReference: body.authorization_reference } : {}),
+          at: ocpiDateTime(this.deps.clock.now()),
+        });
+      }
       return result;
     });
   }
@@ -138,7 +154,10 @@ export class Commands {
     return this.accept(partner, 'CANCEL_RESERVATION', body, target, null, async (command) => {
       if (!live) return 'UNKNOWN_RESERVATION';
       const result = commandResultOf('cancel', await this.call(command, 'CancelReservation', { reservationId: live.reservationId }));
-      if (result === 'ACCEPTED') this.deps.store.setReservationStatus(live.reservationId, 'cancelled');
+      if (result === 'ACCEPTED') {
+        this.deps.store.setReservationStatus(live.reservationId, 'cancelled');
+        this.deps.reservationSessions.ended(live.chargePointId, live.reservationId, 'Reservation cancelled');
+      }
       return result;
     });
   }
@@ -160,13 +179,19 @@ export class Commands {
   }
 
   /**
-   * The command behind a start at this station with this id tag, if one was accepted lately: its token is
-   * pre-authorized (OCPI pitfall 34) and its authorization_reference belongs on the session.
+   * The command behind a start at this station with this id tag — a recent START_SESSION, or a RESERVE_NOW not
+   * yet expired: its token is pre-authorized (OCPI pitfall 34) and its authorization_reference belongs on the
+   * session.
    */
   preAuthorized(chargePointId: string, idTag: string): { token: Token; authorizationReference?: string } | undefined {
-    const command = this.deps.store.recentStart(chargePointId, idTag, this.deps.clock.now().getTime() - PREAUTHORIZED_MS);
-    const body = command?.body as StartSession | ReserveNow | undefined;
-    return body && { token: body.token, ...(body.authorization_reference ? { authorizationReference: body.authorization_reference } : {}) };
+    const command = this.deps.store.latestFor(chargePointId, idTag);
+    if (!command) return undefined;
+    const body = command.body as StartSession | ReserveNow;
+    const now = this.deps.clock.now().getTime();
+    // A start's token for 15 minutes; a reservation's until it expires.
+    const until = 'expiry_date' in body ? Date.parse(body.expiry_date.endsWith('Z') ? body.expiry_date : `${body.expiry_date}Z`) : command.createdAtMs + PREAUTHORIZED_MS;
+    if (now > until) return undefined;
+    return { token: body.token, ...(body.authorization_reference ? { authorizationReference: body.authorization_reference } : {}) };
   }
 
   /** A transaction consumed a reservation. */
@@ -256,6 +281,7 @@ export class Commands {
         const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
         if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;
         this.deps.store.setReservationStatus(current.reservationId, 'expired');
+        this.deps.reservationSessions.ended(current.chargePointId, current.reservationId, 'Reservation expired');
         void this.deps.station
           .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
           .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));

@@ -48,12 +48,14 @@ export class OutboxFeed implements PartnerFeed {
   }
 
   /**
-   * PUT when a partner first hears of a session and when it completes (PUT replaces the periods: the final
-   * state is exact); PATCH in between with the running figures and only the periods that closed since — a
-   * Session PATCH appends charging_periods (OCPI 2.2.1 sessions).
+   * PUT when a partner first hears of a session, when its status changes and when it completes (PUT replaces
+   * the periods: the final state is exact); PATCH in between with the running figures and only the periods that
+   * closed since — a Session PATCH appends charging_periods (OCPI 2.2.1 sessions).
    */
   sessionChanged(previous: Session | undefined, next: Session) {
-    const final = next.status === 'COMPLETED' || next.status === 'INVALID';
+    // A new status (RESERVATION → ACTIVE, PENDING → ACTIVE, the final one) is a full PUT: start time and token may
+    // have changed with it, and PUT replaces what the eMSP held.
+    const final = next.status === 'COMPLETED' || next.status === 'INVALID' || previous?.status !== next.status;
     const closedBefore = Math.max(0, (previous?.charging_periods?.length ?? 0) - 1);
     const closedNow = Math.max(0, (next.charging_periods?.length ?? 0) - 1);
     for (const partner of this.receivers('sessions').filter((p) => owns(p, next.cdr_token))) {

@@ -27,10 +27,23 @@ export interface SessionInput {
   authMethod: AuthMethod;
   authorizationReference?: string;
   place?: SessionPlace;
+  /** A reservation's session (OCPI status RESERVATION): no transaction yet, until the reserved driver starts. */
+  reservationOnly?: boolean;
 }
 
 /** What happens to a charging session, the same for both OCPP versions. */
 export type SessionEvent =
+  | {
+      type: 'TRANSACTION_STARTED';
+      transactionId: string;
+      at: string;
+      meterStartKwh: string;
+      meterStartKnown: boolean;
+      token?: CdrToken;
+      authMethod: AuthMethod;
+      authorizationReference?: string;
+    }
+  | { type: 'RESERVATION_ENDED'; at: string; reason: string }
   | { type: 'AUTHORIZED'; at: string; token: CdrToken; authMethod: AuthMethod; authorizationReference?: string }
   | { type: 'METER'; readings: Reading[] }
   | { type: 'CHARGING_STATE'; at: string; charging: boolean }

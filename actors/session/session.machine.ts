@@ -84,7 +84,40 @@ export const sessionMachine = setup({
   }),
   initial: 'start',
   states: {
-    start: { always: [{ guard: ({ context }) => context.token === undefined, target: 'pending' }, { target: 'active' }] },
+    start: {
+      always: [
+        { guard: ({ context }) => context.reservationOnly === true, target: 'reserved' },
+        { guard: ({ context }) => context.token === undefined, target: 'pending' },
+        { target: 'active' },
+      ],
+    },
+    /**
+     * OCPI 2.2.1 sessions: a reservation creates a Session in RESERVATION; when the reserved driver starts, the
+     * transaction becomes that same session (start time and meter from the transaction).
+     */
+    reserved: {
+      on: {
+        TRANSACTION_STARTED: {
+          target: 'active',
+          actions: assign(({ context, event }) => ({
+            transactionId: event.transactionId,
+            startAt: event.at,
+            meterStartKwh: event.meterStartKwh,
+            meterStartKnown: event.meterStartKnown,
+            samples: [{ at: event.at, energy_kwh: event.meterStartKwh, charging: true }],
+            ...(event.token ? { token: event.token } : {}),
+            authMethod: event.authMethod,
+            authorizationReference: event.authorizationReference ?? context.authorizationReference,
+            reservationOnly: false,
+            lastUpdated: latest(context.lastUpdated, [event.at]),
+          })),
+        },
+        RESERVATION_ENDED: {
+          target: 'completed',
+          actions: assign(({ context, event }) => ({ endAt: event.at, stopReason: event.reason, lastUpdated: latest(context.lastUpdated, [event.at]) })),
+        },
+      },
+    },
     pending: {
       on: {
         AUTHORIZED: {

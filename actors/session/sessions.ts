@@ -8,6 +8,7 @@ import type { Token } from '../../src/model/ocpi/token.ts';
 import type { TariffType } from '../../src/model/ocpi/tariff.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
+import { sameContent } from '../../src/domain/canonical-json.ts';
 import type { PartnerFeed } from '../../src/network/partner-feed.ts';
 import type { Authorization } from '../../src/network/token-authorizer.ts';
 import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
@@ -34,7 +35,7 @@ export interface SessionStore {
 
 export interface SessionView {
   context: SessionContext;
-  state: 'pending' | 'active' | 'completed';
+  state: 'reserved' | 'pending' | 'active' | 'completed';
   session?: Session;
   cdr?: CDR;
 }
@@ -49,9 +50,12 @@ export interface TransactionStart {
   meterStartKwh?: string;
   /** How the driver was authorised; only an ALLOWED decision gives the session its token (and owner). */
   authorization?: Authorization;
+  /** The OCPP reservation this transaction consumes: it continues that reservation's session. */
+  reservationId?: number;
 }
 
-const STATUS: Record<SessionView['state'], Session['status']> = { pending: 'PENDING', active: 'ACTIVE', completed: 'COMPLETED' };
+const STATUS: Record<SessionView['state'], Session['status']> = { reserved: 'RESERVATION', pending: 'PENDING', active: 'ACTIVE', completed: 'COMPLETED' };
+const reservationKey = (reservationId: number) => `reservation:${reservationId}`;
 
 /** The session's token, auth method and authorization reference, when the decision allowed charging. */
 function allowedPart(authorization: Authorization | undefined): { token?: CdrToken; authMethod: AuthMethod; authorizationReference?: string } {
@@ -89,11 +93,24 @@ export class Sessions {
     },
   ) {}
 
-  /** Finds or creates the session of an OCPP transaction (idempotent). */
+  /** Finds or creates the session of an OCPP transaction (idempotent); a reserved one continues its reservation's. */
   start(start: TransactionStart): string {
     const { host, store, placeOf, owner } = this.deps;
     const existing = store.idByTransaction(start.chargePointId, start.transactionId);
     if (existing) return existing;
+    const reserved = start.reservationId === undefined ? undefined : store.idByTransaction(start.chargePointId, reservationKey(start.reservationId));
+    const allowed = allowedPart(start.authorization);
+    if (reserved && host.snapshot(reserved)?.value === 'reserved') {
+      this.apply(reserved, {
+        type: 'TRANSACTION_STARTED',
+        transactionId: start.transactionId,
+        at: start.startAt,
+        meterStartKwh: start.meterStartKwh ?? '0',
+        meterStartKnown: start.meterStartKwh !== undefined,
+        ...allowed,
+      });
+      return reserved;
+    }
     const id = crypto.randomUUID();
     const place = placeOf(start.chargePointId, start.ocppEvseId, start.startAt, start.authorization?.tariffType);
     const input: SessionInput = {
@@ -107,11 +124,49 @@ export class Sessions {
       startAt: start.startAt,
       meterStartKwh: start.meterStartKwh ?? '0',
       meterStartKnown: start.meterStartKwh !== undefined,
-      ...allowedPart(start.authorization),
+      ...allowed,
       ...(place ? { place } : {}),
     };
     host.create(id, input, () => this.publish(id));
     return id;
+  }
+
+  /**
+   * An accepted reservation becomes a Session in status RESERVATION for its eMSP (OCPI 2.2.1 sessions, 7.1),
+   * pre-authorized by the command's token.
+   */
+  reserve(r: { chargePointId: string; protocol: OcppVersion; ocppEvseId: number; reservationId: number; token: Token; authorizationReference?: string; at: string }) {
+    const { host, store, placeOf, owner } = this.deps;
+    if (store.idByTransaction(r.chargePointId, reservationKey(r.reservationId))) return;
+    const id = crypto.randomUUID();
+    const place = placeOf(r.chargePointId, r.ocppEvseId, r.at);
+    host.create(
+      id,
+      {
+        id,
+        countryCode: owner.countryCode,
+        partyId: owner.partyId,
+        chargePointId: r.chargePointId,
+        protocol: r.protocol,
+        transactionId: reservationKey(r.reservationId),
+        ocppEvseId: r.ocppEvseId,
+        startAt: r.at,
+        meterStartKwh: '0',
+        meterStartKnown: false,
+        token: cdrTokenOf(r.token),
+        authMethod: 'COMMAND',
+        ...(r.authorizationReference ? { authorizationReference: r.authorizationReference } : {}),
+        ...(place ? { place } : {}),
+        reservationOnly: true,
+      },
+      () => this.publish(id),
+    );
+  }
+
+  /** A reservation cancelled or expired before its driver started: its session completes, with no CDR. */
+  endReservation(chargePointId: string, reservationId: number, reason: string) {
+    const id = this.deps.store.idByTransaction(chargePointId, reservationKey(reservationId));
+    if (id && this.deps.host.snapshot(id)?.value === 'reserved') this.apply(id, { type: 'RESERVATION_ENDED', at: this.now(), reason });
   }
 
   byTransaction(chargePointId: string, transactionId: string): string | undefined {
@@ -203,7 +258,8 @@ export class Sessions {
     const previous = store.viewOf(id);
     const next = renderSession(snapshot.context, STATUS[state], now);
     store.saveView(id, next);
-    if (next && next.last_updated !== previous?.last_updated) feed.sessionChanged(previous, next);
+    // Any change is news for the eMSP — also one within the same second as the last (same last_updated).
+    if (next && !sameContent(next, previous)) feed.sessionChanged(previous, next);
     if (state === 'completed') {
       const cdr = buildCdr(snapshot.context, id, now);
       if (cdr && store.insertCdr(cdr)) feed.cdrCreated(cdr);

@@ -8,7 +8,7 @@ import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
 
 const OperatorSession = t.Object({
   id: t.String(),
-  state: t.Union([t.Literal('pending'), t.Literal('active'), t.Literal('completed')]),
+  state: t.Union([t.Literal('reserved'), t.Literal('pending'), t.Literal('active'), t.Literal('completed')]),
   charge_point_id: t.String(),
   protocol: t.String(),
   transaction_id: t.String(),

@@ -155,17 +155,42 @@ describe('reservations and unlocking', () => {
     expect(typeof ocppReservationId).toBe('number');
     await eventually(async () => expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations/LOC-CMD/CMD-2', token)).body.data.status).toBe('RESERVED'));
 
+    // The reservation is a Session in status RESERVATION for the eMSP (OCPI 2.2.1 sessions).
+    const reservedSession = await eventually(() => {
+      const found = [...emsp.store.sessions.values()].find((x) => x.cdr_token.uid === 'R1');
+      expect(found).toMatchObject({ status: 'RESERVATION', evse_uid: 'CMD-2', auth_method: 'COMMAND', kwh: 0 });
+      return found;
+    });
+
     const cancel = await command('CANCEL_RESERVATION', { response_url: emsp.responseUrl('cancel-1'), reservation_id: 'EMSP-RES-1' });
     expect(cancel.body.data.result).toBe('ACCEPTED');
     expect(await resultOf('cancel-1')).toEqual({ result: 'ACCEPTED' });
+    await eventually(() => expect(emsp.store.sessions.get(`NL/DYN/${reservedSession.id}`)).toMatchObject({ status: 'COMPLETED' }));
+    expect(emsp.store.cdrs.some((c) => c.session_id === reservedSession.id)).toBe(false);
     expect(calls[1]).toEqual({ action: 'CancelReservation', params: { reservationId: ocppReservationId } });
     await command('CANCEL_RESERVATION', { response_url: emsp.responseUrl('cancel-2'), reservation_id: 'NEVER-MADE' });
     expect(await resultOf('cancel-2')).toEqual({ result: 'UNKNOWN_RESERVATION' });
+
+    // The reserved driver arrives: the transaction continues the reservation's session, now ACTIVE.
+    await command('RESERVE_NOW', { response_url: emsp.responseUrl('res-3'), token: appUser('R3'), expiry_date: expiry, reservation_id: 'EMSP-RES-3', location_id: 'LOC-CMD', evse_uid: 'CMD-2', authorization_reference: 'RES-REF-3' });
+    await resultOf('res-3');
+    const reservationId = calls.filter((c) => c.action === 'ReserveNow').at(-1)!.params.reservationId;
+    const waiting = await eventually(() => {
+      const found = [...emsp.store.sessions.values()].find((x) => x.cdr_token.uid === 'R3');
+      expect(found?.status).toBe('RESERVATION');
+      return found;
+    });
+    const started = (await client.call('StartTransaction', { connectorId: 2, idTag: 'R3', meterStart: 0, reservationId, timestamp: new Date().toISOString() })) as { transactionId: number; idTagInfo: { status: string } };
+    expect(started.idTagInfo.status).toBe('Accepted');
+    await eventually(() => expect(emsp.store.sessions.get(`NL/DYN/${waiting.id}`)).toMatchObject({ status: 'ACTIVE', authorization_reference: 'RES-REF-3' }));
+    await client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 1000, timestamp: new Date(Date.now() + 60_000).toISOString() });
+    await eventually(() => expect(emsp.store.cdrs.find((c) => c.session_id === waiting.id)).toMatchObject({ total_energy: 1 }));
 
     // A reservation that expires unused is cancelled on the station.
     await command('RESERVE_NOW', { response_url: emsp.responseUrl('res-2'), token: appUser('R2'), expiry_date: new Date(Date.now() + 700).toISOString(), reservation_id: 'EMSP-RES-2', location_id: 'LOC-CMD', evse_uid: 'CMD-2' });
     await resultOf('res-2');
     await eventually(() => expect(calls.filter((c) => c.action === 'CancelReservation')).toHaveLength(2), 3000);
+    await eventually(() => expect([...emsp.store.sessions.values()].find((x) => x.cdr_token.uid === 'R2')?.status).toBe('COMPLETED'));
     expect(strictFailures).toEqual([]);
     await client.close();
   });

@@ -26,6 +26,8 @@ export interface SessionFacts {
   stopReason?: string;
   lastUpdated: string;
   place?: SessionPlace;
+  /** A reservation that has not (or never) become a charging session. */
+  reservationOnly?: boolean;
 }
 
 /** Session-only dimensions a CDR period may not carry (OCPI 2.2.1 CdrDimensionType). */
@@ -38,14 +40,15 @@ const SESSION_ONLY = new Set(['CURRENT', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'POWE
 export function renderSession(facts: SessionFacts, status: Session['status'], now: string): Session | undefined {
   const { place, token } = facts;
   if (!place || !token) return undefined;
-  const pricing = priceReadings(place, facts.startAt, facts.endAt ?? runningUntil(facts, now), facts.samples);
+  // Nothing is charged yet while reserved: no periods, and no cost figure (absent is not "free", OCPI 5.2).
+  const pricing = facts.reservationOnly ? undefined : priceReadings(place, facts.startAt, facts.endAt ?? runningUntil(facts, now), facts.samples);
   return {
     country_code: facts.countryCode,
     party_id: facts.partyId,
     id: facts.id,
     start_date_time: facts.startAt,
     ...(facts.endAt ? { end_date_time: facts.endAt } : {}),
-    kwh: pricing.total_energy,
+    kwh: pricing?.total_energy ?? 0,
     cdr_token: token,
     auth_method: facts.authMethod,
     ...(facts.authorizationReference ? { authorization_reference: facts.authorizationReference } : {}),
@@ -53,8 +56,8 @@ export function renderSession(facts: SessionFacts, status: Session['status'], no
     evse_uid: place.evseUid,
     connector_id: place.connectorId,
     currency: place.currency,
-    charging_periods: pricing.charging_periods,
-    total_cost: pricing.total_cost,
+    charging_periods: pricing?.charging_periods ?? [],
+    ...(pricing ? { total_cost: pricing.total_cost } : {}),
     status,
     last_updated: facts.lastUpdated,
   };
@@ -72,7 +75,8 @@ function runningUntil(facts: SessionFacts, now: string): string {
 /** The final, immutable CDR of a completed session (OCPI 2.2.1 CDRs; location and tariff as at session start). */
 export function buildCdr(facts: SessionFacts, cdrId: string, createdAt: string): CDR | undefined {
   const { place, token, endAt } = facts;
-  if (!place || !token || !endAt) return undefined;
+  // A reservation that never led to charging bills nothing here (reservation costs are not priced yet).
+  if (!place || !token || !endAt || facts.reservationOnly) return undefined;
   const { charging_periods, ...totals } = priceReadings(place, facts.startAt, endAt, facts.samples);
   const periods = charging_periods
     .map((p) => ({ ...p, dimensions: p.dimensions.filter((d) => !SESSION_ONLY.has(d.type)) }))

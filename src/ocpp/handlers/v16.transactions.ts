@@ -27,6 +27,7 @@ export function v16Transactions({ sessions, authorizer, commands }: OcppHandlerD
         startAt,
         meterStartKwh: wh(p.meterStart),
         authorization,
+        ...(p.reservationId !== undefined ? { reservationId: p.reservationId } : {}),
       });
       if (p.reservationId !== undefined && authorization.decision === 'ALLOWED') commands.reservationUsed(p.reservationId);
       return { transactionId, idTagInfo: { status: idTagStatus[authorization.decision] } };

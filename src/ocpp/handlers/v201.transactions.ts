@@ -33,6 +33,7 @@ export function v201Transactions({ sessions, authorizer }: OcppHandlerDeps): Han
           startAt: at,
           ...(meterStartKwh !== undefined ? { meterStartKwh } : {}),
           ...(authorization ? { authorization } : {}),
+          ...(p.reservationId !== undefined ? { reservationId: p.reservationId } : {}),
         });
       } else if (authorization) sessions.authorize(id, authorization);
       sessions.meter(id, readings);

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { commands, remoteStarts, reservations } from './schema/commands.ts';
 
@@ -21,11 +21,14 @@ export function commandsRepo(db: Db) {
       return db.select().from(commands).where(isNull(commands.result)).all();
     },
     /** An accepted START_SESSION for this station and id tag, recent enough to count as pre-authorization. */
-    recentStart(chargePointId: string, ocppIdTag: string, sinceMs: number): CommandRow | undefined {
+    /** The latest START_SESSION / RESERVE_NOW for this station and id tag: their tokens come pre-authorized. */
+    latestFor(chargePointId: string, ocppIdTag: string): CommandRow | undefined {
       return db
         .select()
         .from(commands)
-        .where(and(eq(commands.chargePointId, chargePointId), eq(commands.ocppIdTag, ocppIdTag), eq(commands.type, 'START_SESSION'), gte(commands.createdAtMs, sinceMs)))
+        .where(and(eq(commands.chargePointId, chargePointId), eq(commands.ocppIdTag, ocppIdTag), inArray(commands.type, ['START_SESSION', 'RESERVE_NOW'])))
+        .orderBy(desc(commands.createdAtMs))
+        .limit(1)
         .get();
     },
     nextRemoteStartId(commandId: string): number {

@@ -22,7 +22,7 @@ const ownedBy = (table: typeof sessions | typeof cdrs, owners: Owner[]) =>
 export function sessionsRepo(db: Db) {
   // Asked for every MeterValues and StatusNotification: a prepared statement.
   const running = db.$client.prepare<{ id: string }, [string, number]>(
-    "SELECT id FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status <> 'completed' ORDER BY seq DESC LIMIT 1",
+    "SELECT id FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status IN ('pending', 'active') ORDER BY seq DESC LIMIT 1",
   );
   const byTransaction = db.$client.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
   return {
@@ -67,7 +67,7 @@ export function sessionsRepo(db: Db) {
     idByTransaction(chargePointId: string, transactionId: string): string | undefined {
       return byTransaction.get(chargePointId, transactionId)?.id;
     },
-    /** The session still running on a station's EVSE, if any. */
+    /** The transaction still running on a station's EVSE, if any (a reservation waiting for its driver is not one). */
     runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
       return running.get(chargePointId, ocppEvseId)?.id;
     },
