@@ -42,7 +42,7 @@ const PaymentTrail = t.Object({
   reference: t.Optional(t.String()),
   calls: t.Array(t.Object({ step: t.String(), idempotency_key: t.String(), outcome: t.String(), amount: t.Optional(t.Number()), reference: t.Optional(t.String()), at: t.String() })),
 });
-const Refusal = t.Object({ error: t.String(), message: t.String(), reason: t.String(), retryable: t.Optional(t.Boolean()) });
+const Refusal = t.Object({ error: t.String(), message: t.String(), reason: t.Optional(t.String()), retryable: t.Optional(t.Boolean()) });
 const TokenParam = t.Object({ session_token: t.String({ minLength: 16, maxLength: 64 }) });
 
 /** Minor units → the decimal amount shown (e.g. 1235 EUR cents → 12.35). */
@@ -140,7 +140,11 @@ export function guestSessionsRoutes(deps: ApiDeps) {
         );
         return new Response(pdf, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="receipt-${cdr.id}.pdf"` } });
       },
-      { params: TokenParam, detail: { summary: 'PDF receipt of a stopped, captured session (409 before)', responses: { 200: { description: 'application/pdf' } } } },
+      {
+        params: TokenParam,
+        response: { 404: Refusal, 409: Refusal },
+        detail: { summary: 'PDF receipt of a stopped, captured session (409 before)', responses: { 200: { description: 'application/pdf' } } },
+      },
     )
     .get(
       '/:session_token',
