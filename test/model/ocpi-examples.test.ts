@@ -3,10 +3,8 @@
  * the sound ones must validate, the ones the digest (8.4) calls defective must fail for that reason.
  */
 import { describe, expect, test } from 'bun:test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { Elysia } from 'elysia';
 import { Credentials } from '../../src/model/ocpi/credentials.ts';
@@ -15,28 +13,9 @@ import { Tariff } from '../../src/model/ocpi/tariff.ts';
 import { Token, TokenPatch } from '../../src/model/ocpi/token.ts';
 import { CiString, DateTime, DisplayText, EnergyMix, GeoLocation, OcpiString } from '../../src/model/ocpi/types.ts';
 import { Version, VersionDetails } from '../../src/model/ocpi/versions.ts';
+import { EXAMPLES_DIR, example } from '../support/mothers/examples.ts';
+import { errorPaths, errors, expectRejectedAt, expectValid } from '../support/schema-checks.ts';
 
-const FIXTURES = join(import.meta.dir, '../../../shared/spec/examples-2.2.1');
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-}
-
-/** Human-readable errors, e.g. `/connectors/0/power_type: Expected required property`. */
-function errors(schema: TSchema, value: unknown): string[] {
-  return [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`);
-}
-
-function expectValid(schema: TSchema, value: unknown): void {
-  expect(errors(schema, value)).toEqual([]);
-  // The compiled checker is what route validation uses; it must agree with Value.Check.
-  expect(TypeCompiler.Compile(schema).Check(value)).toBe(true);
-}
-
-/** Distinct failing paths (a missing property is reported both as missing and as wrongly typed). */
-function errorPaths(schema: TSchema, value: unknown): string[] {
-  return [...new Set([...Value.Errors(schema, value)].map((e) => e.path))];
-}
 
 type Case = { schema: TSchema; pick?: (json: any) => unknown[] };
 
@@ -117,7 +96,7 @@ const OUT_OF_SCOPE = /^(cdr|session)_/;
 
 describe('OCPI 2.2.1 example fixtures', () => {
   test('every in-scope fixture is classified', () => {
-    const inScope = readdirSync(FIXTURES).filter((name) => name.endsWith('.json') && !OUT_OF_SCOPE.test(name));
+    const inScope = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json') && !OUT_OF_SCOPE.test(name));
     const classified = [...Object.keys(VALID), ...DEFECTIVE];
     expect(inScope.filter((name) => !classified.includes(name))).toEqual([]);
     expect(classified.filter((name) => !inScope.includes(name))).toEqual([]);
@@ -125,7 +104,7 @@ describe('OCPI 2.2.1 example fixtures', () => {
 
   for (const [name, { schema, pick }] of Object.entries(VALID)) {
     test(`${name} is a valid ${schema.title}`, () => {
-      const items = pick!(fixture(name));
+      const items = pick!(example(name));
       expect(items.length).toBeGreaterThan(0);
       for (const item of items) expectValid(schema, item);
     });
@@ -134,13 +113,13 @@ describe('OCPI 2.2.1 example fixtures', () => {
 
 describe('defective fixtures (digest 8.4)', () => {
   test('tariff_put_example.json is rejected only for its missing last_updated', () => {
-    const tariff = fixture('tariff_put_example.json');
+    const tariff = example('tariff_put_example.json');
     expect(errorPaths(Tariff, tariff)).toEqual(['/last_updated']);
     expectValid(Tariff, { ...tariff, last_updated: '2015-06-29T20:39:09Z' });
   });
 
   test('location_put_example_add_evse.json is rejected: numeric physical_reference, incomplete connector', () => {
-    const evse = fixture('location_put_example_add_evse.json');
+    const evse = example('location_put_example_add_evse.json');
     const paths = errorPaths(EVSE, evse);
     expect(paths).toContain('/physical_reference');
     for (const field of ['power_type', 'max_voltage', 'max_amperage', 'last_updated']) {
@@ -159,7 +138,7 @@ describe('defective fixtures (digest 8.4)', () => {
   });
 
   test('location_put_example_add_evse.json: `floor` is not `floor_level`, so the floor would be lost', () => {
-    const evse = fixture('location_put_example_add_evse.json');
+    const evse = example('location_put_example_add_evse.json');
     expect(EVSE.properties).not.toHaveProperty('floor');
     expect(evse).not.toHaveProperty('floor_level');
     // Unknown fields are stripped by the server, not rejected: Clean drops `floor`.
@@ -200,13 +179,13 @@ describe('primitive types', () => {
   });
 
   test('a Token whose last_updated has a +00:00 offset is rejected at last_updated', () => {
-    const token = { ...fixture('token_put_example.json'), last_updated: '2015-06-29T22:39:09+00:00' };
+    const token = { ...example('token_put_example.json'), last_updated: '2015-06-29T22:39:09+00:00' };
     expect(errorPaths(Token, token)).toEqual(['/last_updated']);
   });
 
   test('GeoLocation: latitude as a JSON number is rejected', () => {
     expect(errorPaths(GeoLocation, { latitude: 51.047599, longitude: '3.729944' })).toEqual(['/latitude']);
-    const location = fixture('location_example.json');
+    const location = example('location_example.json');
     expect(errorPaths(Location, { ...location, coordinates: { ...location.coordinates, latitude: 51.047599 } })).toEqual([
       '/coordinates/latitude',
     ]);
@@ -229,7 +208,7 @@ describe('primitive types', () => {
     expectValid(ConnectorType, 'IEC_60309_2_three_64');
     expect(Value.Check(ConnectorType, 'IEC_60309_2_SINGLE_16')).toBe(false);
     expect(Value.Check(ConnectorType, 'iec_62196_t2')).toBe(false);
-    const location = fixture('location_example.json');
+    const location = example('location_example.json');
     location.evses[0].connectors[0].standard = 'IEC_60309_2_SINGLE_16';
     expect(errorPaths(Location, location)).toEqual(['/evses/0/connectors/0/standard']);
   });
@@ -239,10 +218,10 @@ describe('primitive types', () => {
     expect(Value.Check(CiString(3), 'TNMX')).toBe(false);
     expect(Value.Check(CiString(3), 'TNÜ')).toBe(false);
     expect(Value.Check(CiString(36), 'tab\there')).toBe(false);
-    const location = fixture('location_example.json');
+    const location = example('location_example.json');
     expect(errorPaths(Location, { ...location, id: 'x'.repeat(37) })).toEqual(['/id']);
     expect(errorPaths(Location, { ...location, country_code: 'BEL' })).toEqual(['/country_code']);
-    const token = fixture('token_put_example.json');
+    const token = example('token_put_example.json');
     expect(errorPaths(Token, { ...token, uid: 'Zürich-01' })).toEqual(['/uid']);
   });
 
@@ -253,7 +232,7 @@ describe('primitive types', () => {
   });
 
   test('post-d2 errata lengths: Location.address 255, state 45', () => {
-    const location = fixture('location_example.json');
+    const location = example('location_example.json');
     expectValid(Location, { ...location, address: 'a'.repeat(255), state: 's'.repeat(45) });
     expect(errorPaths(Location, { ...location, address: 'a'.repeat(256) })).toEqual(['/address']);
     expect(errorPaths(Location, { ...location, state: 's'.repeat(46) })).toEqual(['/state']);
@@ -262,12 +241,12 @@ describe('primitive types', () => {
 
 describe('cardinality and PATCH bodies', () => {
   test('required lists (+) need at least one entry', () => {
-    const location = fixture('location_example.json');
+    const location = example('location_example.json');
     location.evses[0].connectors = [];
     expect(errorPaths(Location, location)).toEqual(['/evses/0/connectors']);
-    const tariff = fixture('tariff_1_simple_2hour.json');
+    const tariff = example('tariff_1_simple_2hour.json');
     expect(errorPaths(Tariff, { ...tariff, elements: [] })).toEqual(['/elements']);
-    expect(Value.Check(Credentials, { ...fixture('credentials_example.json'), roles: [] })).toBe(false);
+    expect(Value.Check(Credentials, { ...example('credentials_example.json'), roles: [] })).toBe(false);
     expect(Value.Check(VersionDetails, { version: '2.2.1', endpoints: [] })).toBe(false);
   });
 
@@ -281,12 +260,12 @@ describe('cardinality and PATCH bodies', () => {
   });
 
   test('patch examples are not full objects', () => {
-    expect(Value.Check(Token, fixture('token_patch_example.json'))).toBe(false);
-    expect(Value.Check(EVSE, fixture('location_patch_example_status.json'))).toBe(false);
+    expect(Value.Check(Token, example('token_patch_example.json'))).toBe(false);
+    expect(Value.Check(EVSE, example('location_patch_example_status.json'))).toBe(false);
   });
 
   test('Hours.regular_hours weekday is 1..7 and period times are HH:MM', () => {
-    const hours = fixture('location_hours_opening_hours_with_exceptional_closing.json');
+    const hours = example('location_hours_opening_hours_with_exceptional_closing.json');
     hours.regular_hours[0].weekday = 8;
     hours.regular_hours[1].period_end = '24:00';
     expect(errorPaths(Hours, hours)).toEqual(['/regular_hours/0/weekday', '/regular_hours/1/period_end']);
@@ -322,14 +301,14 @@ describe('schemas in an Elysia route', () => {
     );
 
   test('valid bodies pass, invalid ones are answered with 422', async () => {
-    expect((await send('PUT', fixture('token_put_example.json'))).status).toBe(200);
-    expect((await send('PATCH', fixture('token_patch_example.json'))).status).toBe(200);
+    expect((await send('PUT', example('token_put_example.json'))).status).toBe(200);
+    expect((await send('PATCH', example('token_patch_example.json'))).status).toBe(200);
     expect((await send('PATCH', { valid: false })).status).toBe(422);
-    expect((await send('PUT', { ...fixture('token_put_example.json'), type: 'rfid' })).status).toBe(422);
+    expect((await send('PUT', { ...example('token_put_example.json'), type: 'rfid' })).status).toBe(422);
   });
 
   test('unknown fields are stripped, not rejected', async () => {
-    const response = await send('PUT', { ...fixture('token_put_example.json'), floor: -1 });
+    const response = await send('PUT', { ...example('token_put_example.json'), floor: -1 });
     expect(response.status).toBe(200);
     const { keys } = (await response.json()) as { keys: string[] };
     expect(keys).toContain('uid');

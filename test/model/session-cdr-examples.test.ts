@@ -4,10 +4,8 @@
  * defects (Wh-looking kWh values, swapped coordinates) are semantic and asserted as such below.
  */
 import { describe, expect, test } from 'bun:test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { CloneType, Kind, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { Elysia } from 'elysia';
 import * as cdrModule from '../../src/model/ocpi/cdr.ts';
@@ -37,31 +35,9 @@ import {
 } from '../../src/model/ocpi/session.ts';
 import { Tariff } from '../../src/model/ocpi/tariff.ts';
 import { Token } from '../../src/model/ocpi/token.ts';
+import { EXAMPLES_DIR, example } from '../support/mothers/examples.ts';
+import { errorPaths, errors, expectRejectedAt, expectValid } from '../support/schema-checks.ts';
 
-const FIXTURES = join(import.meta.dir, '../../../shared/spec/examples-2.2.1');
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-}
-
-function errors(schema: TSchema, value: unknown): string[] {
-  return [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`);
-}
-
-function expectValid(schema: TSchema, value: unknown): void {
-  expect(errors(schema, value)).toEqual([]);
-  expect(TypeCompiler.Compile(schema).Check(value)).toBe(true);
-}
-
-/** Distinct failing paths. */
-function errorPaths(schema: TSchema, value: unknown): string[] {
-  return [...new Set([...Value.Errors(schema, value)].map((e) => e.path))];
-}
-
-function expectRejectedAt(schema: TSchema, value: unknown, paths: string[]): void {
-  expect(errorPaths(schema, value)).toEqual(paths);
-  expect(TypeCompiler.Compile(schema).Check(value)).toBe(false);
-}
 
 const VALID: Record<string, TSchema> = {
   'session_example_1_simple_start.json': Session,
@@ -71,38 +47,38 @@ const VALID: Record<string, TSchema> = {
   'cdr_example.json': CDR,
 };
 
-const token = () => fixture('token_put_example.json');
+const token = () => example('token_put_example.json');
 const RESPONSE_URL = 'https://www.server.com/ocpi/emsp/2.2.1/commands/START_SESSION/1234';
 
 describe('Session and CDR example fixtures', () => {
   test('every session_*/cdr_* fixture is classified', () => {
-    const inScope = readdirSync(FIXTURES).filter((name) => /^(session|cdr)_.*\.json$/.test(name));
+    const inScope = readdirSync(EXAMPLES_DIR).filter((name) => /^(session|cdr)_.*\.json$/.test(name));
     expect(inScope.sort()).toEqual(Object.keys(VALID).sort());
   });
 
   for (const [name, schema] of Object.entries(VALID)) {
-    test(`${name} is a valid ${schema.title}`, () => expectValid(schema, fixture(name)));
+    test(`${name} is a valid ${schema.title}`, () => expectValid(schema, example(name)));
   }
 
   test('session PATCH examples are not full Sessions, full Sessions are valid PATCH bodies', () => {
-    expect(Value.Check(Session, fixture('session_patch_example_charging_period.json'))).toBe(false);
-    expect(Value.Check(Session, fixture('session_patch_example_total_cost.json'))).toBe(false);
-    expectValid(SessionPatch, fixture('session_example_2_short_finished.json'));
+    expect(Value.Check(Session, example('session_patch_example_charging_period.json'))).toBe(false);
+    expect(Value.Check(Session, example('session_patch_example_total_cost.json'))).toBe(false);
+    expectValid(SessionPatch, example('session_example_2_short_finished.json'));
   });
 
   test('8.4: Wh-looking ENERGY volumes are schema-valid numbers (the unit defect is semantic)', () => {
-    const session = fixture('session_example_2_short_finished.json');
+    const session = example('session_example_2_short_finished.json');
     const energy = session.charging_periods.flatMap((p: any) => p.dimensions).filter((d: any) => d.type === 'ENERGY');
     expect(energy.map((d: any) => d.volume)).toEqual([120, 41000]);
     // 41 000 kWh in one period of a 41.12 kWh session: only a plausibility check could catch it, not the schema.
     expect(energy.some((d: any) => d.volume > session.kwh)).toBe(true);
     expectValid(Session, session);
-    expectValid(SessionPatch, fixture('session_patch_example_charging_period.json'));
+    expectValid(SessionPatch, example('session_patch_example_charging_period.json'));
   });
 
   test('8.4: cdr_example swaps latitude/longitude, which the coordinate regexes cannot detect', () => {
-    const cdr = fixture('cdr_example.json');
-    const location = fixture('location_example.json');
+    const cdr = example('cdr_example.json');
+    const location = example('location_example.json');
     expect(cdr.cdr_location.id).toBe(location.id);
     expect(cdr.cdr_location.coordinates).toEqual({
       latitude: location.coordinates.longitude,
@@ -114,7 +90,7 @@ describe('Session and CDR example fixtures', () => {
   });
 
   test('the CDR embeds full Tariff objects', () => {
-    const cdr = fixture('cdr_example.json');
+    const cdr = example('cdr_example.json');
     for (const tariff of cdr.tariffs) expectValid(Tariff, tariff);
     expectRejectedAt(CDR, { ...cdr, tariffs: [{ ...cdr.tariffs[0], elements: [] }] }, ['/tariffs/0/elements']);
     const { tariffs: _, ...withoutTariffs } = cdr;
@@ -123,7 +99,7 @@ describe('Session and CDR example fixtures', () => {
 });
 
 describe('Session rules', () => {
-  const session = () => fixture('session_example_2_short_finished.json');
+  const session = () => example('session_example_2_short_finished.json');
 
   test('status RESERVED is rejected: the SessionStatus value is RESERVATION (pitfall 28)', () => {
     expectRejectedAt(Session, { ...session(), status: 'RESERVED' }, ['/status']);
@@ -191,7 +167,7 @@ describe('Session rules', () => {
 });
 
 describe('CDR rules', () => {
-  const cdr = () => fixture('cdr_example.json');
+  const cdr = () => example('cdr_example.json');
 
   test('id is CiString(39): 39 characters (credit suffix) pass, 40 are rejected', () => {
     expectValid(CDR, { ...cdr(), id: `${'x'.repeat(36)}-C1` });
