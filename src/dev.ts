@@ -1,7 +1,8 @@
 import { startServer } from './server.ts';
-import { ConfigError, demoDefaults, loadConfig } from './config.ts';
+import { demoDefaults, loadConfig } from './config.ts';
 import { seedDemoNetwork } from './dev/demo-network.ts';
 import { createLogger } from './lib/logger.ts';
+import { runUntilSignalled } from './lib/run-until-signalled.ts';
 import { parseSimArgs } from './sim/sim-options.ts';
 import { startWatchedSimulation } from './sim/watched-simulation.ts';
 
@@ -9,7 +10,7 @@ import { startWatchedSimulation } from './sim/watched-simulation.ts';
  * `bun dev`: the server with demo configuration (any variable set in the environment wins) and, unless --no-sim,
  * a simulated network on loopback — stations, an eMSP and drivers — talking to it over OCPP, OCPI and REST.
  */
-try {
+await runUntilSignalled(async () => {
   const args = parseSimArgs(process.argv.slice(2), process.env);
   const config = loadConfig({ DATABASE_PATH: './data/dev.sqlite', ...demoDefaults, ...process.env });
   // In dev the terminal belongs to the status line: the server logs only warnings and errors.
@@ -28,21 +29,11 @@ try {
       '',
     ].join('\n'),
   );
-  if (args.sim) {
-    const watched = await startWatchedSimulation(args, server.url, config.adminApiKey);
-    server.setEmspView(() => watched.sim.emsp?.view());
-    const shutdown = async () => {
-      await watched.stop();
-      await server.stop();
-      process.exit(0);
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  }
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+  if (!args.sim) return () => server.stop();
+  const watched = await startWatchedSimulation(args, server.url, config.adminApiKey);
+  server.setEmspView(() => watched.sim.emsp?.view());
+  return async () => {
+    await watched.stop();
+    await server.stop();
+  };
+});

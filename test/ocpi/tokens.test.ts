@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { join } from 'node:path';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { example } from '../support/mothers/examples.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
-
-const examples = join(import.meta.dir, '../../../shared/spec/examples-2.2.1');
-const example = async (name: string) => (await Bun.file(join(examples, name)).json()) as Record<string, any>;
 
 const TOKENS = '/ocpi/cpo/2.2.1/tokens';
 const DATETIME_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -50,12 +47,12 @@ function expectFailure(response: { status: number; body: any }, http: number, oc
 
 beforeAll(async () => {
   cpo = startTestServer();
-  [appUser, fullRfid, putExample, patchExample] = await Promise.all([
+  [appUser, fullRfid, putExample, patchExample] = [
     example('token_example_1_app_user.json'),
     example('token_example_2_full_rfid.json'),
     example('token_put_example.json'),
     example('token_patch_example.json'),
-  ]);
+  ];
   expect([appUser.country_code, appUser.party_id, fullRfid.country_code, fullRfid.party_id]).toEqual(['DE', 'TNM', 'DE', 'TNM']);
   expect([putExample.country_code, putExample.party_id]).toEqual(['NL', 'TNM']);
   deTnm = await register('DE', 'TNM');

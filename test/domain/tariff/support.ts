@@ -2,19 +2,15 @@
  * Test helpers for the tariff engine: fixtures, session traces built from legs, and exact values as strings.
  * Nothing here prices anything; expected amounts are written by hand in the tests.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Big from 'big.js';
 import type { DecimalChargingPeriod } from '../../../src/domain/tariff/charging-periods.ts';
 import type { MeterSample, ReservationTrace, SessionTrace } from '../../../src/domain/tariff/session-trace.ts';
 import type { DecimalPrice } from '../../../src/domain/tariff/totals.ts';
 import type { Tariff, TariffElement } from '../../../src/model/ocpi/tariff.ts';
+import { example } from '../../support/mothers/examples.ts';
 
-const FIXTURES = join(import.meta.dir, '../../../../shared/spec/examples-2.2.1');
-
-export function fixture(name: string): Tariff {
-  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-}
+/** An official tariff example, typed as the engine takes it. */
+export const fixture = (name: string): Tariff => example(name);
 
 /** A tariff for scenarios the fixtures do not cover. */
 export function tariffOf(elements: TariffElement[], extra: Partial<Tariff> = {}): Tariff {
