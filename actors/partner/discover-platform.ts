@@ -1,21 +1,8 @@
-import type { Endpoint } from '../../src/model/ocpi/versions.ts';
+import { EMSP_INTERFACES_FOR_A_CPO } from '../../src/model/ocpi/endpoints.ts';
 import type { PartnerGateway } from './partner.ports.ts';
 import { RegistrationError } from './registration-error.ts';
 
 export const SUPPORTED_VERSION = '2.2.1';
-
-/**
- * Modules of an eMSP that a CPO talks to (OCPI 2.2.1 module matrix): we push to its Receivers and pull its
- * token list. A partner offering none of them leaves nothing to exchange: OCPI 3003.
- */
-const USEFUL_ENDPOINTS: ReadonlyArray<Pick<Endpoint, 'identifier' | 'role'>> = [
-  { identifier: 'locations', role: 'RECEIVER' },
-  { identifier: 'sessions', role: 'RECEIVER' },
-  { identifier: 'cdrs', role: 'RECEIVER' },
-  { identifier: 'tariffs', role: 'RECEIVER' },
-  { identifier: 'tokens', role: 'SENDER' },
-  { identifier: 'commands', role: 'SENDER' },
-];
 
 /** Reads a partner's versions and 2.2.1 details (OCPI 2.2.1 credentials, registration steps 6.2–6.4). */
 export async function discoverPlatform(gateway: PartnerGateway, versionsUrl: string, token: string) {
@@ -35,7 +22,7 @@ export async function discoverPlatform(gateway: PartnerGateway, versionsUrl: str
     throw new RegistrationError('unsupported-version', `Version details at ${version.url} describe ${details.version}, not ${SUPPORTED_VERSION}`);
   const credentials = details.endpoints.find((e) => e.identifier === 'credentials');
   if (!credentials) throw new RegistrationError('no-matching-endpoints', 'Partner publishes no credentials endpoint');
-  const useful = details.endpoints.filter((e) => USEFUL_ENDPOINTS.some((u) => u.identifier === e.identifier && u.role === e.role));
+  const useful = details.endpoints.filter((e) => EMSP_INTERFACES_FOR_A_CPO.some((u) => u.identifier === e.identifier && u.role === e.role));
   if (useful.length === 0)
     throw new RegistrationError(
       'no-matching-endpoints',

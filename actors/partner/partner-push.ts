@@ -1,12 +1,12 @@
+import { endpointUrl, joinUrl } from '../../src/model/ocpi/endpoints.ts';
+import type { InterfaceRole } from '../../src/model/ocpi/versions.ts';
 import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
 import type { ChannelSender } from './deliveries.ts';
 import type { PartnerGateway, PushOutcome } from './partner.ports.ts';
 import type { Partners, PartnerView } from './partners.ts';
 
 /** A partner's endpoint URL for a module and role, as it registered it. */
-export function endpointOf(partner: PartnerView, module: string, role: 'SENDER' | 'RECEIVER'): string | undefined {
-  return partner.endpoints?.find((e) => e.identifier === module && e.role === role)?.url;
-}
+export const endpointOf = (partner: PartnerView, module: string, role: InterfaceRole) => endpointUrl(partner.endpoints, module, role);
 
 /** Registered partners that publish a Receiver endpoint for `module`. */
 export function receiversOf(partners: Partners, module: string): PartnerView[] {
@@ -26,7 +26,8 @@ export function partnerPushSender(
       const partner = deps.partners.view(partnerId);
       const token = partner && partner.status === 'registered' ? deps.partners.tokenFor(partner) : undefined;
       if (!partner || !token) return 'cancel';
-      const url = row.module ? joinUrl(endpointOf(partner, row.module, 'RECEIVER'), row.path) : row.path;
+      const base = row.module ? endpointOf(partner, row.module, 'RECEIVER') : undefined;
+      const url = row.module ? base && joinUrl(base, row.path) : row.path;
       if (!url) return { ok: false, retryable: false, error: `Partner publishes no ${row.module} Receiver endpoint` };
       return deps.gateway.push({
         method: row.method,
@@ -37,11 +38,6 @@ export function partnerPushSender(
       });
     },
   };
-}
-
-/** Endpoint URL + path with exactly one slash between them (OCPI 2.2.1 pitfall: spec URLs have none). */
-function joinUrl(base: string | undefined, path: string) {
-  return base === undefined ? undefined : `${base.replace(/\/+$/, '')}${path}`;
 }
 
 /** OCPI-from = us; OCPI-to = the object's owner among the partner's roles when it names one, else its first role. */

@@ -1,3 +1,4 @@
+import { joinUrl } from '../../src/model/ocpi/endpoints.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { AuthorizationInfo, LocationReferences } from '../../src/model/ocpi/token.ts';
 import { endpointOf } from './partner-push.ts';
@@ -28,8 +29,7 @@ export class RealTimeAuthorization {
   }
 
   private async askOne(partner: PartnerView, uid: string, type: string, where: LocationReferences | undefined): Promise<RealTimeAnswer> {
-    const base = endpointOf(partner, 'tokens', 'SENDER')!.replace(/\/+$/, '');
-    const url = `${base}/${encodeURIComponent(uid)}/authorize?type=${encodeURIComponent(type)}`;
+    const url = joinUrl(endpointOf(partner, 'tokens', 'SENDER')!, `${encodeURIComponent(uid)}/authorize?type=${encodeURIComponent(type)}`);
     try {
       const answer = await this.deps.gateway.authorize(url, this.deps.partners.tokenFor(partner)!, where, this.deps.timeoutMs);
       return answer === 'unknown' ? 'unknown' : { answer, partnerId: partner.id };

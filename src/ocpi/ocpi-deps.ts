@@ -2,6 +2,7 @@ import type { Partners } from '../../actors/partner/partners.ts';
 import type { Sessions } from '../../actors/session/sessions.ts';
 import type { Commands } from '../../actors/commands/commands.ts';
 import type { Config } from '../config.ts';
+import type { Endpoint } from '../model/ocpi/versions.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Network } from '../network/network.ts';
 import type { DriverTokens } from '../network/driver-tokens.ts';
@@ -18,10 +19,7 @@ export interface OcpiDeps {
 }
 
 /** A module we serve, as published in our version details (OCPI 2.2.1 versions, Endpoint). */
-export interface OcpiModule {
-  identifier: string;
-  role: 'SENDER' | 'RECEIVER';
-}
+export type OcpiModule = Pick<Endpoint, 'identifier' | 'role'>;
 
 export const OCPI_VERSION = '2.2.1' as const;
 export const cpoBasePath = `/ocpi/cpo/${OCPI_VERSION}`;

@@ -3,6 +3,8 @@
  * (both as server and as client), with every request it receives recorded. It checks the tokens it is
  * called with, so a test fails when we send the wrong one.
  */
+import { PUBLISHED_ENDPOINTS } from '../../src/sim/emsp/paths.ts';
+
 export interface ReceivedRequest {
   method: string;
   path: string;
@@ -23,15 +25,6 @@ export interface FakeEmspOptions {
   rawTokens?: boolean;
 }
 
-const defaultEndpoints = [
-  { identifier: 'credentials', role: 'SENDER' },
-  { identifier: 'locations', role: 'RECEIVER' },
-  { identifier: 'sessions', role: 'RECEIVER' },
-  { identifier: 'cdrs', role: 'RECEIVER' },
-  { identifier: 'tariffs', role: 'RECEIVER' },
-  { identifier: 'tokens', role: 'SENDER' },
-  { identifier: 'commands', role: 'SENDER' },
-] as const;
 
 export function startFakeEmsp(options: FakeEmspOptions = {}) {
   const countryCode = options.countryCode ?? 'DE';
@@ -80,7 +73,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
       if (url.pathname === '/ocpi/2.2.1' && request.method === 'GET')
         return ok({
           version: '2.2.1',
-          endpoints: (options.endpoints ?? defaultEndpoints).map((e) => ({ ...e, url: `${base}/ocpi/emsp/2.2.1/${e.identifier}` })),
+          endpoints: (options.endpoints ?? PUBLISHED_ENDPOINTS).map((e) => ({ ...e, url: `${base}/ocpi/emsp/2.2.1/${e.identifier}` })),
         });
       if (url.pathname === '/ocpi/emsp/2.2.1/credentials') {
         if (request.method === 'POST') {

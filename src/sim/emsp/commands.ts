@@ -7,7 +7,8 @@ import type { CommandResponse, CommandResult, StartSession, StopSession } from '
 import type { Token } from '../../model/ocpi/token.ts';
 import type { EmspContext } from './context.ts';
 import { callCpo, CpoCallError, describeReply } from './cpo-client.ts';
-import { endpointOf, joinUrl, routingHeaders } from './cpo-link.ts';
+import { endpointUrl, joinUrl } from '../../model/ocpi/endpoints.ts';
+import { routingHeaders } from './cpo-link.ts';
 import { isObject } from './validate.ts';
 
 export interface StartSessionRequest {
@@ -54,7 +55,7 @@ async function sendCommand(
 ): Promise<CommandOutcome> {
   const link = ctx.cpo.link;
   if (!link) throw new Error(`${command}: not registered with a CPO`);
-  const base = endpointOf(link, 'commands', 'RECEIVER');
+  const base = endpointUrl(link.endpoints, 'commands', 'RECEIVER');
   if (!base) throw new Error(`${command}: the CPO publishes no commands Receiver`);
   const commandId = ctx.nextId(command === 'START_SESSION' ? 'start' : 'stop');
   // Waiting starts before the POST: the result may overtake the CPO's answer to it.

@@ -20,15 +20,6 @@ export interface PartyIdentity {
   name: string;
 }
 
-export function endpointOf(link: CpoLink, identifier: string, role: 'SENDER' | 'RECEIVER'): string | undefined {
-  return link.endpoints.find((e) => e.identifier === identifier && e.role === role)?.url;
-}
-
-/** Endpoint URL + path with exactly one slash between them (the spec's URLs have no trailing slash). */
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
-
 /** The CPO role we address; a platform may list several roles, the CPO one is what we talk to. */
 export function cpoRole(link: CpoLink): CredentialsRole | undefined {
   return link.roles.find((r) => r.role === 'CPO') ?? link.roles[0];

@@ -2,6 +2,8 @@
  * The simulated eMSP's URL layout in one place, so its version details, its handlers and the URLs it hands out
  * (response_url, CDR Location headers) cannot drift apart.
  */
+import { EMSP_INTERFACES_FOR_A_CPO } from '../../model/ocpi/endpoints.ts';
+
 export const OCPI_VERSION = '2.2.1';
 
 /** Path prefix of the functional modules (the CPO's side lives under /ocpi/cpo/2.2.1). */
@@ -14,15 +16,7 @@ export const DETAILS_PATH = `/ocpi/${OCPI_VERSION}`;
  * pushes to our Receivers and pulls our tokens; `commands` SENDER says we send commands (results come back to
  * the response_url of each).
  */
-export const PUBLISHED_ENDPOINTS = [
-  { identifier: 'credentials', role: 'SENDER' },
-  { identifier: 'locations', role: 'RECEIVER' },
-  { identifier: 'sessions', role: 'RECEIVER' },
-  { identifier: 'cdrs', role: 'RECEIVER' },
-  { identifier: 'tariffs', role: 'RECEIVER' },
-  { identifier: 'tokens', role: 'SENDER' },
-  { identifier: 'commands', role: 'SENDER' },
-] as const;
+export const PUBLISHED_ENDPOINTS = [{ identifier: 'credentials', role: 'SENDER' }, ...EMSP_INTERFACES_FOR_A_CPO] as const;
 
 export type EmspUrls = ReturnType<typeof emspUrls>;
 

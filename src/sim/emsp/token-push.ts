@@ -6,10 +6,11 @@
 import type { Token } from '../../model/ocpi/token.ts';
 import type { EmspContext } from './context.ts';
 import { callCpo, CpoCallError, describeReply, succeeded } from './cpo-client.ts';
-import { endpointOf, joinUrl, routingHeaders, type CpoLink } from './cpo-link.ts';
+import { endpointUrl, joinUrl } from '../../model/ocpi/endpoints.ts';
+import { routingHeaders, type CpoLink } from './cpo-link.ts';
 
 export async function pushTokens(ctx: EmspContext, link: CpoLink): Promise<{ pushed: number; failed: number }> {
-  const base = endpointOf(link, 'tokens', 'RECEIVER');
+  const base = endpointUrl(link.endpoints, 'tokens', 'RECEIVER');
   if (!base) {
     ctx.emit('tokens', 'the CPO publishes no tokens Receiver: it has to pull our list');
     return { pushed: 0, failed: 0 };
