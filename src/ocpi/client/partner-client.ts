@@ -2,10 +2,10 @@ import { Value } from '@sinclair/typebox/value';
 import { t, type TSchema } from 'elysia';
 import { CloneType, type Static } from '@sinclair/typebox';
 import type { PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
-import { tokenHeader } from '../../domain/credentials-token.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { AuthorizationInfo } from '../../model/ocpi/token.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
+import { ocpiExchange, type OcpiAnswer } from './ocpi-exchange.ts';
 
 export class PartnerCallError extends Error {
   constructor(
@@ -28,41 +28,12 @@ const schemas = {
   list: t.Array(t.Unknown()),
 };
 
-/**
- * OCPI calls to a partner over HTTP: Base64 token header (2.2.1), fresh request and correlation ids, a
- * timeout, and the envelope read even on 4xx/5xx (partners put the reason there).
- */
+/** OCPI calls to a partner over HTTP ({@link ocpiExchange}), read as the partner ports expect them. */
 export function createPartnerClient(timeoutMs: number): PartnerGateway {
-  /** One HTTP exchange; resolves with the response and its envelope fields (if the body was one), or rejects on network errors. */
-  async function exchange(method: string, url: string, token: string, body: unknown, headers: Record<string, string> = {}, limitMs = timeoutMs) {
-    const response = await fetch(url, {
-      method,
-      headers: {
-        authorization: tokenHeader(token),
-        'x-request-id': crypto.randomUUID(),
-        'x-correlation-id': crypto.randomUUID(),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(limitMs),
-    });
-    const text = await response.text().catch(() => '');
-    let envelope: { status_code?: unknown; status_message?: unknown; data?: unknown } | undefined;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      // No envelope: the HTTP status is all there is.
-    }
-    const code = typeof envelope?.status_code === 'number' ? envelope.status_code : undefined;
-    const message = typeof envelope?.status_message === 'string' ? envelope.status_message : '';
-    return { response, envelope, code, message };
-  }
-
   async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: { timeoutMs?: number; onResponse?: (r: Response) => void } = {}) {
-    let result: Awaited<ReturnType<typeof exchange>>;
+    let result: OcpiAnswer;
     try {
-      result = await exchange(method, url, token, body, {}, opts.timeoutMs);
+      result = await ocpiExchange({ method, url, token, body, timeoutMs: opts.timeoutMs ?? timeoutMs });
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
@@ -81,9 +52,9 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
 
   /** OCPI pushes: success is a 2xx whose envelope (if any) says 1xxx; data is never required (spec 1.3). */
   async function push({ method, url, token, body, headers }: PushRequest): Promise<PushOutcome> {
-    let result: Awaited<ReturnType<typeof exchange>>;
+    let result: OcpiAnswer;
     try {
-      result = await exchange(method, url, token, body, headers);
+      result = await ocpiExchange({ method, url, token, body, headers, timeoutMs });
     } catch (error) {
       return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
     }

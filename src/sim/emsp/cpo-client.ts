@@ -1,8 +1,5 @@
-/**
- * Calls from the simulated eMSP to the CPO over plain `fetch`: Base64 token header (OCPI 2.2.1), fresh request
- * and correlation ids, a timeout, and the envelope read even on 4xx/5xx because partners put the reason there.
- */
-import { tokenHeader } from '../../domain/credentials-token.ts';
+/** Calls from the simulated eMSP to the CPO ({@link ocpiExchange}), answered in the shape its flows read. */
+import { ocpiExchange, type OcpiAnswer } from '../../ocpi/client/ocpi-exchange.ts';
 
 export interface CpoRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,38 +33,14 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** One exchange. Rejects only when no HTTP answer came (network error, timeout); any answer is returned. */
 export async function callCpo(request: CpoRequest): Promise<CpoReply> {
-  const { method, url, token, body } = request;
-  let response: Response;
+  let answer: OcpiAnswer;
   try {
-    response = await fetch(url, {
-      method,
-      headers: {
-        authorization: tokenHeader(token),
-        'x-request-id': crypto.randomUUID(),
-        'x-correlation-id': crypto.randomUUID(),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...request.headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
+    answer = await ocpiExchange({ ...request, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   } catch (error) {
-    throw new CpoCallError(`${method} ${url}: ${(error as Error).message}`);
+    throw new CpoCallError(`${request.method} ${request.url}: ${(error as Error).message}`);
   }
-  const text = await response.text().catch(() => '');
-  let envelope: { status_code?: unknown; status_message?: unknown; data?: unknown } | undefined;
-  try {
-    envelope = text ? JSON.parse(text) : undefined;
-  } catch {
-    // Not JSON: the HTTP status is all there is.
-  }
-  return {
-    httpStatus: response.status,
-    statusCode: typeof envelope?.status_code === 'number' ? envelope.status_code : undefined,
-    message: typeof envelope?.status_message === 'string' ? envelope.status_message : '',
-    data: envelope?.data,
-    headers: response.headers,
-  };
+  const { response, envelope, code, message } = answer;
+  return { httpStatus: response.status, statusCode: code, message, data: envelope?.data, headers: response.headers };
 }
 
 /** A 2xx whose envelope says 1xxx; `data` is never required (spec: responders may leave it out). */
