@@ -328,62 +328,55 @@ function reading(timestamp: string, path: string, numeric: Sample[], signed: Sig
   return result;
 }
 
-/** One OCPP 1.6 MeterValue (MeterValues.req `meterValue[i]`, StopTransaction.req `transactionData[i]`). */
-export function normalizeOcpp16MeterValue(meterValue: Ocpp16MeterValue, path = 'meterValue'): MeterReading {
+/** What one sampled value of either OCPP version carries besides the fields they share. */
+interface SampledValueContent {
+  signed?: Pick<SignedMeterSample, 'signedMeterData' | 'signingMethod' | 'encodingMethod' | 'publicKey'>;
+  numeric?: Pick<Sample, 'value' | 'unit' | 'multiplier'>;
+}
+
+interface SharedSampledValue {
+  measurand?: string;
+  context?: ReadingContext;
+  phase?: Phase;
+  location?: MeasurementLocation;
+}
+
+/** The walk both versions share: defaults of measurand and context, sample paths, signed and numeric apart. */
+function normalizeMeterValue<SV extends SharedSampledValue>(
+  meterValue: { timestamp: string; sampledValue: readonly SV[] },
+  path: string,
+  contentOf: (sampledValue: SV) => SampledValueContent,
+): MeterReading {
   const numeric: Sample[] = [];
   const signed: SignedMeterSample[] = [];
   meterValue.sampledValue.forEach((sv, i) => {
     const measurand = sv.measurand ?? ENERGY_REGISTER;
     const context = sv.context ?? 'Sample.Periodic';
-    if (sv.format === 'SignedData') {
-      signed.push({ measurand, context, signedMeterData: sv.value, ...(sv.phase ? { phase: sv.phase } : {}) });
-      return;
-    }
-    numeric.push({
-      path: `${path}/sampledValue/${i}`,
-      measurand,
-      phase: sv.phase,
-      location: sv.location,
-      context,
-      value: sv.value,
-      unit: sv.unit,
-      multiplier: 0,
-    });
+    const content = contentOf(sv);
+    if (content.signed) signed.push({ measurand, context, ...content.signed, ...(sv.phase ? { phase: sv.phase } : {}) });
+    if (content.numeric)
+      numeric.push({ path: `${path}/sampledValue/${i}`, measurand, phase: sv.phase, location: sv.location, context, ...content.numeric });
   });
   return reading(meterValue.timestamp, path, numeric, signed, meterValue.sampledValue[0]?.context ?? 'Sample.Periodic');
 }
 
-/** One OCPP 2.0.1 MeterValueType (MeterValuesRequest or TransactionEventRequest `meterValue[i]`). */
+/** One OCPP 1.6 MeterValue (MeterValues.req `meterValue[i]`, StopTransaction.req `transactionData[i]`). */
+export function normalizeOcpp16MeterValue(meterValue: Ocpp16MeterValue, path = 'meterValue'): MeterReading {
+  return normalizeMeterValue(meterValue, path, (sv) =>
+    sv.format === 'SignedData' ? { signed: { signedMeterData: sv.value } } : { numeric: { value: sv.value, unit: sv.unit, multiplier: 0 } },
+  );
+}
+
+/** One OCPP 2.0.1 MeterValueType (MeterValuesRequest or TransactionEventRequest `meterValue[i]`): a signed value carries its reading too. */
 export function normalizeOcpp201MeterValue(meterValue: Ocpp201MeterValue, path = 'meterValue'): MeterReading {
-  const numeric: Sample[] = [];
-  const signed: SignedMeterSample[] = [];
-  meterValue.sampledValue.forEach((sv, i) => {
-    const measurand = sv.measurand ?? ENERGY_REGISTER;
-    const context = sv.context ?? 'Sample.Periodic';
-    if (sv.signedMeterValue) {
-      const { signedMeterData, signingMethod, encodingMethod, publicKey } = sv.signedMeterValue;
-      signed.push({
-        measurand,
-        context,
-        signedMeterData,
-        signingMethod,
-        encodingMethod,
-        publicKey,
-        ...(sv.phase ? { phase: sv.phase } : {}),
-      });
-    }
-    numeric.push({
-      path: `${path}/sampledValue/${i}`,
-      measurand,
-      phase: sv.phase,
-      location: sv.location,
-      context,
-      value: sv.value,
-      unit: sv.unitOfMeasure?.unit,
-      multiplier: sv.unitOfMeasure?.multiplier ?? 0,
-    });
+  return normalizeMeterValue(meterValue, path, (sv) => {
+    // Picked field by field: 2.0.1 lets customData ride on every object, and it is no part of the signed value.
+    const { signedMeterData, signingMethod, encodingMethod, publicKey } = sv.signedMeterValue ?? {};
+    return {
+      ...(signedMeterData !== undefined ? { signed: { signedMeterData, signingMethod, encodingMethod, publicKey } } : {}),
+      numeric: { value: sv.value, unit: sv.unitOfMeasure?.unit, multiplier: sv.unitOfMeasure?.multiplier ?? 0 },
+    };
   });
-  return reading(meterValue.timestamp, path, numeric, signed, meterValue.sampledValue[0]?.context ?? 'Sample.Periodic');
 }
 
 /** All meter values of a 1.6 message, in message order; errors name the index (`meterValue/2/...`). */
