@@ -2,16 +2,15 @@
  * Simulation options from flags (`--stations 10`, `--no-sim`) or the environment (SIM_STATIONS=10), flags
  * winning. Defaults make `bun dev` work with nothing set: 10 stations, an hour-long session in a minute.
  */
-export interface SimArgs {
+import type { SimulationOptions } from './simulation.ts';
+
+export interface SimArgs extends Omit<SimulationOptions, 'csmsUrl' | 'apiKey' | 'prefix' | 'onEvent'> {
+  /** False with --no-sim: the server alone. */
   sim: boolean;
-  stations: number;
-  arrivalsPerHour: number;
-  meterIntervalS: number;
-  factor: number;
-  seed: number;
-  emsp: boolean;
+  /** Another CSMS to drive instead of our own (`bun run simulate`). */
   csms?: string;
   apiKey?: string;
+  /** How long `bun run simulate` runs, in real seconds. */
   seconds: number;
   prefix: string;
 }
