@@ -1,13 +1,13 @@
 /**
- * The official OCPI 2.2.1 examples (shared/spec/examples-2.2.1) and what a test does with them: read one, make
- * it ours (the API fills in our country_code/party_id and sets every last_updated itself), and compare what
- * the server gives back while ignoring the stamps it chose.
+ * The official OCPI 2.2.1 examples (verbatim in test/fixtures/ocpi-2.2.1-examples) and what a test does with
+ * them: read one, make it ours (the API fills in our country_code/party_id and sets every last_updated itself),
+ * and compare what the server gives back while ignoring the stamps it chose.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'bun:test';
 
-export const EXAMPLES_DIR = join(import.meta.dir, '../../../../shared/spec/examples-2.2.1');
+export const EXAMPLES_DIR = join(import.meta.dir, '../../fixtures/ocpi-2.2.1-examples');
 
 /** A fresh copy of an example file each call, so tests can change it freely. */
 export function example(name: string): any {
