@@ -3,6 +3,7 @@ import { parseOcpiDateTime } from '../../lib/clock.ts';
 import { DateTime } from '../../model/ocpi/types.ts';
 import type { AuthenticatedPartner } from '../../../actors/partner/partners.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { PageFilter } from '../../storage/sqlite/paging.ts';
 import { envelope } from './envelope.ts';
 import { OcpiErrors } from './ocpi-error.ts';
 
@@ -15,22 +16,13 @@ export const PageQuery = t.Object({
 });
 export type PageQuery = typeof PageQuery.static;
 
-export interface PageRequest {
-  offset: number;
-  limit: number;
-  /** last_updated >= fromMs (inclusive) */
-  fromMs?: number;
-  /** last_updated < toMs (exclusive) */
-  toMs?: number;
-}
-
 export interface PageLimits {
   defaultLimit: number;
   maxLimit: number;
 }
 
 /** A larger limit than the module's maximum is capped, not refused (the spec's own example asks 2000, gets 100). */
-export function pageRequest(query: PageQuery, limits: PageLimits): PageRequest {
+export function pageRequest(query: PageQuery, limits: PageLimits): PageFilter {
   const offset = query.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) throw OcpiErrors.invalidParameters('offset must be a non-negative integer');
   const wanted = query.limit ?? limits.defaultLimit;
@@ -50,7 +42,7 @@ export function pageRequest(query: PageQuery, limits: PageLimits): PageRequest {
 export function pageHeaders(opts: {
   publicUrl: string;
   requestUrl: string;
-  page: PageRequest;
+  page: PageFilter;
   limits: PageLimits;
   returned: number;
   total: number;
@@ -77,7 +69,7 @@ export function pagedList<T>(
   publicUrl: () => string,
   clock: Clock,
   limits: PageLimits,
-  load: (partner: AuthenticatedPartner, page: PageRequest) => { items: T[]; total: number },
+  load: (partner: AuthenticatedPartner, page: PageFilter) => { items: T[]; total: number },
 ) {
   return ({ partner, query, request, set }: { partner: AuthenticatedPartner; query: PageQuery; request: Request; set: { headers: Record<string, unknown> } }) => {
     const page = pageRequest(query, limits);

@@ -2,10 +2,13 @@ import { and, asc, count, gte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db.ts';
 
+/** One page of an OCPI list, as the query asked for it (OCPI 2.2.1 transport_and_format, "Pagination"). */
 export interface PageFilter {
   offset: number;
   limit: number;
+  /** last_updated >= fromMs (inclusive) */
   fromMs?: number;
+  /** last_updated < toMs (exclusive) */
   toMs?: number;
 }
 
