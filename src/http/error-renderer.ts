@@ -58,12 +58,35 @@ function classify(code: unknown, error: unknown, isOcpi: boolean): Failure {
   return { http: 500, ocpi: 3000, code: 'internal_error', message: 'Internal error' };
 }
 
+interface FieldError {
+  path?: string;
+  message?: string;
+  errors?: Iterable<FieldError>[];
+}
+
 /** "body /evses/0/uid: Expected string" — the first failing field, named (Elysia hides detail in production). */
 function validationMessage(error: unknown): string {
-  const e = error as { type?: string; all?: { path?: string; message?: string; summary?: string }[]; valueError?: { path?: string; message?: string } };
+  const e = error as { type?: string; all?: FieldError[]; valueError?: FieldError };
   const first = e.all?.[0] ?? e.valueError;
   const where = e.type ?? 'request';
   if (!first) return `Invalid ${where}`;
-  const path = first.path && first.path !== '' ? first.path : '(root)';
-  return `Invalid ${where}: ${path}: ${first.message ?? 'invalid value'}`;
+  const named = deepestBranch(first);
+  const path = named.path && named.path !== '' ? named.path : '(root)';
+  return `Invalid ${where}: ${path}: ${named.message ?? 'invalid value'}`;
+}
+
+/**
+ * A union (an optional body, a nullable object) fails as a whole at its own path ("Expected union value"); the
+ * alternative that got furthest names the field that is actually wrong (`/location_id` rather than the root).
+ */
+function deepestBranch(error: FieldError): FieldError {
+  let best = error;
+  for (const branch of error.errors ?? []) {
+    for (const inner of branch) {
+      const candidate = deepestBranch(inner);
+      if ((candidate.path ?? '').length > (best.path ?? '').length) best = candidate;
+      break;
+    }
+  }
+  return best;
 }

@@ -123,7 +123,7 @@ describe('paging through the tariff list', () => {
       const data = ocpiData(response) as any[];
       pages++;
       expect(response.headers.get('x-total-count')).toBe(String(all.length));
-      expect(response.headers.get('x-limit')).toBe('100');
+      expect(response.headers.get('x-limit')).toBe('25');
       const link = nextLink(response.headers);
       if (link) {
         expect(data).toHaveLength(25);

@@ -7,10 +7,16 @@ import type { PageFilter } from '../../storage/sqlite/paging.ts';
 import { envelope } from './envelope.ts';
 import { OcpiErrors } from './ocpi-error.ts';
 
+/**
+ * A non-negative integer in a query string, kept as its digits: numeric coercion would turn `1e+308` into a number
+ * that passes `Number.isInteger` and then breaks the SQL query. At most 15 digits, so it is always a safe integer.
+ */
+const Digits = (description: string) => t.String({ pattern: '^[0-9]{1,15}$', description });
+
 /** Query of every OCPI list (OCPI 2.2.1 transport_and_format, "Pagination"). */
 export const PageQuery = t.Object({
-  offset: t.Optional(t.Numeric({ description: 'Index of the first object returned (default 0)' })),
-  limit: t.Optional(t.Numeric({ description: 'Page size wanted; capped at the module maximum (see X-Limit)' })),
+  offset: t.Optional(Digits('Index of the first object returned (default 0)')),
+  limit: t.Optional(Digits('Page size wanted (default 25); capped at the module maximum, which X-Limit then shows')),
   date_from: t.Optional(DateTime),
   date_to: t.Optional(DateTime),
 });
@@ -23,10 +29,9 @@ export interface PageLimits {
 
 /** A larger limit than the module's maximum is capped, not refused (the spec's own example asks 2000, gets 100). */
 export function pageRequest(query: PageQuery, limits: PageLimits): PageFilter {
-  const offset = query.offset ?? 0;
-  if (!Number.isInteger(offset) || offset < 0) throw OcpiErrors.invalidParameters('offset must be a non-negative integer');
-  const wanted = query.limit ?? limits.defaultLimit;
-  if (!Number.isInteger(wanted) || wanted < 1) throw OcpiErrors.invalidParameters('limit must be a positive integer');
+  const offset = Number(query.offset ?? 0);
+  const wanted = query.limit === undefined ? limits.defaultLimit : Number(query.limit);
+  if (wanted < 1) throw OcpiErrors.invalidParameters('Invalid query: /limit: must be a positive integer');
   return {
     offset,
     limit: Math.min(wanted, limits.maxLimit),
@@ -36,19 +41,18 @@ export function pageRequest(query: PageQuery, limits: PageLimits): PageFilter {
 }
 
 /**
- * X-Total-Count, X-Limit (the cap, not the page size) and `Link: <next>; rel="next"` unless this is the last
+ * X-Total-Count, X-Limit (the page size this request got: the default, the wish, or the cap) and `Link: <next>; rel="next"` unless this is the last
  * page. The link is built on PUBLIC_URL, never on the request's Host, and keeps every filter of the request.
  */
 export function pageHeaders(opts: {
   publicUrl: string;
   requestUrl: string;
   page: PageFilter;
-  limits: PageLimits;
   returned: number;
   total: number;
 }): Record<string, string> {
-  const { publicUrl, requestUrl, page, limits, returned, total } = opts;
-  const headers: Record<string, string> = { 'x-total-count': String(total), 'x-limit': String(limits.maxLimit) };
+  const { publicUrl, requestUrl, page, returned, total } = opts;
+  const headers: Record<string, string> = { 'x-total-count': String(total), 'x-limit': String(page.limit) };
   const nextOffset = page.offset + returned;
   if (returned > 0 && nextOffset < total) {
     const url = new URL(requestUrl);
@@ -74,7 +78,7 @@ export function pagedList<T>(
   return ({ partner, query, request, set }: { partner: AuthenticatedPartner; query: PageQuery; request: Request; set: { headers: Record<string, unknown> } }) => {
     const page = pageRequest(query, limits);
     const { items, total } = load(partner, page);
-    Object.assign(set.headers, pageHeaders({ publicUrl: publicUrl(), requestUrl: request.url, page, limits, returned: items.length, total }));
+    Object.assign(set.headers, pageHeaders({ publicUrl: publicUrl(), requestUrl: request.url, page, returned: items.length, total }));
     return envelope(clock, items);
   };
 }

@@ -51,7 +51,8 @@ export function tokensRoutes(deps: OcpiDeps) {
       {
         params: t.Object({ token_uid: CiString(36) }),
         query: TypeQuery,
-        body: t.Optional(LocationReferences),
+        // MaybeEmpty, not Optional: with Optional, Elysia lets any body through unchecked (`true` arrives as `{}`).
+        body: t.MaybeEmpty(LocationReferences),
         response: Envelope(AuthorizationInfo),
         detail: {
           summary: 'Authorize one of your tokens (proprietary extension: in OCPI 2.2.1 authorization is asked of the eMSP)',
