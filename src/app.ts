@@ -60,7 +60,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger();
   const secrets = createSecrets(config.secretKey);
   const storage = createStorage(config.databasePath);
-  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs);
+  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId });
   const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, () => clock.now());
   const partners = new Partners({
     host: partnerHost,
@@ -77,7 +77,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const deliveries = new Deliveries({
     outbox: storage.outbox,
     senderFor: (channel) =>
-      channel === PAYMENTS_CHANNEL ? paymentJobsSender(payments, () => guests!) : partnerPushSender(channel, { partners, gateway: partnerGateway, owner: config.cpo }),
+      channel === PAYMENTS_CHANNEL ? paymentJobsSender(payments, () => guests!) : partnerPushSender(channel, { partners, gateway: partnerGateway }),
     transact: storage.transact,
     clock,
     logger,

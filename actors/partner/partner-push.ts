@@ -2,7 +2,7 @@ import { endpointUrl, joinUrl } from '../../src/model/ocpi/endpoints.ts';
 import type { InterfaceRole } from '../../src/model/ocpi/versions.ts';
 import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
 import type { ChannelSender } from './deliveries.ts';
-import type { PartnerGateway, PushOutcome } from './partner.ports.ts';
+import type { Party, PartnerGateway, PushOutcome } from './partner.ports.ts';
 import type { Partners, PartnerView } from './partners.ts';
 
 /** A partner's endpoint URL for a module and role, as it registered it. */
@@ -14,13 +14,24 @@ export function receiversOf(partners: Partners, module: string): PartnerView[] {
 }
 
 /**
- * Outbox rows of a partner's channel as OCPI pushes: the URL resolved from the endpoints it registered (at send
- * time, so a credentials update takes effect), its token, and the routing headers.
+ * Whom a call to the partner is addressed to (OCPI-to-*): the role owning the object when the partner has it
+ * (a session's or CDR's token owner), else its eMSP role, else its first role; undefined when it named none.
  */
-export function partnerPushSender(
-  partnerId: string,
-  deps: { partners: Partners; gateway: PartnerGateway; owner: { countryCode: string; partyId: string } },
-): ChannelSender {
+export function addresseeOf(partner: PartnerView, owner?: Party): Party | undefined {
+  const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+  const roles = partner.roles ?? [];
+  const role =
+    (owner && roles.find((r) => same(r.country_code, owner.country_code) && same(r.party_id, owner.party_id))) ??
+    roles.find((r) => r.role === 'EMSP') ??
+    roles[0];
+  return role && { country_code: role.country_code, party_id: role.party_id };
+}
+
+/**
+ * Outbox rows of a partner's channel as OCPI pushes: the URL resolved from the endpoints it registered (at send
+ * time, so a credentials update takes effect), its token, and the addressee for the routing headers.
+ */
+export function partnerPushSender(partnerId: string, deps: { partners: Partners; gateway: PartnerGateway }): ChannelSender {
   return {
     async send(row: DeliveryRow): Promise<PushOutcome | 'cancel'> {
       const partner = deps.partners.view(partnerId);
@@ -34,21 +45,8 @@ export function partnerPushSender(
         url,
         token,
         ...(row.body === null ? {} : { body: row.body }),
-        headers: routingHeaders(deps.owner, partner, row.body),
+        to: addresseeOf(partner, (row.body as { cdr_token?: Party } | null)?.cdr_token),
       });
     },
-  };
-}
-
-/** OCPI-from = us; OCPI-to = the object's owner among the partner's roles when it names one, else its first role. */
-function routingHeaders(owner: { countryCode: string; partyId: string }, partner: PartnerView, body: unknown) {
-  const token = (body as { cdr_token?: { country_code: string; party_id: string } } | null)?.cdr_token;
-  const to =
-    partner.roles?.find((r) => token && r.country_code.toUpperCase() === token.country_code.toUpperCase() && r.party_id.toUpperCase() === token.party_id.toUpperCase()) ??
-    partner.roles?.[0];
-  return {
-    'ocpi-from-country-code': owner.countryCode,
-    'ocpi-from-party-id': owner.partyId,
-    ...(to ? { 'ocpi-to-country-code': to.country_code, 'ocpi-to-party-id': to.party_id } : {}),
   };
 }

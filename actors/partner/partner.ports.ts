@@ -2,16 +2,26 @@ import type { Credentials } from '../../src/model/ocpi/credentials.ts';
 import type { AuthorizationInfo, LocationReferences } from '../../src/model/ocpi/token.ts';
 import type { Version, VersionDetails } from '../../src/model/ocpi/versions.ts';
 
-/** Outbound OCPI calls to a partner platform (implemented over HTTP in src/ocpi/client). */
+/** One of a partner's roles (country_code + party_id): whom a functional-module call is addressed to. */
+export interface Party {
+  country_code: string;
+  party_id: string;
+}
+
+/**
+ * Outbound OCPI calls to a partner platform (implemented over HTTP in src/ocpi/client). Calls to functional
+ * modules name their addressee (`to`) and carry the OCPI routing headers, with us as the sender; calls to
+ * configuration modules (versions, credentials) carry none (OCPI 2.2.1 §1.9), which is why they take no `to`.
+ */
 export interface PartnerGateway {
   getVersions(versionsUrl: string, token: string): Promise<Version[]>;
   getVersionDetails(versionUrl: string, token: string): Promise<VersionDetails>;
   postCredentials(credentialsUrl: string, token: string, ours: Credentials): Promise<Credentials>;
   deleteCredentials(credentialsUrl: string, token: string): Promise<void>;
   /** One page of a partner's Sender list; `next` from its Link header. */
-  getPage(url: string, token: string): Promise<{ items: unknown[]; next?: string }>;
+  getPage(url: string, token: string, to: Party | undefined): Promise<{ items: unknown[]; next?: string }>;
   /** Real-time authorization (OCPI 2.2.1 tokens, eMSP Sender): 'unknown' is the eMSP's 2004. */
-  authorize(url: string, token: string, where: LocationReferences | undefined, timeoutMs: number): Promise<AuthorizationInfo | 'unknown'>;
+  authorize(url: string, token: string, to: Party | undefined, where: LocationReferences | undefined, timeoutMs: number): Promise<AuthorizationInfo | 'unknown'>;
   /** A push (PUT/PATCH/POST/DELETE) to a partner's Receiver endpoint or a response_url. Never throws. */
   push(request: PushRequest): Promise<PushOutcome>;
 }
@@ -21,7 +31,8 @@ export interface PushRequest {
   url: string;
   token: string;
   body?: unknown;
-  headers?: Record<string, string>;
+  /** The addressee among the partner's roles (undefined: it registered none, so no OCPI-to-* headers). */
+  to: Party | undefined;
 }
 
 /** Retryable: the partner may succeed later (network, timeout, 5xx, 401 during a rotation, OCPI 3xxx). */

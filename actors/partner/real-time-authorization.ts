@@ -1,8 +1,8 @@
 import { joinUrl } from '../../src/model/ocpi/endpoints.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { AuthorizationInfo, LocationReferences } from '../../src/model/ocpi/token.ts';
-import { endpointOf } from './partner-push.ts';
-import type { PartnerGateway } from './partner.ports.ts';
+import { addresseeOf, endpointOf } from './partner-push.ts';
+import type { Party, PartnerGateway } from './partner.ports.ts';
 import type { Partners, PartnerView } from './partners.ts';
 
 export type RealTimeAnswer = { answer: AuthorizationInfo; partnerId: string } | 'unknown' | 'unreachable';
@@ -22,16 +22,17 @@ export class RealTimeAuthorization {
       .list()
       .filter((p) => p.status === 'registered' && endpointOf(p, 'tokens', 'SENDER') && (!owner || ownsRole(p, owner)));
     if (candidates.length === 0) return 'unreachable';
-    const answers = await Promise.all(candidates.map((partner) => this.askOne(partner, uid, type, where)));
+    const answers = await Promise.all(candidates.map((partner) => this.askOne(partner, uid, type, where, owner)));
     const found = answers.find((a): a is { answer: AuthorizationInfo; partnerId: string } => typeof a === 'object');
     if (found) return found;
     return answers.every((a) => a === 'unknown') ? 'unknown' : 'unreachable';
   }
 
-  private async askOne(partner: PartnerView, uid: string, type: string, where: LocationReferences | undefined): Promise<RealTimeAnswer> {
+  private async askOne(partner: PartnerView, uid: string, type: string, where: LocationReferences | undefined, owner: Party | undefined): Promise<RealTimeAnswer> {
     const url = joinUrl(endpointOf(partner, 'tokens', 'SENDER')!, `${encodeURIComponent(uid)}/authorize?type=${encodeURIComponent(type)}`);
     try {
-      const answer = await this.deps.gateway.authorize(url, this.deps.partners.tokenFor(partner)!, where, this.deps.timeoutMs);
+      // Addressed to the token's owner when we know it, else to the partner's eMSP role.
+      const answer = await this.deps.gateway.authorize(url, this.deps.partners.tokenFor(partner)!, addresseeOf(partner, owner), where, this.deps.timeoutMs);
       return answer === 'unknown' ? 'unknown' : { answer, partnerId: partner.id };
     } catch (error) {
       this.deps.logger.warn('Real-time authorization failed', { partnerId: partner.id, error: error as Error });

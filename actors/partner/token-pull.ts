@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CloneType } from '@sinclair/typebox';
 import type { Logger } from '../../src/lib/logger.ts';
 import { Token } from '../../src/model/ocpi/token.ts';
-import { endpointOf } from './partner-push.ts';
+import { addresseeOf, endpointOf } from './partner-push.ts';
 import type { PartnerGateway } from './partner.ports.ts';
 import type { Partners } from './partners.ts';
 
@@ -28,9 +28,10 @@ export async function pullTokens(
   let skipped = 0;
   if (!partner || !url || !token) return { stored, skipped };
   const ownRole = (t: Token) => partner.roles?.some((r) => r.country_code.toUpperCase() === t.country_code.toUpperCase() && r.party_id.toUpperCase() === t.party_id.toUpperCase());
+  const to = addresseeOf(partner);
   let next: string | undefined = url;
   for (let page = 0; next && page < MAX_PAGES; page++) {
-    const result: { items: unknown[]; next?: string } = await gateway.getPage(next, token);
+    const result: { items: unknown[]; next?: string } = await gateway.getPage(next, token, to);
     for (const item of result.items) {
       if (Value.Check(TokenSchema, item) && ownRole(item)) {
         store(partnerId, item);

@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   /** The token as the eMSP understood it (base64-decoded when the header is in the 2.2.1 form). */
   token: string | undefined;
   body: unknown;
+  /** Every request header, names lower-cased (to check e.g. the OCPI routing headers we send). */
+  headers: Record<string, string>;
 }
 
 export interface FakeEmspOptions {
@@ -65,7 +67,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
       const sent = /^Token (\S+)$/.exec(authorization ?? '')?.[1];
       const token = sent && Buffer.from(sent, 'base64').toString('base64') === sent ? Buffer.from(sent, 'base64').toString('utf8') : sent;
       const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await request.json().catch(() => undefined);
-      received.push({ method: request.method, path: url.pathname, authorization, token, body });
+      received.push({ method: request.method, path: url.pathname, authorization, token, body, headers: Object.fromEntries(request.headers) });
       if (state.failWith) return fail(state.failWith, 3000, 'Simulated outage');
       if (!token || !accepted.has(token)) return fail(401, 2000, 'Unknown token');
       if (url.pathname === '/ocpi/versions' && request.method === 'GET')

@@ -1,18 +1,39 @@
 /**
  * One outgoing OCPI call over plain `fetch`, for both sides we play (our partner client and the simulated eMSP):
- * Base64 token header (OCPI 2.2.1), fresh request and correlation ids, a timeout, and the envelope read even on
- * 4xx/5xx because partners put the reason there. Rejects only when no HTTP answer came (network error, timeout).
+ * Base64 token header (OCPI 2.2.1), fresh request and correlation ids, a timeout, the routing headers of a
+ * functional-module call, and the envelope read even on 4xx/5xx because partners put the reason there. Rejects
+ * only when no HTTP answer came (network error, timeout).
  */
 import { tokenHeader } from '../../domain/credentials-token.ts';
+
+/** A party as OCPI names it in roles and routing headers. */
+export interface RoutingParty {
+  country_code: string;
+  party_id: string;
+}
 
 export interface OcpiCall {
   method: string;
   url: string;
   token: string;
   body?: unknown;
-  /** Routing headers and the like. */
+  /**
+   * Set on every call to a functional module (locations, sessions, cdrs, tariffs, tokens, commands), never on
+   * configuration modules (versions, credentials): OCPI 2.2.1 §1.9. `to` is omitted when the addressee is unknown.
+   */
+  routing?: { from: RoutingParty; to?: RoutingParty | undefined };
+  /** Further headers. */
   headers?: Record<string, string>;
   timeoutMs: number;
+}
+
+/** OCPI-from-* / OCPI-to-* for a direct (hub-less) connection: from = requesting party, to = receiving party. */
+export function routingHeaders({ from, to }: NonNullable<OcpiCall['routing']>): Record<string, string> {
+  return {
+    'ocpi-from-country-code': from.country_code,
+    'ocpi-from-party-id': from.party_id,
+    ...(to ? { 'ocpi-to-country-code': to.country_code, 'ocpi-to-party-id': to.party_id } : {}),
+  };
 }
 
 export interface OcpiAnswer {
@@ -24,7 +45,7 @@ export interface OcpiAnswer {
   message: string;
 }
 
-export async function ocpiExchange({ method, url, token, body, headers, timeoutMs }: OcpiCall): Promise<OcpiAnswer> {
+export async function ocpiExchange({ method, url, token, body, routing, headers, timeoutMs }: OcpiCall): Promise<OcpiAnswer> {
   const response = await fetch(url, {
     method,
     headers: {
@@ -32,6 +53,7 @@ export async function ocpiExchange({ method, url, token, body, headers, timeoutM
       'x-request-id': crypto.randomUUID(),
       'x-correlation-id': crypto.randomUUID(),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(routing ? routingHeaders(routing) : {}),
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

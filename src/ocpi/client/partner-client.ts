@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { t, type TSchema } from 'elysia';
 import { CloneType, type Static } from '@sinclair/typebox';
-import type { PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
+import type { Party, PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { AuthorizationInfo } from '../../model/ocpi/token.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
@@ -28,12 +28,26 @@ const schemas = {
   list: t.Array(t.Unknown()),
 };
 
-/** OCPI calls to a partner over HTTP ({@link ocpiExchange}), read as the partner ports expect them. */
-export function createPartnerClient(timeoutMs: number): PartnerGateway {
-  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: { timeoutMs?: number; onResponse?: (r: Response) => void } = {}) {
+interface CallOptions {
+  timeoutMs?: number;
+  onResponse?: (r: Response) => void;
+  /** Present exactly for functional-module calls: they get the routing headers, configuration calls none. */
+  functional?: { to: Party | undefined };
+}
+
+/**
+ * OCPI calls to a partner over HTTP ({@link ocpiExchange}), read as the partner ports expect them. `us` is the
+ * CPO party every functional-module call comes from; the routing headers are added here, in the one place all
+ * those calls pass, so no call site can forget them.
+ */
+export function createPartnerClient(timeoutMs: number, us: Party): PartnerGateway {
+  const routed = (to: Party | undefined) => ({ routing: { from: us, to } });
+
+  async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: CallOptions = {}) {
     let result: OcpiAnswer;
     try {
-      result = await ocpiExchange({ method, url, token, body, timeoutMs: opts.timeoutMs ?? timeoutMs });
+      const routing = opts.functional ? routed(opts.functional.to) : {};
+      result = await ocpiExchange({ method, url, token, body, ...routing, timeoutMs: opts.timeoutMs ?? timeoutMs });
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
@@ -51,10 +65,10 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
   }
 
   /** OCPI pushes: success is a 2xx whose envelope (if any) says 1xxx; data is never required (spec 1.3). */
-  async function push({ method, url, token, body, headers }: PushRequest): Promise<PushOutcome> {
+  async function push({ method, url, token, body, to }: PushRequest): Promise<PushOutcome> {
     let result: OcpiAnswer;
     try {
-      result = await ocpiExchange({ method, url, token, body, headers, timeoutMs });
+      result = await ocpiExchange({ method, url, token, body, ...routed(to), timeoutMs });
     } catch (error) {
       return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
     }
@@ -67,15 +81,15 @@ export function createPartnerClient(timeoutMs: number): PartnerGateway {
 
   return {
     push,
-    async getPage(url, token) {
+    async getPage(url, token, to) {
       let link: string | null = null;
-      const items = await call('GET', url, token, schemas.list, undefined, { onResponse: (r) => (link = r.headers.get('link')) });
+      const items = await call('GET', url, token, schemas.list, undefined, { functional: { to }, onResponse: (r) => (link = r.headers.get('link')) });
       const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
       return { items, ...(next ? { next } : {}) };
     },
-    async authorize(url, token, where, authorizeTimeoutMs) {
+    async authorize(url, token, to, where, authorizeTimeoutMs) {
       try {
-        return await call('POST', url, token, schemas.authorizationInfo, where, { timeoutMs: authorizeTimeoutMs });
+        return await call('POST', url, token, schemas.authorizationInfo, where, { functional: { to }, timeoutMs: authorizeTimeoutMs });
       } catch (error) {
         if (error instanceof PartnerCallError && error.ocpiStatus === 2004) return 'unknown';
         throw error;
