@@ -34,7 +34,7 @@ import { ocpiDateTime } from './lib/clock.ts';
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
-import { rejectBrokenJson } from './http/strict-json.ts';
+import { guardBody } from './http/body-guard.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createSecrets } from './lib/secrets.ts';
@@ -186,7 +186,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
     })
-    .onRequest(rejectBrokenJson)
+    .onRequest(guardBody)
     .onError({ as: 'global' }, renderError(clock, logger))
     .use(docsPlugin())
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {

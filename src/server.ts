@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { createApp, type AppOptions } from './app.ts';
+import { MAX_REQUEST_BODY_BYTES } from './http/body-guard.ts';
 
 /**
  * Listens on config.port (0 = any free port) with Bun's server: OCPP upgrades on /ocpp/{id} go to the gateway,
@@ -10,6 +11,8 @@ export function startServer(config: Config, options: AppOptions & { publicUrlExp
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
+    // Bun's default is 128 MiB; the per-route limits of body-guard.ts are smaller still.
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     fetch(request, server) {
       const refused = service.gateway.upgrade(request, server);
       if (refused === null) return undefined;

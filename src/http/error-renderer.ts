@@ -5,6 +5,7 @@ import { OcpiError } from '../ocpi/transport/ocpi-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { NetworkError } from '../network/network-error.ts';
+import { BodyRefused } from './body-guard.ts';
 
 interface Failure {
   http: number;
@@ -52,6 +53,8 @@ function classify(code: unknown, error: unknown, isOcpi: boolean): Failure {
     const [ocpiHttp, restHttp, ocpi, restCode] = map[error.reason];
     return { http: isOcpi ? ocpiHttp : restHttp, ocpi, code: restCode, message: error.message };
   }
+  if (error instanceof BodyRefused)
+    return { http: isOcpi ? 400 : error.status, ocpi: 2001, code: error.status === 413 ? 'body_too_large' : 'invalid_request', message: error.message };
   if (code === 'VALIDATION') return { http: 400, ocpi: 2001, code: 'invalid_request', message: validationMessage(error) };
   if (code === 'PARSE') return { http: 400, ocpi: 2001, code: 'invalid_json', message: 'Request body is not valid JSON' };
   if (code === 'NOT_FOUND') return { http: 404, ocpi: 2000, code: 'not_found', message: 'No such endpoint' };
