@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { assign, setup } from 'xstate';
+import { ocpiDateTime } from '../../src/lib/clock.ts';
 import type { MeterSample } from '../../src/domain/tariff/session-trace.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
 
@@ -15,9 +16,10 @@ export interface SessionContext extends SessionInput {
 }
 
 /**
- * Inserts readings in time order, ignoring those outside the session; a register never goes backwards
- * (stations replay queued values out of order, ocpp-notes §3.4), so a lower value than an earlier one is lifted
- * to it. Readings without energy still carry power/current for the tariff's power restrictions.
+ * Inserts readings in time order (readings of the same instant in the order they arrived), ignoring those outside
+ * the session. A register never goes backwards (stations replay queued values out of order, ocpp-notes §3.4): a
+ * reading lower than the one before it is lifted to it, and samples after it that are lower rise to it (a sample
+ * without a register of its own, such as a charging-state change, holds the energy known when it was taken).
  */
 export function mergeReadings(samples: MeterSample[], readings: Reading[], charging: boolean, window: { startAt: string; endAt?: string }) {
   const merged = [...samples];
@@ -36,8 +38,21 @@ export function mergeReadings(samples: MeterSample[], readings: Reading[], charg
       ...(reading.currentA !== undefined ? { current_a: reading.currentA } : {}),
     };
     merged.splice(at, 0, sample);
+    for (let i = at + 1; i < merged.length && new Big(merged[i]!.energy_kwh).lt(sample.energy_kwh); i++) merged[i] = { ...merged[i]!, energy_kwh: sample.energy_kwh };
   }
   return merged;
+}
+
+/**
+ * The session's samples once it ended at `endAt` with the final register `finalKwh`: nothing after the end, and
+ * the final register authoritative (1.6 meterStop, 2.0.1 the last register) — a reading above it cannot have
+ * been charged in this session, so the energy is exactly final − start whatever came in between.
+ */
+export function closedSamples(samples: MeterSample[], endAt: string, finalKwh: string): MeterSample[] {
+  const endMs = Date.parse(endAt);
+  const kept = samples.filter((s, i) => i === 0 || Date.parse(s.at) <= endMs);
+  const capped = kept.map((s, i) => (i > 0 && new Big(s.energy_kwh).gt(finalKwh) ? { ...s, energy_kwh: finalKwh } : s));
+  return [...capped, { at: endAt, energy_kwh: finalKwh, charging: capped.at(-1)!.charging }];
 }
 
 /**
@@ -60,10 +75,11 @@ export const sessionMachine = setup({
     }),
     stop: assign(({ context, event }) => {
       if (event.type !== 'STOPPED') return {};
-      // 1.6 meterStop is authoritative for the final register; without it the last reading stands.
-      const final = { at: event.at, energyKwh: event.meterStopKwh ?? String(context.samples.at(-1)!.energy_kwh) };
-      const samples = mergeReadings(context.samples, [final], context.charging, context);
-      return { samples, endAt: event.at, stopReason: event.reason, lastUpdated: latest(context.lastUpdated, [event.at]) };
+      // 1.6 meterStop (2.0.1: the Ended register) is the final register; without it the latest reading stands.
+      const finalKwh = event.meterStopKwh ?? String(context.samples.at(-1)!.energy_kwh);
+      // A station clock that jumped back must not end the session before it began.
+      const endAt = Date.parse(event.at) < Date.parse(context.startAt) ? context.startAt : event.at;
+      return { samples: closedSamples(context.samples, endAt, finalKwh), endAt, stopReason: event.reason, lastUpdated: latest(context.lastUpdated, [endAt]) };
     }),
     chargingState: assign(({ context, event }) => {
       if (event.type !== 'CHARGING_STATE' || event.charging === context.charging) return {};
@@ -145,6 +161,7 @@ export const sessionMachine = setup({
   },
 });
 
+/** `last_updated` is shown to partners and compared as text by date_from/date_to: whole seconds, like every OCPI DateTime we write. */
 function latest(current: string, candidates: string[]) {
-  return candidates.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a), current);
+  return ocpiDateTime(new Date(candidates.reduce((a, b) => Math.max(a, Date.parse(b)), Date.parse(current))));
 }

@@ -6,7 +6,7 @@
  * running cost and the final CDR round the same way.
  */
 import type { Price } from '../../model/ocpi/types.ts';
-import { toOcpiNumber, type Decimal } from '../money.ts';
+import { roundHalfUp, toOcpiNumber, ZERO, type Decimal } from '../money.ts';
 import type { PeriodDimensionType } from './charging-periods.ts';
 import type { PricedSession } from './tariff-engine.ts';
 import type { DecimalPrice } from './totals.ts';
@@ -38,16 +38,32 @@ const COSTS = [
   'total_reservation_cost',
 ] as const;
 
+/**
+ * Rounds each period's energy as the difference of the rounded running totals, so the periods shown add up to
+ * the rounded total_energy exactly (rounding each on its own can drift by 0.0001 per period).
+ */
+function runningRound() {
+  let exact = ZERO;
+  let shown = ZERO;
+  return (volume: Decimal): number => {
+    exact = exact.plus(volume);
+    const previous = shown;
+    shown = roundHalfUp(exact, 4);
+    return shown.minus(previous).toNumber();
+  };
+}
+
 export function toOcpiPricing(priced: PricedSession): OcpiPricing {
   const money = (amount: Decimal) => toOcpiNumber(amount);
   const price = ({ excl_vat, incl_vat }: DecimalPrice): Price => ({
     excl_vat: money(excl_vat),
     ...(incl_vat ? { incl_vat: money(incl_vat) } : {}),
   });
+  const energyShown = runningRound();
   const pricing: OcpiPricing = {
     charging_periods: priced.charging_periods.map((period) => ({
       ...period,
-      dimensions: period.dimensions.map(({ type, volume }) => ({ type, volume: toOcpiNumber(volume) })),
+      dimensions: period.dimensions.map(({ type, volume }) => ({ type, volume: type === 'ENERGY' ? energyShown(volume) : toOcpiNumber(volume) })),
     })),
     total_cost: price(priced.total_cost),
     total_energy: toOcpiNumber(priced.total_energy),

@@ -51,7 +51,7 @@ export function timelineSegments(timeline: Timeline, clock: LocalClock, threshol
   }
   if (timeline.session) {
     const { startMs, endMs, samples } = timeline.session;
-    phases.push(samples.map((sample, i) => sampleStretch(sample, samples[i + 1], startMs, endMs)));
+    phases.push(instantsFolded(samples.map((sample, i) => span(sample, samples[i + 1], endMs))).map((s) => stretchOf(s, startMs)));
   }
   return phases.flatMap((stretches) => {
     const first = stretches[0]!;
@@ -66,13 +66,46 @@ export function timelineSegments(timeline: Timeline, clock: LocalClock, threshol
   });
 }
 
-function sampleStretch(sample: Sample, next: Sample | undefined, phaseStartMs: number, phaseEndMs: number): Stretch {
-  const startMs = sample.ms;
-  const endMs = next?.ms ?? phaseEndMs;
+/** The stretch from one sample to the next, before its state (average power) is known. */
+interface Span {
+  sample: Sample;
+  startMs: number;
+  endMs: number;
+  fromKwh: Decimal;
+  toKwh: Decimal;
+}
+
+function span(sample: Sample, next: Sample | undefined, phaseEndMs: number): Span {
   // After the last sample nothing is known, so no energy is assumed (the tail of a running session).
-  const toKwh = next?.energyKwh ?? sample.energyKwh;
-  const energyKwh = toKwh.minus(sample.energyKwh);
-  const averageKw = endMs === startMs ? ZERO : divide(energyKwh.times(MS_PER_HOUR), dec(endMs - startMs));
+  return { sample, startMs: sample.ms, endMs: next?.ms ?? phaseEndMs, fromKwh: sample.energyKwh, toKwh: next?.energyKwh ?? sample.energyKwh };
+}
+
+/**
+ * Two readings of the same instant span no time, yet the register moved between them: that energy was delivered
+ * before the instant, so it joins the stretch that ends there (at the session's first instant, the one that
+ * starts there). A register's energy must never depend on how the clock divides it; only a session that is one
+ * instant long keeps a zero-length stretch.
+ */
+function instantsFolded(spans: Span[]): Span[] {
+  const folded: Span[] = [];
+  let carriedFromKwh: Decimal | undefined;
+  for (const current of spans) {
+    if (current.endMs > current.startMs) {
+      folded.push(carriedFromKwh === undefined ? current : { ...current, fromKwh: carriedFromKwh });
+      carriedFromKwh = undefined;
+    } else if (!current.toKwh.eq(current.fromKwh)) {
+      const previous = folded.at(-1);
+      if (previous) folded[folded.length - 1] = { ...previous, toKwh: current.toKwh };
+      else carriedFromKwh ??= current.fromKwh;
+    }
+  }
+  // Still carried: every span was an instant, so the session is one instant long.
+  if (carriedFromKwh !== undefined) folded.push({ ...spans.at(-1)!, fromKwh: carriedFromKwh });
+  return folded.length > 0 ? folded : spans.slice(0, 1);
+}
+
+function stretchOf({ sample, startMs, endMs, fromKwh, toKwh }: Span, phaseStartMs: number): Stretch {
+  const averageKw = endMs === startMs ? ZERO : divide(toKwh.minus(fromKwh).times(MS_PER_HOUR), dec(endMs - startMs));
   const state: State = {
     phase: 'SESSION',
     charging: sample.charging,
@@ -80,12 +113,12 @@ function sampleStretch(sample: Sample, next: Sample | undefined, phaseStartMs: n
     ...(sample.powerKw ? { measuredPowerKw: sample.powerKw } : {}),
     ...(sample.currentA ? { currentA: sample.currentA } : {}),
   };
-  return { state, phaseStartMs, startMs, endMs, fromKwh: sample.energyKwh, toKwh };
+  return { state, phaseStartMs, startMs, endMs, fromKwh, toKwh };
 }
 
 function cutStretch(stretch: Stretch, cuts: readonly number[], kwhThresholds: readonly Decimal[]): Segment[] {
   const { startMs, endMs, fromKwh: from, toKwh: to } = stretch;
-  if (endMs === startMs) return [];
+  if (endMs === startMs) return from.eq(to) ? [] : instantSegments(stretch, kwhThresholds);
   const duration = dec(endMs - startMs);
   const energy = to.minus(from);
   const points = new Map<number, Decimal>([[startMs, from]]);
@@ -105,6 +138,14 @@ function cutStretch(stretch: Stretch, cuts: readonly number[], kwhThresholds: re
     const [nextMs, nextKwh] = ordered[i + 1] ?? [endMs, to];
     return segment(stretch, ms, nextMs, kwh, nextKwh);
   });
+}
+
+/** A session of one instant: its energy, cut where it crosses kWh thresholds so each part is priced on its side. */
+function instantSegments(stretch: Stretch, kwhThresholds: readonly Decimal[]): Segment[] {
+  const { startMs, fromKwh: from, toKwh: to } = stretch;
+  const inside = kwhThresholds.filter((kwh) => (from.lt(kwh) && kwh.lt(to)) || (to.lt(kwh) && kwh.lt(from)));
+  const levels = [from, ...inside.sort((a, b) => (from.lt(to) ? a.cmp(b) : b.cmp(a))), to];
+  return levels.slice(1).map((kwh, i) => segment(stretch, startMs, startMs, levels[i]!, kwh));
 }
 
 function segment(stretch: Stretch, startMs: number, endMs: number, fromKwh: Decimal, toKwh: Decimal): Segment {

@@ -3,8 +3,14 @@ import { ocpiDateTime } from '../../lib/clock.ts';
 import { MeterValueError, whToKwh, type MeterReading } from '../../domain/meter-values.ts';
 import { CallError } from '../rpc/call-errors.ts';
 
-/** OCPP timestamps (any RFC 3339 form) as OCPI DateTimes. */
+/** An OCPP timestamp (any RFC 3339 form) as the OCPI DateTime of a session's start or end: whole seconds, as shown. */
 export const stationTime = (timestamp: string) => ocpiDateTime(new Date(timestamp));
+
+/**
+ * An OCPP timestamp kept to the millisecond, for what happens inside a session (readings, charging state): two
+ * events of the same second stay apart and in order, and no arithmetic waits on how a clock rounds.
+ */
+export const stationInstant = (timestamp: string) => new Date(timestamp).toISOString();
 
 /** Normalised OCPP meter values → the session's readings (kWh, kW, A as exact decimal strings). */
 export function toReadings(normalise: () => MeterReading[]): Reading[] {
@@ -17,12 +23,19 @@ export function toReadings(normalise: () => MeterReading[]): Reading[] {
     throw error;
   }
   return readings.map((r) => ({
-    at: ocpiDateTime(new Date(r.timestampMs)),
+    at: new Date(r.timestampMs).toISOString(),
     ...(r.energyWh && r.energyKind === 'register' ? { energyKwh: whToKwh(r.energyWh).toString() } : {}),
     ...(r.powerW ? { powerKw: r.powerW.div(1000).toString() } : {}),
     ...(r.currentA ? { currentA: r.currentA.toString() } : {}),
   }));
 }
 
-/** The last energy register among readings, if any (2.0.1 Started/Ended carry the begin/end registers). */
-export const lastRegister = (readings: Reading[]) => readings.filter((r) => r.energyKwh !== undefined).at(-1)?.energyKwh;
+/**
+ * The latest energy register among readings, if any (2.0.1 Ended carries the end register): latest by time, the
+ * later-sent one of equal times, whatever order the station listed them in.
+ */
+export function lastRegister(readings: Reading[]): string | undefined {
+  let latest: Reading | undefined;
+  for (const r of readings) if (r.energyKwh !== undefined && (!latest || Date.parse(r.at) >= Date.parse(latest.at))) latest = r;
+  return latest?.energyKwh;
+}

@@ -1,8 +1,7 @@
 import type { HandlerTable } from '../ocpp-gateway.ts';
-import { ocpiDateTime } from '../../lib/clock.ts';
 import { idTagStatus } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
-import { stationTime } from './readings.ts';
+import { stationInstant } from './readings.ts';
 import { chargingStateFrom16, v16Transactions } from './v16.transactions.ts';
 
 
@@ -26,7 +25,7 @@ export function v16Handlers(deps: OcppHandlerDeps): HandlerTable {
     },
     StatusNotification: ({ chargePointId }, p) => {
       chargePoints.connectorStatus(chargePointId, p.connectorId, p.status, p.errorCode === 'NoError' ? undefined : p.errorCode);
-      chargingStateFrom16(deps, chargePointId, p.connectorId, p.status, p.timestamp ? stationTime(p.timestamp) : ocpiDateTime(clock.now()));
+      chargingStateFrom16(deps, chargePointId, p.connectorId, p.status, p.timestamp ? stationInstant(p.timestamp) : now());
       return {};
     },
     Authorize: async ({ chargePointId }, p) => {

@@ -4,7 +4,7 @@ import { CallError } from '../rpc/call-errors.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTokenStatus, tokenTypeOf } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
-import { lastRegister, stationTime, toReadings } from './readings.ts';
+import { lastRegister, stationInstant, stationTime, toReadings } from './readings.ts';
 
 
 /**
@@ -38,7 +38,7 @@ export function v201Transactions({ sessions, authorizer }: OcppHandlerDeps): Han
       } else if (authorization) sessions.authorize(id, authorization);
       sessions.meter(id, readings);
       const state = p.transactionInfo.chargingState;
-      if (state) sessions.chargingState(id, at, !ocpp201ChargingActivity(state, { afterCharging: sessions.hasCharged(id) }).parking);
+      if (state) sessions.chargingState(id, stationInstant(p.timestamp), !ocpp201ChargingActivity(state, { afterCharging: sessions.hasCharged(id) }).parking);
       if (p.eventType === 'Ended') sessions.stop(id, at, lastRegister(readings), p.transactionInfo.stoppedReason);
       sessions.markTransactionEvent(chargePointId, transactionId, p.seqNo);
       return answer;
