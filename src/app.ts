@@ -109,6 +109,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger,
     offlineGraceMs: config.offlineGraceSeconds * 1000,
+    // Sessions and the OCPP gateway are created below; these run only when an operator removes a station.
+    removal: {
+      registration: { exists: (id) => storage.chargePoints.get(id) !== undefined, delete: (id) => storage.chargePoints.delete(id) },
+      sessions: { runningAt: (id) => storage.chargePoints.runningSessions(id), stop: (id, at, reason) => sessions.stop(id, at, undefined, reason) },
+      disconnect: (id, reason) => gateway.disconnect(id, reason),
+    },
   });
   const sessions = new Sessions({
     host: new ActorHost(sessionMachine, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, () => clock.now()),

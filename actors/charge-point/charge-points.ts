@@ -14,6 +14,18 @@ export interface EvseStatusSink {
 /** Turns a station's recorded OCPP statuses into the OCPI status of one of its EVSEs (src/domain/evse-status.ts). */
 export type EvseStatusRule = (station: ChargePointContext, ocppEvseId: number, online: boolean) => Status | undefined;
 
+/** What removing a charge point touches besides its own actor (wired in src/app.ts). */
+export interface RemovalPorts {
+  /** The station's registration (id + password hash, which also holds the actor's snapshot). */
+  registration: { exists(id: string): boolean; delete(id: string): boolean };
+  sessions: { runningAt(chargePointId: string): string[]; stop(sessionId: string, at: string, reason: string): void };
+  /** Closes the station's live socket, if any. */
+  disconnect(chargePointId: string, reason: string): void;
+}
+
+/** The stop reason of sessions ended by removing their station (Session `stop_reason`, CDR remark). */
+export const REMOVED_STOP_REASON = 'ChargePointRemoved';
+
 export interface ChargePointView extends ChargePointContext {
   state: 'disconnected' | 'connected' | 'booted';
   connected: boolean;
@@ -36,6 +48,7 @@ export class ChargePoints {
       clock: Clock;
       logger: Logger;
       offlineGraceMs: number;
+      removal: RemovalPorts;
     },
   ) {}
 
@@ -46,6 +59,8 @@ export class ChargePoints {
   }
 
   disconnected(id: string) {
+    // A removed station's socket closes after its actor and registration are gone: nothing left to record.
+    if (!this.deps.host.get(id)) return;
     this.record(id, { type: 'DISCONNECTED', at: this.now() });
     this.armGrace(id, this.deps.offlineGraceMs);
   }
@@ -67,6 +82,28 @@ export class ChargePoints {
       ...(connectorId !== undefined ? { connectorId } : {}),
       at: this.now(),
     });
+  }
+
+  /**
+   * Takes a station out of service for good (operator DELETE). Its running sessions are stopped as by any stop
+   * (each gets its one CDR), its EVSEs show UNKNOWN to partners at once (it will never report again, so no grace),
+   * its grace timer, actor and registration go, and then its socket is closed: the id authenticates no more, and
+   * the close that follows is no event for anyone. False when no such station is registered.
+   */
+  remove(id: string): boolean {
+    const { removal, host, sink, transact } = this.deps;
+    if (!removal.registration.exists(id)) return false;
+    const at = this.now();
+    // Each stop commits on its own, as a station's StopTransaction would: a failure below leaves them done.
+    for (const sessionId of removal.sessions.runningAt(id)) removal.sessions.stop(sessionId, at, REMOVED_STOP_REASON);
+    this.cancelGrace(id);
+    transact(() => {
+      sink.applyEvseStatuses(id, () => 'UNKNOWN', at);
+      removal.registration.delete(id);
+    });
+    host.forget(id);
+    removal.disconnect(id, 'Charge point removed');
+    return true;
   }
 
   view(id: string): ChargePointView | undefined {
@@ -96,7 +133,9 @@ export class ChargePoints {
   }
 
   private record(id: string, event: ChargePointEvent) {
-    const { host, sink, rule } = this.deps;
+    const { host, sink, rule, logger } = this.deps;
+    // A frame already queued when its station was removed finds no actor (every connection creates one).
+    if (!host.get(id)) return logger.info('Event for a removed charge point ignored', { chargePointId: id, event: event.type });
     host.send(id, event, () => {
       // The actor has already taken the event (persist runs after send): publish what it now implies.
       const station = host.snapshot(id)!.context;

@@ -86,6 +86,12 @@ export class ActorHost<M extends AnyStateMachine> {
     }
   }
 
+  /** Drops the live actor of `id` from memory; the caller deletes its stored snapshot (a removed charge point). */
+  forget(id: string) {
+    this.live.get(id)?.stop();
+    this.live.delete(id);
+  }
+
   stopAll() {
     for (const actor of this.live.values()) actor.stop();
     this.live.clear();

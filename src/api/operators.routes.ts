@@ -84,11 +84,17 @@ export function operatorsRoutes(deps: ApiDeps) {
     .delete(
       '/charge-points/:id',
       ({ params, set }) => {
-        if (!storage.chargePoints.delete(params.id)) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
-        gateway.disconnect(params.id, 'Charge point removed');
+        // Through the charge point's actor: sessions stopped (with their CDRs), timers cancelled, socket closed.
+        if (!chargePoints.remove(params.id)) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
         set.status = 204;
       },
-      { params: ChargePointId, detail: { tags: ['Charge points'], summary: 'Remove a charge point' } },
+      {
+        params: ChargePointId,
+        detail: {
+          tags: ['Charge points'],
+          summary: 'Remove a charge point: its running sessions are stopped (each with its CDR), its socket closed, its id refused from then on',
+        },
+      },
     )
     .post(
       '/api-keys',

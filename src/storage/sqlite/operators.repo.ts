@@ -1,7 +1,8 @@
-import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { apiKeys } from './schema/api-keys.ts';
 import { chargePoints } from './schema/network.ts';
+import { sessions } from './schema/sessions.ts';
 
 export function apiKeysRepo(db: Db) {
   return {
@@ -63,6 +64,15 @@ export function chargePointsRepo(db: Db) {
       ids(): string[] {
         return db.select({ id: chargePoints.id }).from(chargePoints).where(isNotNull(chargePoints.snapshot)).all().map((r) => r.id);
       },
+    },
+    /** Sessions whose transaction still runs on the station (what must be stopped before it is removed). */
+    runningSessions(id: string): string[] {
+      return db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.chargePointId, id), inArray(sessions.status, ['pending', 'active'])))
+        .all()
+        .map((r) => r.id);
     },
     delete(id: string): boolean {
       return db.delete(chargePoints).where(eq(chargePoints.id, id)).returning({ id: chargePoints.id }).all().length > 0;
