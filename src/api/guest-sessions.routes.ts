@@ -136,7 +136,7 @@ export function guestSessionsRoutes(deps: ApiDeps) {
             reference: capture.reference ?? guest.holdReference ?? '',
             ...(guest.brand ? { brand: guest.brand } : {}),
             ...(guest.last4 ? { last4: guest.last4 } : {}),
-          }),
+          }, String(guest.ocppEvseId)),
         );
         return new Response(pdf, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="receipt-${cdr.id}.pdf"` } });
       },
