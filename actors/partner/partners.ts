@@ -115,12 +115,13 @@ export class Partners {
     const { host, tokens, secrets, clock, gateway } = this.deps;
     const id = crypto.randomUUID();
     const tokenB = generateSecret();
+    // Read their platform before anything is stored: a wrong or unreachable versions URL leaves no partner behind.
+    const platform = await discoverPlatform(gateway, versionsUrl, tokenA);
     // Token B must work before our POST: the eMSP reads our versions with it while answering (spec step 6).
     host.create(id, { id, name, initiatedBy: 'cpo', createdAt: clock.now().toISOString() }, () =>
       tokens.issue(id, 'C', secrets.hash(tokenB), clock.now()),
     );
     try {
-      const platform = await discoverPlatform(gateway, versionsUrl, tokenA);
       const theirs = await gateway.postCredentials(platform.credentialsUrl, tokenA, this.deps.ourCredentials(tokenB)).catch((error: Error) => {
         throw new RegistrationError('client-api-unusable', `Credentials POST to ${platform.credentialsUrl} failed: ${error.message}`);
       });

@@ -190,12 +190,26 @@ describe('we register with an eMSP using its token A', () => {
     expect((await cpo.ocpi('GET', '/ocpi/cpo/2.2.1/locations', tokenB)).status).toBe(401);
   });
 
-  test('an eMSP that refuses our token A answer gives 502 and an unregistered partner', async () => {
+  test('an eMSP that refuses our token A gives 502 and leaves no partner behind', async () => {
     const emsp = fakeEmsp({ partyId: 'REF' });
+    const before = (await cpo.api('GET', '/api/v1/ocpi/partners')).body.length;
     const created = await cpo.api('POST', '/api/v1/ocpi/partners', { versions_url: emsp.versionsUrl, token: 'not-their-token' });
     expect(created.status).toBe(502);
     expect(created.body.error).toBe('partner_unreachable');
     expect(created.body.message).toContain('versions');
+    expect((await cpo.api('GET', '/api/v1/ocpi/partners')).body).toHaveLength(before);
+  });
+
+  test('an unreachable versions URL gives 502 and leaves no partner behind', async () => {
+    // A port nobody listens on: bound, then closed again.
+    const closed = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
+    const versionsUrl = `http://127.0.0.1:${closed.port}/ocpi/versions`;
+    await closed.stop(true);
+    const before = (await cpo.api('GET', '/api/v1/ocpi/partners')).body as { id: string }[];
+    const created = await cpo.api('POST', '/api/v1/ocpi/partners', { versions_url: versionsUrl, token: 'their-token-a', name: 'Nowhere' });
+    expect(created.status).toBe(502);
+    expect(created.body.message).toContain(versionsUrl);
+    expect((await cpo.api('GET', '/api/v1/ocpi/partners')).body).toEqual(before);
   });
 });
 
