@@ -58,7 +58,8 @@ export function partnersRoutes(deps: ApiDeps) {
         return { partner_id: partnerId, token, versions_url: `${config.publicUrl}/ocpi/versions`, expires_at: expiresAt.toISOString() };
       },
       {
-        body: t.Optional(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) })),
+        // MaybeEmpty, not Optional: with Optional, Elysia lets any body through unchecked (`true` arrives as `{}`).
+        body: t.MaybeEmpty(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) })),
         response: { 201: t.Object({ partner_id: t.String(), token: t.String({ description: 'CREDENTIALS_TOKEN_A, shown once' }), versions_url: t.String(), expires_at: t.String() }) },
         detail: { summary: 'Create a token A for an eMSP to register with us' },
       },

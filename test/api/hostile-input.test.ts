@@ -3,7 +3,7 @@
  * strings, each failure a 4xx JSON body naming the field, and nothing stored by a refused write.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { aLocation } from '../support/mothers/network.ts';
+import { aConnector, aLocation, anEvse, aTariff } from '../support/mothers/network.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 let cpo: TestServer;
@@ -68,5 +68,38 @@ describe('no coercion: a string field given an object is 400 naming the field', 
     expect((await cpo.api('GET', '/api/v1/charge-points/HOSTILE-CP')).status).toBe(404);
     expect((await cpo.api('GET', '/api/v1/locations/HOSTILE-LOC')).status).toBe(404);
     expect((await cpo.api('GET', '/api/v1/integration-requests')).body.total).toBe(0);
+  });
+});
+
+describe('values the spec constrains are refused naming the field, and not stored', () => {
+  const vat = (value: number) => aTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: value, step_size: 1 }] }] });
+  test.each([
+    ['tariff vat -1', '/api/v1/tariffs/BAD-VAT', vat(-1), '/vat'],
+    ['tariff vat 101', '/api/v1/tariffs/BAD-VAT', vat(101), '/vat'],
+    ['tariff restriction start_date 2025-02-29', '/api/v1/tariffs/BAD-DATE', aTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, step_size: 1 }], restrictions: { start_date: '2025-02-29' } }] }), '/start_date'],
+    ['tariff_alt_text language ١', '/api/v1/tariffs/BAD-LANG', aTariff({ tariff_alt_text: [{ language: '١', text: 'x' }] }), '/language'],
+    ['tariff_alt_url javascript:', '/api/v1/tariffs/BAD-URL', aTariff({ tariff_alt_url: 'javascript:alert(1)' }), '/tariff_alt_url'],
+    ['time_zone Europe/Amsterdamx', '/api/v1/locations/BAD-TZ', aLocation({ time_zone: 'Europe/Amsterdamx' }), '/time_zone'],
+    ['time_zone -1', '/api/v1/locations/BAD-TZ', aLocation({ time_zone: '-1' }), '/time_zone'],
+    ['max_voltage -1e308', '/api/v1/locations/BAD-V', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_voltage: -1e308 })] })] }), '/max_voltage'],
+    ['max_amperage -1', '/api/v1/locations/BAD-A', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_amperage: -1 })] })] }), '/max_amperage'],
+    ['max_electric_power 1e12', '/api/v1/locations/BAD-P', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_electric_power: 1e12 })] })] }), '/max_electric_power'],
+  ])('%s', async (_case, path, body, field) => {
+    expectRefused(await cpo.api('PUT', path, body), 400, field);
+    expect((await cpo.api('GET', path)).status).toBe(404);
+  });
+
+  test.each([['not a url'], [''], ['ws://emsp.example.com/versions'], ['ftp://emsp.example.com/'], ['file:///etc/passwd'], ['data:,x'], ['http://emsp.example.com:65536/versions']])(
+    'registering with versions_url %p is 400 (not 502 partner_unreachable) and creates no partner',
+    async (url) => {
+      expectRefused(await cpo.api('POST', '/api/v1/ocpi/partners', { versions_url: url, token: 'token-a' }), 400, '/versions_url');
+      expect((await cpo.api('GET', '/api/v1/ocpi/partners')).body).toEqual([]);
+    },
+  );
+
+  test('a well-formed URL nobody answers on stays 502 partner_unreachable', async () => {
+    const response = await cpo.api('POST', '/api/v1/ocpi/partners', { versions_url: 'http://127.0.0.1:9/versions', token: 'token-a' });
+    expect(response.status).toBe(502);
+    expect(response.body.error).toBe('partner_unreachable');
   });
 });

@@ -3,6 +3,7 @@
  * in the envelope, naming the field, and a refused write leaves nothing behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { aLocation, anEvse, putLocation } from '../support/mothers/network.ts';
 import { expectOcpiError, ocpiData } from '../support/mothers/ocpi.ts';
 import { aDriverToken, partnerPool, pushToken, type Partner } from '../support/mothers/partners.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
@@ -59,4 +60,45 @@ describe('real-time authorization of a stored token', () => {
       expect(response.body.status_message).toContain(field);
     },
   );
+});
+
+describe('values the spec constrains', () => {
+  const tokenPath = () => `${BASE}/tokens/${partner.countryCode}/${partner.partyId}`;
+
+  test('a token PATCH dated 2026-06-31 (no such day) is refused and the token keeps its last_updated', async () => {
+    const response = await cpo.ocpi('PATCH', `${tokenPath()}/HOSTILE1`, partner.token, { valid: false, last_updated: '2026-06-31T00:00:00Z' });
+    expectOcpiError(response, 400, 2001);
+    expect(response.body.status_message).toContain('/last_updated');
+    const stored = ocpiData(await cpo.ocpi('GET', `${tokenPath()}/HOSTILE1`, partner.token));
+    expect({ valid: stored.valid, last_updated: stored.last_updated }).toEqual({ valid: true, last_updated: '2024-01-01T00:00:00Z' });
+  });
+
+  test.each([['١'], ['xx'], ['english'], ['']])('a token with language %p is refused and not stored', async (language) => {
+    const token = aDriverToken(partner, { uid: 'LANG1', language });
+    const response = await cpo.ocpi('PUT', `${tokenPath()}/LANG1`, partner.token, token);
+    expectOcpiError(response, 400, 2001);
+    expect(response.body.status_message).toContain('/language');
+    expect((await cpo.ocpi('GET', `${tokenPath()}/LANG1`, partner.token)).status).toBe(404);
+  });
+
+  test.each([['not a url'], ['http://'], ['file:///etc/passwd'], ['ftp://emsp.example.com/'], ['data:,x'], ['http://emsp.example.com:65536/']])(
+    'a credentials PUT with url %p is 400/2001, not a 3001 after trying to call it',
+    async (url) => {
+      const response = await cpo.ocpi('PUT', `${BASE}/credentials`, partner.token, { ...partner.emsp.credentials('whatever-token'), url });
+      expectOcpiError(response, 400, 2001);
+      expect(response.body.status_message).toContain('/url');
+    },
+  );
+
+  test.each([['http://'], ['not a url'], ['file:///tmp/result']])('a STOP_SESSION with response_url %p is refused, not ACCEPTED', async (responseUrl) => {
+    const response = await cpo.ocpi('POST', `${BASE}/commands/STOP_SESSION`, partner.token, { response_url: responseUrl, session_id: 'S1' });
+    expectOcpiError(response, 400, 2001);
+    expect(response.body.status_message).toContain('/response_url');
+  });
+
+  test('everything the partner can read back validates: a location stored with valid values is served as stored', async () => {
+    await putLocation(cpo, 'VALID1', aLocation({ time_zone: 'Europe/Berlin', evses: [anEvse('VALID1-E1')] }));
+    const location = ocpiData(await cpo.ocpi('GET', `${BASE}/locations/VALID1`, partner.token));
+    expect(location.time_zone).toBe('Europe/Berlin');
+  });
 });

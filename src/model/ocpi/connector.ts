@@ -61,12 +61,12 @@ export const Connector = t.Object(
     standard: ConnectorType,
     format: ConnectorFormat,
     power_type: PowerType,
-    /** Volts; line-to-neutral for AC_3_PHASE. */
-    max_voltage: t.Integer(),
+    /** Volts; line-to-neutral for AC_3_PHASE. Bounds: megawatt charging tops out at 1,250 V and 3,000 A. */
+    max_voltage: t.Integer({ minimum: 0, maximum: 2_000 }),
     /** Amperes. */
-    max_amperage: t.Integer(),
+    max_amperage: t.Integer({ minimum: 0, maximum: 5_000 }),
     /** Watts; only when lower than voltage × amperage suggests (e.g. a DC charger limited to 150 kW). */
-    max_electric_power: t.Optional(t.Integer()),
+    max_electric_power: t.Optional(t.Integer({ minimum: 0, maximum: 10_000_000 })),
     /** At most one active tariff per Tariff.type at a time; must reference tariffs already pushed (pitfall 33). */
     tariff_ids: t.Optional(t.Array(CiString(36))),
     terms_and_conditions: t.Optional(Url),

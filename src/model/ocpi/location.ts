@@ -16,6 +16,7 @@ import {
   GeoLocation,
   Image,
   OcpiString,
+  TimeZone,
   PatchOf,
   StringEnum,
   TimeOfDay,
@@ -153,7 +154,7 @@ export const Location = t.Object(
     owner: t.Optional(BusinessDetails),
     facilities: t.Optional(t.Array(Facility)),
     /** IANA tz name; tariff restrictions are evaluated in this zone. */
-    time_zone: OcpiString(255),
+    time_zone: TimeZone,
     opening_times: t.Optional(Hours),
     /** Default true when absent. */
     charging_when_closed: t.Optional(t.Boolean()),

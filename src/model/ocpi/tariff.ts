@@ -40,7 +40,7 @@ export const PriceComponent = t.Object(
     /** Per unit, excluding VAT. */
     price: t.Number(),
     /** VAT percentage; absent means no VAT applicable, which differs from 0.0 (pitfall 27). */
-    vat: t.Optional(t.Number()),
+    vat: t.Optional(t.Number({ minimum: 0, maximum: 100 })),
     /** Required even for FLAT; the free-of-charge example uses 0. */
     step_size: t.Integer({ minimum: 0 }),
   },
@@ -49,7 +49,7 @@ export const PriceComponent = t.Object(
 export type PriceComponent = Static<typeof PriceComponent>;
 
 /** Local date `YYYY-MM-DD` (start inclusive, end exclusive). */
-const LocalDate = t.String({ maxLength: 10, pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
+const LocalDate = t.String({ maxLength: 10, pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', format: 'calendar-date' });
 
 /**
  * All fields optional; set fields are ANDed. Times/dates are local to Location.time_zone. `min_*`
@@ -61,17 +61,17 @@ export const TariffRestrictions = t.Object(
     end_time: t.Optional(TimeOfDay),
     start_date: t.Optional(LocalDate),
     end_date: t.Optional(LocalDate),
-    min_kwh: t.Optional(t.Number()),
-    max_kwh: t.Optional(t.Number()),
+    min_kwh: t.Optional(t.Number({ minimum: 0 })),
+    max_kwh: t.Optional(t.Number({ minimum: 0 })),
     /** Amperes summed over phases, instantaneous. */
-    min_current: t.Optional(t.Number()),
-    max_current: t.Optional(t.Number()),
+    min_current: t.Optional(t.Number({ minimum: 0 })),
+    max_current: t.Optional(t.Number({ minimum: 0 })),
     /** kW, instantaneous. */
-    min_power: t.Optional(t.Number()),
-    max_power: t.Optional(t.Number()),
+    min_power: t.Optional(t.Number({ minimum: 0 })),
+    max_power: t.Optional(t.Number({ minimum: 0 })),
     /** Seconds since session start. */
-    min_duration: t.Optional(t.Integer()),
-    max_duration: t.Optional(t.Integer()),
+    min_duration: t.Optional(t.Integer({ minimum: 0 })),
+    max_duration: t.Optional(t.Integer({ minimum: 0 })),
     day_of_week: t.Optional(t.Array(DayOfWeek)),
     /** Marks a reservation-cost element; only FLAT and TIME components are allowed in it. */
     reservation: t.Optional(ReservationRestrictionType),

@@ -1,7 +1,7 @@
 /** OCPI 2.2.1 Tokens module objects (digest 5.5). The eMSP owns Tokens; our CPO is the Receiver. */
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
-import { CiString, DateTime, DisplayText, OcpiString, PatchOf, StringEnum } from './types.ts';
+import { CiString, DateTime, DisplayText, Language, OcpiString, PatchOf, StringEnum } from './types.ts';
 
 /** Part of a Token's identity: (country_code, party_id, uid, type); `?type=` defaults to RFID (pitfall 18). */
 export const TokenType = StringEnum('TokenType', ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID']);
@@ -44,7 +44,7 @@ export const Token = t.Object(
     valid: t.Boolean(),
     whitelist: WhitelistType,
     /** ISO 639-1 */
-    language: t.Optional(OcpiString(2)),
+    language: t.Optional(Language),
     default_profile_type: t.Optional(ProfileType),
     energy_contract: t.Optional(EnergyContract),
     last_updated: DateTime,

@@ -6,7 +6,40 @@
  * because TypeBox compiles them without the `u` flag.
  */
 import { t } from 'elysia';
+import { FormatRegistry } from '@sinclair/typebox';
 import type { Static, TLiteral, TObject, TOptional, TProperties, TSchema, TString, TUnion } from '@sinclair/typebox';
+
+/**
+ * Formats beyond what a pattern can say, registered once for every schema (route validation and tests alike).
+ * Each is a named format, so a failure names the field and the format ("Expected string to match 'iana-time-zone'").
+ */
+const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+const LANGUAGES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/** A date that exists: patterns allow 2026-06-31 and 2025-02-29. */
+function isCalendarDate(value: string): boolean {
+  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+FormatRegistry.Set('calendar-date', isCalendarDate);
+/** IANA names this runtime can compute local times in (aliases such as Etc/UTC resolve to one of them). */
+FormatRegistry.Set('iana-time-zone', (value) => {
+  if (TIME_ZONES.has(value)) return true;
+  try {
+    return TIME_ZONES.has(new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone) && /^[A-Za-z]/.test(value);
+  } catch {
+    return false;
+  }
+});
+/** Two letters naming a language ICU knows: two-letter codes are ISO 639-1 by construction. */
+FormatRegistry.Set('iso-639-1', (value) => /^[a-z]{2}$/i.test(value) && LANGUAGES.of(value) !== undefined);
+/** Absolute http(s) URL with a host: what a partner can be called on, or a browser can open. */
+FormatRegistry.Set('http-url', (value) => {
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+});
 
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 
@@ -41,13 +74,14 @@ export function OcpiString(maxLength: number, options: { title?: string; descrip
 export const DateTime = t.String({
   title: 'DateTime',
   maxLength: 25,
+  format: 'calendar-date',
   pattern:
     '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?Z?$',
 });
 export type DateTime = Static<typeof DateTime>;
 
-/** URL: string(255). No `format: 'uri'` — unregistered formats fail TypeBox validation. */
-export const Url = OcpiString(255, { title: 'URL' });
+/** URL: string(255), an absolute http(s) URL (`format: 'uri'` would also let `file:` and `data:` through). */
+export const Url = t.String({ title: 'URL', maxLength: 255, format: 'http-url' });
 export type Url = Static<typeof Url>;
 
 /** Local time of day `HH:MM` (RegularHours periods, TariffRestrictions start/end_time). */
@@ -67,10 +101,16 @@ export const GeoLocation = t.Object(
 );
 export type GeoLocation = Static<typeof GeoLocation>;
 
+/** ISO 639-1 language code, e.g. `en`. */
+export const Language = t.String({ title: 'Language', maxLength: 2, format: 'iso-639-1' });
+
+/** IANA time zone name, e.g. `Europe/Amsterdam`. */
+export const TimeZone = t.String({ title: 'TimeZone', maxLength: 255, format: 'iana-time-zone' });
+
 /** `language` is ISO 639-1; `text` is plain text without markup. */
 export const DisplayText = t.Object(
   {
-    language: OcpiString(2),
+    language: Language,
     text: OcpiString(512),
   },
   { title: 'DisplayText' },
