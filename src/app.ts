@@ -37,6 +37,9 @@ import { renderError } from './http/error-renderer.ts';
 import { guardBody } from './http/body-guard.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createMetrics, ocpiModuleOf } from './ops/metrics.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
+import { instrumentedPayments } from './ops/payment-metrics.ts';
 import { createSecrets } from './lib/secrets.ts';
 import { DriverTokens } from './network/driver-tokens.ts';
 import { Network } from './network/network.ts';
@@ -57,9 +60,10 @@ export interface AppOptions {
 /** The composition root: config → storage → actors → protocol adapters. */
 export function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = createSecrets(config.secretKey);
   const storage = createStorage(config.databasePath);
+  const metrics = createMetrics(storage.ops);
   const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId });
   const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, () => clock.now());
   const partners = new Partners({
@@ -72,7 +76,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     invitationTtlSeconds: config.invitationTtlSeconds,
     ourCredentials: ourCredentials(config),
   });
-  const payments = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
+  const payments = instrumentedPayments(createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite)), metrics.payment, logger);
   let guests: GuestSessions | undefined;
   const deliveries = new Deliveries({
     outbox: storage.outbox,
@@ -82,6 +86,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger,
     policy: config.delivery,
+    onDeadLetter: metrics.deadLettered,
   });
   const feed = new OutboxFeed(deliveries, partners);
   const network = new Network(storage, config, clock, feed);
@@ -143,6 +148,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     secrets,
     logger,
     handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
+    tap: metrics.ocpp,
     events: {
       connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
       disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
@@ -193,8 +199,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
       Object.assign(set.headers, requestIdHeaders(request.headers));
     })
     .onRequest(guardBody)
+    .onAfterResponse(({ request, set }) => {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith('/ocpi/')) metrics.ocpiRequest(ocpiModuleOf(path), request.method, typeof set.status === 'number' ? set.status : 200);
+    })
     .onError({ as: 'global' }, renderError(clock, logger))
     .use(docsPlugin())
+    .use(opsRoutes({ config, secrets, storage, metrics }))
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
       detail: { hide: true },
     })
@@ -220,6 +231,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     sessions,
     logger,
     deliveries,
+    metrics,
     setEmspView(view: () => unknown) {
       emspView = view;
     },

@@ -3,6 +3,8 @@
  * starts with a bad PUBLIC_URL publishes broken links to every partner, so each bad value stops the start
  * with one clear line instead.
  */
+import { LOG_LEVELS, type LogLevel } from './lib/logger.ts';
+
 export interface Config {
   port: number;
   host: string;
@@ -12,6 +14,9 @@ export interface Config {
   secretKey: string;
   cpo: { countryCode: string; partyId: string; name: string; website?: string };
   redisUrl?: string;
+  logLevel: LogLevel;
+  /** Bearer token for GET /metrics besides operator API keys (a scraper need not hold an operator key). */
+  metricsToken?: string;
   invitationTtlSeconds: number;
   partnerRequestTimeoutMs: number;
   /** Heartbeat interval we give stations in BootNotification. */
@@ -82,6 +87,11 @@ export function loadConfig(env: Env): Config {
   const redisUrl = read('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
 
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${read('LOG_LEVEL')}")`);
+  const metricsToken = read('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters long');
+
   const positiveInt = (name: string, fallback: number, unit: string) => {
     const value = Number(read(name) ?? fallback);
     if (!Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive integer number of ${unit} (got "${read(name)}")`);
@@ -122,6 +132,8 @@ export function loadConfig(env: Env): Config {
     secretKey: secretKey!,
     cpo: { countryCode: countryCode!, partyId: partyId!, name: name!, ...(website ? { website } : {}) },
     ...(redisUrl ? { redisUrl } : {}),
+    logLevel: logLevel as LogLevel,
+    ...(metricsToken ? { metricsToken } : {}),
     invitationTtlSeconds,
     partnerRequestTimeoutMs,
     heartbeatIntervalSeconds,

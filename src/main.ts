@@ -7,5 +7,8 @@ await runUntilSignalled(() => {
   const config = loadConfig(process.env);
   const server = startServer(config, { publicUrlExplicit: Boolean(process.env.PUBLIC_URL) });
   server.logger.info('Dynamo CSMS listening', { port: server.port, ocpi_versions: server.versionsUrl, docs: `${config.publicUrl}/swagger` });
-  return () => server.stop();
+  return async () => {
+    server.logger.info('Dynamo CSMS stopping', { port: server.port });
+    await server.stop();
+  };
 });

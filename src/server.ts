@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
-import { createApp, type AppOptions } from './app.ts';
+import { createApp, type AppOptions, type Service } from './app.ts';
 import { MAX_REQUEST_BODY_BYTES } from './http/body-guard.ts';
+import { StartupError } from './lib/startup-error.ts';
 
 /**
  * Listens on config.port (0 = any free port) with Bun's server: OCPP upgrades on /ocpp/{id} go to the gateway,
@@ -8,18 +9,14 @@ import { MAX_REQUEST_BODY_BYTES } from './http/body-guard.ts';
  */
 export function startServer(config: Config, options: AppOptions & { publicUrlExplicit?: boolean } = {}) {
   const service = createApp(config, options);
-  const server = Bun.serve({
-    port: config.port,
-    hostname: config.host,
-    // Bun's default is 128 MiB; the per-route limits of body-guard.ts are smaller still.
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    fetch(request, server) {
-      const refused = service.gateway.upgrade(request, server);
-      if (refused === null) return undefined;
-      return refused ?? service.app.handle(request);
-    },
-    websocket: service.gateway.websocket,
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = serve(config, service);
+  } catch (error) {
+    // Nothing half-started stays behind: timers and the database close, so the process can end.
+    service.close();
+    throw listenProblem(config, error);
+  }
   const port = server.port!;
   if (!options.publicUrlExplicit) config.publicUrl = `http://localhost:${port}`;
   return {
@@ -34,4 +31,28 @@ export function startServer(config: Config, options: AppOptions & { publicUrlExp
       service.close();
     },
   };
+}
+
+function serve(config: Config, service: Service) {
+  return Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    // Bun's default is 128 MiB; the per-route limits of body-guard.ts are smaller still.
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    fetch(request, server) {
+      const refused = service.gateway.upgrade(request, server);
+      if (refused === null) return undefined;
+      return refused ?? service.app.handle(request);
+    },
+    websocket: service.gateway.websocket,
+  });
+}
+
+function listenProblem(config: Config, error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  const where = `port ${config.port} on ${config.host}`;
+  if (code === 'EADDRINUSE') return new StartupError(`Cannot listen on ${where}: it is already in use (stop the other process or set PORT)`);
+  if (code === 'EACCES') return new StartupError(`Cannot listen on ${where}: not allowed (choose a port above 1023)`);
+  if (code === 'EADDRNOTAVAIL') return new StartupError(`Cannot listen on ${where}: no such address on this machine (check HOST)`);
+  return error;
 }

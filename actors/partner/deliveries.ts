@@ -62,6 +62,8 @@ export class Deliveries {
       clock: Clock;
       logger: Logger;
       policy: DeliveryPolicy;
+      /** Told of every dead letter (the metrics count them). */
+      onDeadLetter?: (channel: string) => void;
     },
   ) {}
 
@@ -130,8 +132,13 @@ export class Deliveries {
       } else if (!outcome.retryable || row.attempts + 1 >= policy.maxAttempts || now - row.createdAtMs >= policy.maxAgeMs) {
         outbox.deadLetter(row.id, outcome.error);
         sender.deadLettered?.(row, outcome.error);
-        logger.warn('Delivery dead-lettered', { channel, delivery: row.id, error: outcome.error });
-      } else outbox.failed(row.id, outcome.error, now + backoffMs(policy, row.attempts + 1));
+        logger.warn('Delivery dead-lettered', { channel, delivery: row.id, object: row.objectKey, attempts: row.attempts + 1, error: outcome.error });
+        this.deps.onDeadLetter?.(channel);
+      } else {
+        const delayMs = backoffMs(policy, row.attempts + 1);
+        logger.warn('Delivery failed; retrying', { channel, delivery: row.id, object: row.objectKey, attempts: row.attempts + 1, retryInMs: delayMs, error: outcome.error });
+        outbox.failed(row.id, outcome.error, now + delayMs);
+      }
     });
     return { sent: true };
   }

@@ -24,7 +24,7 @@ export function renderError(clock: Clock, logger: Logger) {
   return ({ code, error, request, set }: { code: unknown; error: unknown; request: Request; set: { status?: number | string; headers: Record<string, unknown> } }) => {
     const isOcpi = new URL(request.url).pathname.startsWith('/ocpi');
     const failure = classify(code, error, isOcpi);
-    if (failure.http >= 500) logger.error('Unhandled error', { path: new URL(request.url).pathname, error: error as Error });
+    if (failure.http >= 500) logger.error('Unhandled error', { method: request.method, path: new URL(request.url).pathname, requestId: set.headers['x-request-id'], error: error as Error });
     set.status = failure.http;
     set.headers['content-type'] = 'application/json';
     const body = isOcpi ? envelope(clock, undefined, failure.ocpi, failure.message) : { error: failure.code, message: failure.message, ...failure.extra };

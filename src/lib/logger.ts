@@ -1,7 +1,10 @@
 /**
- * One-line JSON logs. Every field passes through `redact`, so a token, password or Authorization header
- * that ends up in a log call by mistake is masked rather than written out.
+ * Structured JSON log lines from pino, one per event, with levels. Every field passes through `redact`, so a
+ * token, password or Authorization header that ends up in a log call by mistake is masked rather than written out.
  */
+import pino from 'pino';
+import pretty from 'pino-pretty';
+
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -21,13 +24,30 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-const RANK = { silent: 3, error: 2, warn: 1, info: 0 } as const;
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(level: keyof typeof RANK = 'info'): Logger {
+export interface LoggerOptions {
+  /** Human-readable lines (bun dev) instead of JSON. */
+  pretty?: boolean;
+  /** Where lines go; standard output by default. Written synchronously, so nothing is lost on exit. */
+  destination?: { write(line: string): void };
+}
+
+export function createLogger(level: LogLevel = 'info', options: LoggerOptions = {}): Logger {
+  const destination =
+    options.destination ?? (options.pretty ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination({ sync: true }));
+  const base = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
   const write = (lvl: 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[lvl] < RANK[level]) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...(redact(fields ?? {}) as object) });
-    (lvl === 'error' ? console.error : console.log)(line);
+    if (base.isLevelEnabled(lvl)) base[lvl](redact(fields ?? {}) as object, msg);
   };
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

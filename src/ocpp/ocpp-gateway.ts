@@ -2,6 +2,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from './ocpp-version.ts';
+import { silentTap, type GatewayTap } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
 import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
@@ -48,8 +49,15 @@ export function createOcppGateway(deps: {
   logger: Logger;
   handlers: Record<OcppVersion, HandlerTable>;
   events: ConnectionEvents;
+  /** Metrics and the protocol trace listen here. */
+  tap?: GatewayTap;
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
+  const tap = deps.tap ?? silentTap;
+  const send = (ws: ServerWebSocket<Connection>, frame: string) => {
+    tap.frame(ws.data, 'out', frame);
+    ws.send(frame);
+  };
 
   const throttle = new FailureThrottle();
 
@@ -84,7 +92,7 @@ export function createOcppGateway(deps: {
     sendPings: true,
     open(ws) {
       const conn = ws.data;
-      conn.outbound = new OutboundCalls(conn.version, (frame) => ws.send(frame));
+      conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame));
       conn.queue = Promise.resolve();
       conn.badFrames = { count: 0, since: Date.now() };
       const previous = live.get(conn.chargePointId);
@@ -93,11 +101,15 @@ export function createOcppGateway(deps: {
         deps.logger.warn('Station connection replaced by a newly authenticated one', { chargePointId: conn.chargePointId });
         previous.close(4000, 'Replaced by a new connection');
       }
+      deps.logger.info('Station connected', { chargePointId: conn.chargePointId, protocol: conn.version, takeover: previous !== undefined });
+      tap.connected(conn);
       notify('connected', conn);
     },
     message(ws, message) {
       const conn = ws.data;
+      const arrived = performance.now();
       if (typeof message !== 'string') return reject(ws, new BadFrame(undefined, 'RpcFrameworkError', 'Binary frames are not OCPP-J'));
+      tap.frame(conn, 'in', message);
       let frame;
       try {
         frame = parseFrame(message);
@@ -108,20 +120,25 @@ export function createOcppGateway(deps: {
       if (frame.type === 'error') return void settle(conn, frame.id, { code: frame.code, description: frame.description });
       const call = frame;
       conn.queue = conn.queue.then(async () => {
+        let outcome: 'result' | 'error' = 'result';
         const reply = await answer(conn, call.action, call.payload).then(
           (payload) => resultFrame(call.id, payload),
           (error) => {
+            outcome = 'error';
             const e = error instanceof CallError ? error : new CallError('InternalError', 'Internal error');
             if (!(error instanceof CallError)) deps.logger.error('OCPP handler failed', { chargePointId: conn.chargePointId, action: call.action, error });
             return errorFrame(call.id, callErrorCode(conn.version, e.kind), e.message, e.details);
           },
         );
-        ws.send(reply);
+        send(ws, reply);
+        tap.answered(conn, call.action, outcome, (performance.now() - arrived) / 1000);
       });
     },
-    close(ws) {
+    close(ws, code, reason) {
       const conn = ws.data;
       conn.outbound?.close();
+      deps.logger.info('Station disconnected', { chargePointId: conn.chargePointId, code, reason });
+      tap.disconnected(conn, code, reason);
       // Only the socket the registry still points at may tear the registration down: a replaced socket's
       // close must not disconnect its successor.
       if (live.get(conn.chargePointId) === ws) {
@@ -164,8 +181,9 @@ export function createOcppGateway(deps: {
     const now = Date.now();
     if (now - conn.badFrames.since > 60_000) conn.badFrames = { count: 0, since: now };
     conn.badFrames.count += 1;
+    tap.malformed(conn);
     // Unreadable ids are answered with "-1" (OCPP 2.0.1 part 4 §4.2.3).
-    ws.send(errorFrame(error.id ?? '-1', callErrorCode(conn.version, error.kind), error.message));
+    send(ws, errorFrame(error.id ?? '-1', callErrorCode(conn.version, error.kind), error.message));
     if (conn.badFrames.count > BAD_FRAME_BUDGET) ws.close(1008, 'Too many malformed frames');
   }
 
@@ -177,7 +195,16 @@ export function createOcppGateway(deps: {
     call(chargePointId: string, action: string, payload: unknown, timeoutMs = OUTBOUND_TIMEOUT_MS) {
       const ws = live.get(chargePointId);
       if (!ws) return Promise.reject(new OutboundCallError('closed', 'Station is not connected'));
-      return ws.data.outbound.call(action, payload, timeoutMs);
+      return ws.data.outbound.call(action, payload, timeoutMs).then(
+        (result) => {
+          tap.called(ws.data, action, 'result');
+          return result;
+        },
+        (error: unknown) => {
+          tap.called(ws.data, action, 'error');
+          throw error;
+        },
+      );
     },
     disconnect(chargePointId: string, reason: string) {
       live.get(chargePointId)?.close(1000, reason);

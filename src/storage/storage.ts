@@ -10,6 +10,7 @@ import { outboxRepo } from './sqlite/outbox.repo.ts';
 import { commandsRepo } from './sqlite/commands.repo.ts';
 import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
+import { opsRepo } from './sqlite/ops.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -29,6 +30,7 @@ export function createStorage(path: string) {
     commands: commandsRepo(db),
     guestSessions: guestSessionsRepo(db),
     integrationRequests: integrationRequestsRepo(db),
+    ops: opsRepo(sqlite),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger). */
     sqlite,
     close: () => sqlite.close(),

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { drizzle } from 'drizzle-orm/bun-sqlite';
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator';
 import * as schema from './schema/index.ts';
+import { databaseProblem } from '../../lib/startup-error.ts';
 
 export type Db = ReturnType<typeof openDatabase>['db'];
 
@@ -11,13 +12,19 @@ export type Db = ReturnType<typeof openDatabase>['db'];
 const migrationsFolder = join(import.meta.dir, '../../../drizzle');
 
 export function openDatabase(path: string) {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path, { create: true, strict: true });
-  sqlite.exec('PRAGMA journal_mode = WAL');
-  sqlite.exec('PRAGMA synchronous = NORMAL');
-  sqlite.exec('PRAGMA foreign_keys = ON');
-  sqlite.exec('PRAGMA busy_timeout = 5000');
-  const db = drizzle({ client: sqlite, schema });
-  migrate(db, { migrationsFolder });
-  return { db, sqlite };
+  let sqlite: Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new Database(path, { create: true, strict: true });
+    sqlite.exec('PRAGMA journal_mode = WAL');
+    sqlite.exec('PRAGMA synchronous = NORMAL');
+    sqlite.exec('PRAGMA foreign_keys = ON');
+    sqlite.exec('PRAGMA busy_timeout = 5000');
+    const db = drizzle({ client: sqlite, schema });
+    migrate(db, { migrationsFolder });
+    return { db, sqlite };
+  } catch (error) {
+    sqlite?.close();
+    throw databaseProblem(path, error);
+  }
 }

@@ -1,0 +1,67 @@
+/** What an operator reads when the service cannot start: one line on stderr and exit code 1, never a stack trace. */
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeDir } from '../support/server.ts';
+
+const root = join(import.meta.dir, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'dynamo-startup-'));
+afterAll(() => removeDir(dir));
+
+async function start(env: Record<string, string>) {
+  const proc = Bun.spawn(['bun', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_PATH: join(dir, 'ok.sqlite'),
+      ADMIN_API_KEY: 'startup-admin-key-0123456789',
+      SECRET_KEY: 'startup-secret-key-0123456789abcdef0123',
+      CPO_COUNTRY_CODE: 'NL',
+      CPO_PARTY_ID: 'DYN',
+      CPO_NAME: 'Startup Test',
+      ...env,
+    },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  return { code, lines: stderr.trim().split('\n') };
+}
+
+describe('start-up failures', () => {
+  test('the port is taken', async () => {
+    const other = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('busy') });
+    const port = other.port;
+    const { code, lines } = await start({ PORT: String(port) });
+    other.stop(true);
+    expect(code).toBe(1);
+    expect(lines).toEqual([`Cannot listen on port ${port} on 127.0.0.1: it is already in use (stop the other process or set PORT)`]);
+  });
+
+  test('the database path cannot be created', async () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const { code, lines } = await start({ DATABASE_PATH: join(dir, 'a-file', 'dynamo.sqlite') });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toStartWith(`Cannot use the database at ${join(dir, 'a-file', 'dynamo.sqlite')}: it cannot be created or opened`);
+  });
+
+  test('the file is not a database', async () => {
+    const path = join(dir, 'notes.sqlite');
+    writeFileSync(path, 'Shopping list: milk, bread, an EV charger. '.repeat(50));
+    const { code, lines } = await start({ DATABASE_PATH: path });
+    expect(code).toBe(1);
+    expect(lines).toEqual([`Cannot use the database at ${path}: the file is not a SQLite database [SQLITE_NOTADB]`]);
+  });
+
+  test('a bad variable names itself, a line per problem', async () => {
+    const { code, lines } = await start({ LOG_LEVEL: 'chatty' });
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toContain('LOG_LEVEL must be one of silent, error, warn, info, debug (got "chatty")');
+    expect(lines.some((l) => /^\s+at /.test(l))).toBe(false);
+  });
+});
