@@ -28,6 +28,13 @@ export type CommandTokenOf = (chargePointId: string, idTag: string) => { token: 
 /** A charge point's EVSE as OCPI LocationReferences (for the eMSP's answer); undefined when not published. */
 export type LocationOf = (chargePointId: string, ocppEvseId?: number) => LocationReferences | undefined;
 
+/**
+ * An OCPI token uid is CiString(36): 1–36 printable ASCII characters. An idTag outside that (a lone surrogate, any
+ * non-ASCII) can be nobody's token, so it is UNKNOWN without a lookup or a question to an eMSP, whose URL could
+ * not even be built for it (encodeURIComponent throws on a lone surrogate).
+ */
+const POSSIBLE_TOKEN_UID = /^[\x20-\x7E]{1,36}$/;
+
 /** Authorize → StartTransaction in quick succession: the station asks twice, the eMSP once. */
 const RECENT_MS = 5 * 60_000;
 
@@ -56,6 +63,7 @@ export class TokenAuthorizer {
   }
 
   private async decide(chargePointId: string, uid: string, type: TokenType, ocppEvseId?: number): Promise<Authorization> {
+    if (!POSSIBLE_TOKEN_UID.test(uid)) return { decision: 'UNKNOWN', authMethod: 'AUTH_REQUEST' };
     // A command's token was authorized by its eMSP: no new check at that station (OCPI 2.2.1 commands).
     const commanded = this.commandTokenOf(chargePointId, uid);
     if (commanded) return { decision: 'ALLOWED', authMethod: 'COMMAND', ...commanded };
