@@ -1,4 +1,10 @@
-import type { Station } from './ocpp-gateway.ts';
+import type { OcppVersion } from './ocpp-version.ts';
+
+/** The connection a frame belongs to (the gateway's Station). */
+export interface Station {
+  chargePointId: string;
+  version: OcppVersion;
+}
 
 /**
  * What the gateway tells operations about its traffic (metrics, the protocol trace). Called on the hot path, so

@@ -2,7 +2,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from './ocpp-version.ts';
-import { silentTap, type GatewayTap } from './gateway-tap.ts';
+import { silentTap, type GatewayTap, type Station } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
 import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
@@ -11,10 +11,7 @@ import { authenticateStation, type StationCredentialsLookup } from './upgrade/au
 import { FailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
-export interface Station {
-  chargePointId: string;
-  version: OcppVersion;
-}
+export type { Station };
 
 /** A station's CALL: the payload has passed the official schema; the answer is checked against it too. */
 export type ActionHandler = (station: Station, payload: any) => unknown | Promise<unknown>;
