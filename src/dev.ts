@@ -3,18 +3,31 @@ import { demoDefaults, loadConfig } from './config.ts';
 import { seedDemoNetwork } from './dev/demo-network.ts';
 import { createLogger } from './lib/logger.ts';
 import { runUntilSignalled } from './lib/run-until-signalled.ts';
-import { parseSimArgs } from './sim/sim-options.ts';
+import { parseSimArgs, SimArgsError, simUsage } from './sim/sim-options.ts';
 import { startWatchedSimulation } from './sim/watched-simulation.ts';
 
 /**
  * `bun dev`: the server with demo configuration (any variable set in the environment wins) and, unless --no-sim,
  * a simulated network on loopback — stations, an eMSP and drivers — talking to it over OCPP, OCPI and REST.
  */
+const args = (() => {
+  try {
+    return parseSimArgs(process.argv.slice(2), process.env, 'dev');
+  } catch (error) {
+    if (!(error instanceof SimArgsError)) throw error;
+    console.error(`bun dev: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+})();
+if (args.help) {
+  process.stdout.write(simUsage('dev'));
+  process.exit(0);
+}
+
 await runUntilSignalled(async () => {
-  const args = parseSimArgs(process.argv.slice(2), process.env);
-  const config = loadConfig({ DATABASE_PATH: './data/dev.sqlite', ...demoDefaults, ...process.env });
-  // In dev the terminal belongs to the status line: the server logs only warnings and errors.
-  const server = startServer(config, { publicUrlExplicit: Boolean(process.env.PUBLIC_URL), logger: createLogger('warn'), dev: true });
+  // In dev the terminal belongs to the status line: the server logs only warnings and errors, unless LOG_LEVEL says otherwise.
+  const config = loadConfig({ DATABASE_PATH: './data/dev.sqlite', LOG_LEVEL: 'warn', ...demoDefaults, ...process.env });
+  const server = startServer(config, { publicUrlExplicit: Boolean(process.env.PUBLIC_URL), logger: createLogger(config.logLevel, { pretty: true }), dev: true });
   if (!args.sim) seedDemoNetwork(server.network);
   console.log(
     [

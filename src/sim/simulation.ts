@@ -32,6 +32,8 @@ export interface SimEvent {
 export type SimStation = ReturnType<typeof createSimStation>;
 
 const SIM_EMSP_NAME = 'Simulated eMSP';
+/** How long (real ms) the end of a run waits for the stations' last stops and for the eMSP to get its pushes. */
+const WIND_DOWN_MS = 15_000;
 export type SimEmsp = Awaited<ReturnType<typeof startSimEmsp>>;
 
 /**
@@ -47,7 +49,7 @@ export async function startSimulation(options: SimulationOptions) {
   const plans = await buildSimNetwork(csms, options.stations, random, options.prefix ?? 'SIM');
   emit('network', `${plans.length} stations on ${new Set(plans.map((p) => p.locationId)).size} locations registered`);
 
-  const emsp = options.emsp ? await startEmsp(csms, random, emit) : undefined;
+  const { emsp, partnerId } = options.emsp ? await startEmsp(csms, random, emit) : { emsp: undefined, partnerId: undefined };
   const ocppUrl = `${csms.baseUrl.replace(/^http/, 'ws')}/ocpp`;
   const stations = plans.map((plan) =>
     createSimStation({
@@ -77,11 +79,23 @@ export async function startSimulation(options: SimulationOptions) {
     plans,
     clock,
     guestTokens,
+    /**
+     * Ends the run and leaves the CSMS as a departing network would: the stations end their running
+     * transactions (StopTransaction / TransactionEvent Ended) and disconnect, the eMSP takes the last CDRs and
+     * unregisters (credentials DELETE) — no ACTIVE sessions on stations that are gone, no partner at a dead port.
+     * Bounded by WIND_DOWN_MS: a CSMS that no longer answers does not keep the process alive.
+     */
     async stop() {
       running = false;
       await drivers.catch(() => undefined);
-      for (const station of stations) station.stop();
-      emsp?.stop();
+      const deadline = Date.now() + WIND_DOWN_MS;
+      await Promise.race([Promise.all(stations.map((s) => s.finish())), Bun.sleep(WIND_DOWN_MS)]);
+      await Promise.all(stations.map((s) => s.stop()));
+      if (emsp && partnerId) {
+        await deliveriesDrained(csms, partnerId, deadline);
+        await emsp.unregister().catch((error: Error) => emit('error', `the eMSP could not unregister: ${error.message}`));
+      }
+      await emsp?.stop();
     },
   };
 }
@@ -93,10 +107,19 @@ async function startEmsp(csms: CsmsClient, random: Random, emit: (kind: string, 
   const partners = ((await csms.call('GET', '/api/v1/ocpi/partners')).body ?? []) as { id: string; name?: string; status: string }[];
   for (const old of partners.filter((p) => p.name === SIM_EMSP_NAME && p.status !== 'unregistered')) await csms.call('DELETE', `/api/v1/ocpi/partners/${old.id}`);
   const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: SIM_EMSP_NAME, tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
-  const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: SIM_EMSP_NAME }), 'invitation')) as { token: string; versions_url: string };
+  const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: SIM_EMSP_NAME }), 'invitation')) as { partner_id: string; token: string; versions_url: string };
   await emsp.registerWith(invitation.versions_url, invitation.token);
   emit('emsp', 'registered with the CSMS through the credentials handshake');
-  return emsp;
+  return { emsp, partnerId: invitation.partner_id };
+}
+
+/** Waits (until `deadline`, real time) for the CSMS to have delivered everything queued for the partner. */
+async function deliveriesDrained(csms: CsmsClient, partnerId: string, deadline: number) {
+  while (Date.now() < deadline) {
+    const open = await csms.call('GET', `/api/v1/ocpi/partners/${partnerId}/deliveries?state=pending,failed`).catch(() => undefined);
+    if (!open || (Array.isArray(open.body) && open.body.length === 0)) return;
+    await Bun.sleep(200);
+  }
 }
 
 /**

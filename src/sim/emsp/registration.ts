@@ -21,6 +21,13 @@ export async function discoverCpo(versionsUrl: string, token: string): Promise<{
   return { endpoints, credentialsUrl };
 }
 
+/** We leave (OCPI 2.2.1 credentials DELETE): with the token the CPO gave us, so both sides' tokens stop working. */
+export async function unregisterFrom(link: CpoLink): Promise<void> {
+  const credentialsUrl = link.endpoints.find((e) => e.identifier === 'credentials')?.url;
+  if (!credentialsUrl) throw new CpoCallError(`The CPO at ${link.versionsUrl} lists no credentials endpoint to unregister at`);
+  await requireData({ method: 'DELETE', url: credentialsUrl, token: link.token });
+}
+
 /**
  * We initiate: with the CPO's token A we read its endpoints, hand it a fresh token B (accepted before the POST,
  * because the CPO calls our versions with it while handling the POST) and keep the token C it answers with.

@@ -24,7 +24,7 @@ import { createDriverTokens } from './driver-tokens.ts';
 import { createLocationsStore } from './locations-store.ts';
 import { locationsRoutes } from './locations-routes.ts';
 import { emspUrls } from './paths.ts';
-import { registerAsInitiator } from './registration.ts';
+import { registerAsInitiator, unregisterFrom } from './registration.ts';
 import { createRequestHandler } from './request-handler.ts';
 import { createSessionsStore } from './sessions-store.ts';
 import { sessionsRoutes } from './sessions-routes.ts';
@@ -98,6 +98,8 @@ export interface SimEmsp {
   readonly name: string;
   /** The credentials handshake with us as initiator; then our tokens are pushed to the CPO. */
   registerWith(cpoVersionsUrl: string, tokenA: string): Promise<SimEmspRegistration>;
+  /** Unregisters from the CPO (credentials DELETE), when registered; the CPO stops pushing to us. */
+  unregister(): Promise<void>;
   /** A token A for a CPO that registers with us instead (CPO-initiated handshake). */
   issueTokenA(): string;
   startSession(request: StartSessionRequest): Promise<CommandOutcome>;
@@ -186,6 +188,14 @@ export function startSimEmsp(options: SimEmspOptions): SimEmsp {
         tokensPushed: pushed,
         tokensFailed: failed,
       };
+    },
+    async unregister() {
+      const link = ctx.cpo.link;
+      if (!link) return;
+      await unregisterFrom(link);
+      ctx.cpo.link = undefined;
+      access.revokePartnerToken();
+      emit('unregistered', `unregistered from the CPO at ${link.versionsUrl}`);
     },
     issueTokenA: () => access.issueRegistrationToken(),
     startSession: (request) => startSession(ctx, request),

@@ -13,6 +13,8 @@ export interface Core {
   readonly connectors: readonly Connector[];
   /** Aborted by stop(): every loop and wait ends. */
   readonly life: AbortController;
+  /** Set by finish(): the run is ending, so no new transaction is started (remote starts are refused). */
+  closing: boolean;
   /** The OCPP version's messages; set once, right after the core exists (the dialect needs the core too). */
   dialect: Dialect;
   connector(id: number): Connector | undefined;
@@ -65,6 +67,7 @@ export function createCore(options: SimStationOptions): Core {
     },
     connectors,
     life,
+    closing: false,
     dialect: undefined as unknown as Dialect,
     connector: (n) => connectors.find((c) => c.id === n),
     phaseOf: (c) => c.phase,

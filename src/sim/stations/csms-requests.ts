@@ -38,7 +38,7 @@ export function createCsmsRequests(core: Core, charging: Charging): CsmsRequests
         req.connectorId !== undefined
           ? connector(req.connectorId)
           : (connectors.find((c) => c.phase === 'preparing' && canStart(c, req.idTag)) ?? connectors.find((c) => canStart(c, req.idTag)));
-      if (!c || !canStart(c, req.idTag)) {
+      if (!c || core.closing || !canStart(c, req.idTag)) {
         log('remote-start', `refused for ${req.idTag}${c ? ` on connector ${c.id} (${c.status})` : ''}`);
         return false;
       }
@@ -46,7 +46,7 @@ export function createCsmsRequests(core: Core, charging: Charging): CsmsRequests
       log('remote-start', `connector ${c.id}: remote start for ${req.idTag}`);
       later(async () => {
         try {
-          if (c.phase === 'faulted') return;
+          if (c.phase === 'faulted' || core.closing) return;
           // Not plugged in yet: the driver does it now.
           if (c.phase !== 'preparing') {
             c.plugEpoch++;

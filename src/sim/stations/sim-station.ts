@@ -201,6 +201,20 @@ export function createSimStation(options: SimStationOptions): SimStation {
       };
     },
 
+    async finish() {
+      core.closing = true;
+      const busy = () => core.connectors.filter((c) => c.tx || c.claimed);
+      if (busy().length > 0 && !link.online) await link.up();
+      // A start under way (claimed) gets its transaction first; each transaction is then ended. The wait of one
+      // simulated second per round lets the stops and answers in flight arrive.
+      for (let now = busy(); now.length > 0 && !life.signal.aborted; now = busy()) {
+        for (const c of now) if (c.tx) charging.interrupt(c.tx, 'Local');
+        await Promise.all([...now.map((c) => c.tx?.done), waitSim(clock, 1000, life.signal)]);
+      }
+      life.abort();
+      await link.down();
+    },
+
     async stop() {
       life.abort();
       await link.down();

@@ -73,6 +73,12 @@ export interface SimStation {
   /** Reconnects; resolves once online again. */
   comeBack(): Promise<void>;
   state(): SimStationState;
+  /**
+   * The end of a run: no new starts; every running transaction ends (reason Local) and its stop reaches the
+   * CSMS — an offline station reconnects to send it —, then stop(). What a driver leaving would leave behind
+   * otherwise: ACTIVE sessions on a station that is gone.
+   */
+  finish(): Promise<void>;
   /** Closes everything; no reconnect. */
   stop(): Promise<void>;
 }
