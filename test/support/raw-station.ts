@@ -13,9 +13,11 @@ export interface RawStation {
   close(): void;
 }
 
-export async function rawStation(server: TestServer, id: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawStation> {
-  const registered = await server.api('PUT', `/api/v1/charge-points/${encodeURIComponent(id)}`, { password: STATION_PASSWORD });
-  if (registered.status >= 300) throw new Error(`registering ${id}: ${registered.status}`);
+export async function rawStation(server: TestServer, id: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', opts: { register?: boolean } = {}): Promise<RawStation> {
+  if (opts.register !== false) {
+    const registered = await server.api('PUT', `/api/v1/charge-points/${encodeURIComponent(id)}`, { password: STATION_PASSWORD });
+    if (registered.status >= 300) throw new Error(`registering ${id}: ${registered.status}`);
+  }
   const authorization = `Basic ${Buffer.from(`${id}:${STATION_PASSWORD}`).toString('base64')}`;
   const socket = new WebSocket(`${server.ocppUrl}/${encodeURIComponent(id)}`, { protocols: [protocol], headers: { authorization } } as any);
   const waiting = new Map<string, (frame: unknown[]) => void>();
