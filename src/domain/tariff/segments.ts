@@ -118,34 +118,26 @@ function stretchOf({ sample, startMs, endMs, fromKwh, toKwh }: Span, phaseStartM
 
 function cutStretch(stretch: Stretch, cuts: readonly number[], kwhThresholds: readonly Decimal[]): Segment[] {
   const { startMs, endMs, fromKwh: from, toKwh: to } = stretch;
-  if (endMs === startMs) return from.eq(to) ? [] : instantSegments(stretch, kwhThresholds);
-  const duration = dec(endMs - startMs);
   const energy = to.minus(from);
-  const points = new Map<number, Decimal>([[startMs, from]]);
-  // A kWh crossing is placed at the rounded millisecond but keeps the exact threshold as its energy.
+  if (endMs === startMs && energy.eq(ZERO)) return [];
+  const duration = dec(endMs - startMs);
+  const points: [number, Decimal][] = [[startMs, from]];
+  // A kWh crossing is placed at its rounded millisecond but keeps the exact threshold as its energy; a register
+  // that crosses it within a millisecond of the stretch's start or end (or a stretch of one instant) still gets
+  // the cut, as a segment of no length, so the energy on each side is priced on its own side.
   for (const kwh of kwhThresholds) {
     if (!(from.lt(kwh) && kwh.lt(to)) && !(to.lt(kwh) && kwh.lt(from))) continue;
-    const ms = startMs + divide(kwh.minus(from).times(duration), energy).round(0).toNumber();
-    if (ms > startMs && ms < endMs && !points.has(ms)) points.set(ms, kwh);
+    points.push([endMs === startMs ? startMs : startMs + divide(kwh.minus(from).times(duration), energy).round(0).toNumber(), kwh]);
   }
   for (const ms of cuts) {
-    if (ms > startMs && ms < endMs && !points.has(ms)) {
-      points.set(ms, from.plus(divide(energy.times(dec(ms - startMs)), duration)));
-    }
+    if (ms > startMs && ms < endMs && !points.some(([at]) => at === ms)) points.push([ms, from.plus(divide(energy.times(dec(ms - startMs)), duration))]);
   }
-  const ordered = [...points].sort(([a], [b]) => a - b);
-  return ordered.map(([ms, kwh], i) => {
-    const [nextMs, nextKwh] = ordered[i + 1] ?? [endMs, to];
+  const rising = to.gte(from);
+  points.sort(([a, kwhA], [b, kwhB]) => a - b || (rising ? kwhA.cmp(kwhB) : kwhB.cmp(kwhA)));
+  return points.map(([ms, kwh], i) => {
+    const [nextMs, nextKwh] = points[i + 1] ?? [endMs, to];
     return segment(stretch, ms, nextMs, kwh, nextKwh);
   });
-}
-
-/** A session of one instant: its energy, cut where it crosses kWh thresholds so each part is priced on its side. */
-function instantSegments(stretch: Stretch, kwhThresholds: readonly Decimal[]): Segment[] {
-  const { startMs, fromKwh: from, toKwh: to } = stretch;
-  const inside = kwhThresholds.filter((kwh) => (from.lt(kwh) && kwh.lt(to)) || (to.lt(kwh) && kwh.lt(from)));
-  const levels = [from, ...inside.sort((a, b) => (from.lt(to) ? a.cmp(b) : b.cmp(a))), to];
-  return levels.slice(1).map((kwh, i) => segment(stretch, startMs, startMs, levels[i]!, kwh));
 }
 
 function segment(stretch: Stretch, startMs: number, endMs: number, fromKwh: Decimal, toKwh: Decimal): Segment {

@@ -62,6 +62,18 @@ describe('readings of the same instant keep their energy', () => {
   });
 });
 
+test('a kWh restriction crossed within a millisecond of a reading is still priced on each side', () => {
+  const stepped = tariffOf([
+    { price_components: [{ type: 'ENERGY', price: 0.3, step_size: 1 }], restrictions: { max_kwh: 7.5 } },
+    { price_components: [{ type: 'ENERGY', price: 0.2, step_size: 1 }] },
+  ]);
+  const hour = 3_600_000;
+  const priced = price([sample(0, '0'), sample(hour, '7.4'), sample(hour + 1, '10')], hour + 1, stepped);
+  // 7.5 × 0.30 + 2.5 × 0.20 = 2.25 + 0.50 = 2.75 (the crossing at 7.5 kWh falls 0.04 ms after the 7.4 kWh reading)
+  expect(priced.total_cost.excl_vat).toBe(2.75);
+  expect(energyOf(priced.charging_periods)).toBe(100_000);
+});
+
 describe('period energies add up to the total as shown', () => {
   test('thirds of a kWh cut by the hour round so that the periods sum to total_energy', () => {
     // Time-of-day elements cut the stretch at 10:00 and 10:20; 1 kWh over 60 min splits into non-terminating thirds.
