@@ -1,6 +1,7 @@
 import { startServer } from './server.ts';
 import { demoDefaults, loadConfig } from './config.ts';
 import { seedDemoNetwork } from './dev/demo-network.ts';
+import { clockView, simulatedEmspView } from './dev/page/emsp-view.ts';
 import { createLogger } from './lib/logger.ts';
 import { runUntilSignalled } from './lib/run-until-signalled.ts';
 import { parseSimArgs, SimArgsError, simUsage } from './sim/sim-options.ts';
@@ -44,7 +45,9 @@ await runUntilSignalled(async () => {
   );
   if (!args.sim) return () => server.stop();
   const watched = await startWatchedSimulation(args, server.url, config.adminApiKey);
-  server.setEmspView(() => watched.sim.emsp?.view());
+  const { emsp, clock } = watched.sim;
+  const simClock = clockView(clock);
+  server.setEmspView(() => (emsp ? simulatedEmspView(emsp.view(), simClock) : null));
   return async () => {
     await watched.stop();
     await server.stop();

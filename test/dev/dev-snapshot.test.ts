@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { SessionView } from '../../actors/session/sessions.ts';
 import { SnapshotHub } from '../../src/dev/page/dev-routes.ts';
-import { DEV_LIMITS, devSnapshot, emspViewOf, type DevSources } from '../../src/dev/page/dev-snapshot.ts';
+import { DEV_LIMITS, devSnapshot, type DevSources } from '../../src/dev/page/dev-snapshot.ts';
+import { emspViewOf } from '../../src/dev/page/emsp-view.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
 

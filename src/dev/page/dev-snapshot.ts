@@ -38,7 +38,7 @@ export interface DevSources {
   deliveries(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[];
   /** Whether a charge point is connected, if we know it (ChargePoints.view). */
   chargePoint?(id: string): { connected: boolean } | undefined;
-  /** The simulated eMSP's view; any JSON-able value, best a `DevEmspView` (the page renders that shape). */
+  /** The simulated eMSP's view; any JSON-able value, best a `DevEmspView` (./emsp-view.ts: the page renders that shape). */
   emspView?: () => unknown;
 }
 
@@ -144,25 +144,6 @@ export interface DevPartnerQueue {
   latest: DevDelivery[];
 }
 
-/**
- * The shape the page renders for the simulated eMSP (anything else is shown as raw JSON): what it holds of
- * ours, as an eMSP receiving our pushes stores it. `emspViewOf` builds it from what the eMSP received.
- */
-export interface DevEmspView {
-  /** Who this is, e.g. "Simulated eMSP DE/EMS". */
-  name?: string;
-  /** The locations it holds, with the EVSE statuses it was told (compare with ours: pushes lag or fail). */
-  locations: { id: string; name: string | null; evses: { uid: string; status: string }[] }[];
-  /** The sessions it holds, newest first (at most 20), and how many in all. */
-  sessions: { id: string; status: string; evse_uid: string | null; kwh: number | null; total_incl_vat: number | null; currency: string | null }[];
-  session_count: number;
-  /** CDRs received, newest first (at most 20), and how many in all. */
-  cdrs: { id: string; kwh: number | null; total_incl_vat: number | null; currency: string | null; end: string | null }[];
-  cdr_count: number;
-  /** CDR ids received more than once (should stay empty: each CDR is POSTed exactly once). */
-  duplicate_cdr_ids: string[];
-}
-
 export interface DevSnapshot {
   locations: DevLocation[];
   /** Sessions not completed yet, among the DEV_LIMITS.sessionsScanned newest; newest first. */
@@ -172,80 +153,10 @@ export interface DevSnapshot {
   cdr_total: number;
   /** One queue per partner (the payments channel is not shown). */
   deliveries: DevPartnerQueue[];
-  /** `sources.emspView()`, or null when nothing is wired. */
+  /** `sources.emspView()` (a DevEmspView under `bun dev`), or null when nothing is wired. */
   emsp: unknown;
   /** Sections that could not be read this time ("locations: <error>"); the rest is still shown. */
   problems: string[];
-}
-
-/** The fields read from an OCPI Location, Session or CDR body the eMSP holds (bodies are not trusted). */
-type Received = {
-  id?: unknown;
-  uid?: unknown;
-  name?: unknown;
-  status?: unknown;
-  evse_uid?: unknown;
-  kwh?: unknown;
-  total_energy?: unknown;
-  total_cost?: unknown;
-  currency?: unknown;
-  end_date_time?: unknown;
-};
-
-/**
- * A `DevEmspView` from what an eMSP received: the locations and sessions it stores (last version of each, in
- * the order first received) and every CDR body POSTed to it, in arrival order (duplicates included, so they
- * can be found; pass `duplicateCdrIds` when the eMSP knows them better, e.g. by owner and id).
- */
-export function emspViewOf(received: {
-  name?: string;
-  locations: Iterable<unknown>;
-  sessions: Iterable<unknown>;
-  cdrs: readonly unknown[];
-  duplicateCdrIds?: string[];
-}): DevEmspView {
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  const inclVat = (v: unknown) => {
-    const price = v as { incl_vat?: unknown; excl_vat?: unknown } | undefined;
-    return num(price?.incl_vat) ?? num(price?.excl_vat);
-  };
-  const cdrs = received.cdrs.map((c) => c as Received);
-  const sessions = [...received.sessions].map((s) => s as Received);
-  const seen = new Map<string, number>();
-  for (const cdr of cdrs) {
-    const id = str(cdr.id);
-    if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
-  }
-  return {
-    ...(received.name ? { name: received.name } : {}),
-    locations: [...received.locations].map((l) => {
-      const location = l as Received & { evses?: Received[] };
-      return {
-        id: str(location.id) ?? '?',
-        name: str(location.name),
-        evses: (location.evses ?? []).map((e) => ({ uid: str(e.uid) ?? '?', status: str(e.status) ?? 'UNKNOWN' })),
-      };
-    }),
-    sessions: sessions
-      .slice(-DEV_LIMITS.emspRows)
-      .reverse()
-      .map((session) => ({
-        id: str(session.id) ?? '?',
-        status: str(session.status) ?? '?',
-        evse_uid: str(session.evse_uid),
-        kwh: num(session.kwh),
-        total_incl_vat: inclVat(session.total_cost),
-        currency: str(session.currency),
-      })),
-    cdrs: cdrs
-      .slice(-DEV_LIMITS.emspRows)
-      .reverse()
-      .map((cdr) => ({ id: str(cdr.id) ?? '?', kwh: num(cdr.total_energy), total_incl_vat: inclVat(cdr.total_cost), currency: str(cdr.currency), end: str(cdr.end_date_time) })),
-    session_count: sessions.length,
-    cdr_count: cdrs.length,
-    duplicate_cdr_ids: received.duplicateCdrIds ?? [...seen].filter(([, n]) => n > 1).map(([id]) => id),
-  };
 }
 
 /** Builds the snapshot; a failing section is reported in `problems` and left empty. */
