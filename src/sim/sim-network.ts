@@ -22,8 +22,16 @@ const SITES = [
  * Builds the simulated network through the operator API: a regular and an ad-hoc (card) tariff for AC and DC,
  * three locations, and `stations` charge points spread over them — alternating OCPP 1.6 and 2.0.1, 1–4
  * connectors each, every connector its own EVSE bound to the station — each registered with its password.
+ * EVSE ids (eMI3, "GB*GWY*E0011") carry the operator's country and party: the CPO's, as its credentials say;
+ * without them (no eMSP to learn them through) the optional evse_id is left out rather than made up.
  */
-export async function buildSimNetwork(csms: CsmsClient, stations: number, random: Random, prefix = 'SIM'): Promise<SimStationPlan[]> {
+export async function buildSimNetwork(
+  csms: CsmsClient,
+  stations: number,
+  random: Random,
+  prefix = 'SIM',
+  operator?: { countryCode: string; partyId: string },
+): Promise<SimStationPlan[]> {
   const tariffs = {
     [`${prefix}-AC`]: { type: 'REGULAR', price: 0.39 },
     [`${prefix}-AC-ADHOC`]: { type: 'AD_HOC_PAYMENT', price: 0.49 },
@@ -69,7 +77,7 @@ export async function buildSimNetwork(csms: CsmsClient, stations: number, random
         evses: here.flatMap((plan) =>
           plan.evseUids.map((uid, c) => ({
             uid,
-            evse_id: `NL*SIM*E${plan.id.replace(/\D/g, '')}${c + 1}`,
+            ...(operator ? { evse_id: `${operator.countryCode}*${operator.partyId}*E${plan.id.replace(/\D/g, '')}${c + 1}` } : {}),
             status: 'UNKNOWN',
             capabilities: ['REMOTE_START_STOP_CAPABLE', 'RFID_READER', 'RESERVABLE', 'UNLOCK_CAPABLE', 'CREDIT_CARD_PAYABLE'],
             ocpp: { charge_point_id: plan.id, evse_id: c + 1 },

@@ -46,10 +46,11 @@ export async function startSimulation(options: SimulationOptions) {
   const clock = createSimClock(options.factor);
   const csms = createCsmsClient(options.csmsUrl, options.apiKey);
   const emit = (kind: string, message: string) => options.onEvent?.({ kind, message });
-  const plans = await buildSimNetwork(csms, options.stations, random, options.prefix ?? 'SIM');
+  // The eMSP registers first: its handshake tells who the CPO is, whose country and party EVSE ids carry.
+  const { emsp, partnerId, operator } = options.emsp ? await startEmsp(csms, random, emit) : { emsp: undefined, partnerId: undefined, operator: undefined };
+  const plans = await buildSimNetwork(csms, options.stations, random, options.prefix ?? 'SIM', operator);
   emit('network', `${plans.length} stations on ${new Set(plans.map((p) => p.locationId)).size} locations registered`);
 
-  const { emsp, partnerId } = options.emsp ? await startEmsp(csms, random, emit) : { emsp: undefined, partnerId: undefined };
   const ocppUrl = `${csms.baseUrl.replace(/^http/, 'ws')}/ocpp`;
   const stations = plans.map((plan) =>
     createSimStation({
@@ -108,9 +109,10 @@ async function startEmsp(csms: CsmsClient, random: Random, emit: (kind: string, 
   for (const old of partners.filter((p) => p.name === SIM_EMSP_NAME && p.status !== 'unregistered')) await csms.call('DELETE', `/api/v1/ocpi/partners/${old.id}`);
   const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: SIM_EMSP_NAME, tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
   const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: SIM_EMSP_NAME }), 'invitation')) as { partner_id: string; token: string; versions_url: string };
-  await emsp.registerWith(invitation.versions_url, invitation.token);
+  const { cpoRoles } = await emsp.registerWith(invitation.versions_url, invitation.token);
   emit('emsp', 'registered with the CSMS through the credentials handshake');
-  return { emsp, partnerId: invitation.partner_id };
+  const cpo = cpoRoles.find((r) => r.role === 'CPO');
+  return { emsp, partnerId: invitation.partner_id, operator: cpo && { countryCode: cpo.country_code, partyId: cpo.party_id } };
 }
 
 /** Waits (until `deadline`, real time) for the CSMS to have delivered everything queued for the partner. */
