@@ -45,7 +45,9 @@ await runUntilSignalled(async () => {
   );
   if (!args.sim) return () => server.stop();
   const watched = await startWatchedSimulation(args, server.url, config.adminApiKey);
-  const { emsp, clock } = watched.sim;
+  const { emsp, clock, emspToken } = watched.sim;
+  if (emsp && emspToken)
+    console.log(`\n  OCPI as the eMSP   ${emsp.countryCode}/${emsp.partyId} (simulated) uses token C ${emspToken}   (README: "What a partner sees")\n`);
   const simClock = clockView(clock);
   server.setEmspView(() => (emsp ? simulatedEmspView(emsp.view(), simClock) : null));
   return async () => {

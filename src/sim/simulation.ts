@@ -47,7 +47,7 @@ export async function startSimulation(options: SimulationOptions) {
   const csms = createCsmsClient(options.csmsUrl, options.apiKey);
   const emit = (kind: string, message: string) => options.onEvent?.({ kind, message });
   // The eMSP registers first: its handshake tells who the CPO is, whose country and party EVSE ids carry.
-  const { emsp, partnerId, operator } = options.emsp ? await startEmsp(csms, random, emit) : { emsp: undefined, partnerId: undefined, operator: undefined };
+  const { emsp, partnerId, operator, emspToken } = options.emsp ? await startEmsp(csms, random, emit) : { emsp: undefined, partnerId: undefined, operator: undefined, emspToken: undefined };
   const plans = await buildSimNetwork(csms, options.stations, random, options.prefix ?? 'SIM', operator);
   emit('network', `${plans.length} stations on ${new Set(plans.map((p) => p.locationId)).size} locations registered`);
 
@@ -80,6 +80,8 @@ export async function startSimulation(options: SimulationOptions) {
     plans,
     clock,
     guestTokens,
+    /** The token C the CSMS gave the simulated eMSP: `bun dev` prints it so a developer can call OCPI as that eMSP. */
+    emspToken,
     /**
      * Ends the run and leaves the CSMS as a departing network would: the stations end their running
      * transactions (StopTransaction / TransactionEvent Ended) and disconnect, the eMSP takes the last CDRs and
@@ -109,10 +111,10 @@ async function startEmsp(csms: CsmsClient, random: Random, emit: (kind: string, 
   for (const old of partners.filter((p) => p.name === SIM_EMSP_NAME && p.status !== 'unregistered')) await csms.call('DELETE', `/api/v1/ocpi/partners/${old.id}`);
   const emsp = await startSimEmsp({ countryCode: 'NL', partyId: 'SIM', name: SIM_EMSP_NAME, tokens: 20, random, onEvent: (e) => emit(`emsp ${e.kind}`, e.message) });
   const invitation = (await expectOk(csms.call('POST', '/api/v1/ocpi/invitations', { name: SIM_EMSP_NAME }), 'invitation')) as { partner_id: string; token: string; versions_url: string };
-  const { cpoRoles } = await emsp.registerWith(invitation.versions_url, invitation.token);
+  const { cpoRoles, cpoToken } = await emsp.registerWith(invitation.versions_url, invitation.token);
   emit('emsp', 'registered with the CSMS through the credentials handshake');
   const cpo = cpoRoles.find((r) => r.role === 'CPO');
-  return { emsp, partnerId: invitation.partner_id, operator: cpo && { countryCode: cpo.country_code, partyId: cpo.party_id } };
+  return { emsp, partnerId: invitation.partner_id, operator: cpo && { countryCode: cpo.country_code, partyId: cpo.party_id }, emspToken: cpoToken };
 }
 
 /** Waits (until `deadline`, real time) for the CSMS to have delivered everything queued for the partner. */
