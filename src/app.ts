@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { ActorHost } from '../actors/system/actor-host.ts';
+import { Deadlines } from '../actors/system/deadlines.ts';
 import { PARTNER_MACHINE_VERSION, partnerMachine } from '../actors/partner/partner.machine.ts';
 import { Partners } from '../actors/partner/partners.ts';
 import { Deliveries } from '../actors/partner/deliveries.ts';
@@ -40,6 +41,12 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, ocpiModuleOf } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { instrumentedPayments } from './ops/payment-metrics.ts';
+import { createTraceRecorder } from './ops/trace/trace-recorder.ts';
+import { inboundOcpiTrace } from './ops/trace/trace-http.ts';
+import { partnerOfCall } from './ops/trace/trace-links.ts';
+import { tracedPayments } from './ops/trace/traced-payments.ts';
+import { devTraceRoute, traceRoutes } from './ops/trace/trace.routes.ts';
+import { taps } from './ocpp/gateway-tap.ts';
 import { createSecrets } from './lib/secrets.ts';
 import { DriverTokens } from './network/driver-tokens.ts';
 import { Network } from './network/network.ts';
@@ -60,11 +67,31 @@ export interface AppOptions {
 /** The composition root: config → storage → actors → protocol adapters. */
 export function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
+  // Every actor deadline (offline grace, command timeouts, reservation and guest expiry) runs here, on the clock.
+  const deadlines = new Deadlines(clock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = createSecrets(config.secretKey);
   const storage = createStorage(config.databasePath);
   const metrics = createMetrics(storage.ops);
-  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId });
+  // The protocol trace; its resolvers run when a batch is written, after the partners below exist.
+  const trace = config.trace.enabled
+    ? createTraceRecorder({
+        repo: storage.trace,
+        transact: storage.transact,
+        clock,
+        logger,
+        settings: config.trace,
+        resolvers: {
+          sessionOfTransaction: (cp, tx) => storage.sessions.idByTransaction(cp, tx),
+          partnersForBatch: () => {
+            const known = partners.list();
+            return (url, to) => partnerOfCall(known, url, to);
+          },
+        },
+      })
+    : undefined;
+  const inboundTrace = trace && inboundOcpiTrace(trace.push, clock);
+  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound);
   const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, () => clock.now());
   const partners = new Partners({
     host: partnerHost,
@@ -76,7 +103,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     invitationTtlSeconds: config.invitationTtlSeconds,
     ourCredentials: ourCredentials(config),
   });
-  const payments = instrumentedPayments(createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite)), metrics.payment, logger);
+  const provider = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
+  const payments = instrumentedPayments(trace ? tracedPayments(provider, trace.push, clock) : provider, metrics.payment, logger);
   let guests: GuestSessions | undefined;
   const deliveries = new Deliveries({
     outbox: storage.outbox,
@@ -114,6 +142,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger,
     offlineGraceMs: config.offlineGraceSeconds * 1000,
+    deadlines,
     // Sessions and the OCPP gateway are created below; these run only when an operator removes a station.
     removal: {
       registration: { exists: (id) => storage.chargePoints.get(id) !== undefined, delete: (id) => storage.chargePoints.delete(id) },
@@ -144,11 +173,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const authorizer = new TokenAuthorizer(storage, realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => commands.preAuthorized(cp, idTag) ?? guests!.preAuthorized(cp, idTag), clock);
   const handlerDeps = { chargePoints, sessions, authorizer, commands: { reservationUsed: (id: number) => commands.reservationUsed(id) }, config, clock };
   const gateway = createOcppGateway({
+    clock,
     stations: storage.chargePoints,
     secrets,
     logger,
     handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
-    tap: metrics.ocpp,
+    tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp,
     events: {
       connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
       disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
@@ -167,6 +197,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger,
     timeoutSeconds: config.commandTimeoutSeconds,
+    deadlines,
   });
   guests = new GuestSessions({
     host: new ActorHost(guestSessionMachine, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, () => clock.now()),
@@ -187,6 +218,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     owner: config.cpo,
     settings: { ...config.guest, callTimeoutSeconds: config.commandTimeoutSeconds },
+    deadlines,
   });
   chargePoints.resume();
   deliveries.resume();
@@ -197,13 +229,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, requestIdHeaders(request.headers));
+      inboundTrace?.started(request);
     })
     .onRequest(guardBody)
     .onAfterResponse(({ request, set }) => {
       const path = new URL(request.url).pathname;
       if (path.startsWith('/ocpi/')) metrics.ocpiRequest(ocpiModuleOf(path), request.method, typeof set.status === 'number' ? set.status : 200);
     })
-    .onError({ as: 'global' }, renderError(clock, logger))
+    .onAfterResponse((context) => inboundTrace?.finished(context))
+    .onError({ as: 'global' }, inboundTrace ? inboundTrace.capturing(renderError(clock, logger)) : renderError(clock, logger))
     .use(docsPlugin())
     .use(opsRoutes({ config, secrets, storage, metrics }))
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
@@ -216,10 +250,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(partnersRoutes(apiDeps))
     .use(deliveriesRoutes(apiDeps))
     .use(integrationRequestsRoutes(apiDeps))
-    .use(guestSessionsRoutes(apiDeps));
+    .use(guestSessionsRoutes(apiDeps))
+    .use(traceRoutes(apiDeps));
   // The dev page shows what the simulated eMSP received; the simulation starts after the app, so it plugs in later.
   let emspView: (() => unknown) | undefined;
   if (options.dev) app.use(devRoutes(devSourcesOf({ network, sessions, deliveries, partners, chargePoints }, () => emspView?.() ?? null)));
+  if (options.dev) app.use(devTraceRoute({ storage, sessions }));
 
   return {
     app,
@@ -232,15 +268,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     deliveries,
     metrics,
+    /** The protocol trace recorder (undefined with TRACE=off). */
+    trace,
     setEmspView(view: () => unknown) {
       emspView = view;
     },
     close() {
-      guests!.stopTimers();
-      commands.stop();
+      deadlines.cancelAll();
       deliveries.stopAll();
-      chargePoints.stop();
       partnerHost.stopAll();
+      trace?.stop();
       storage.close();
     },
   };

@@ -32,6 +32,8 @@ export interface Config {
   payments: { provider: 'simulated' | 'stripe'; stripeSecretKey?: string };
   /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
   delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
+  /** The protocol trace (OCPP frames, OCPI exchanges, payment calls): on/off, kept this many hours, at most this many rows. */
+  trace: { enabled: boolean; retentionHours: number; maxRows: number };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,14 @@ export function loadConfig(env: Env): Config {
     maxDelayMs: positiveInt('DELIVERY_MAX_DELAY_MS', 5 * 60_000, 'milliseconds'),
   };
 
+  const traceSwitch = (read('TRACE') ?? 'on').toLowerCase();
+  if (traceSwitch !== 'on' && traceSwitch !== 'off') problems.push(`TRACE must be "on" or "off" (got "${read('TRACE')}")`);
+  const trace = {
+    enabled: traceSwitch !== 'off',
+    retentionHours: positiveInt('TRACE_RETENTION_H', 72, 'hours'),
+    maxRows: positiveInt('TRACE_MAX_ROWS', 1_000_000, 'rows'),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: port!,
@@ -143,6 +153,7 @@ export function loadConfig(env: Env): Config {
     guest,
     payments: { provider: provider as 'simulated' | 'stripe', ...(stripeSecretKey ? { stripeSecretKey } : {}) },
     delivery,
+    trace,
   };
 }
 

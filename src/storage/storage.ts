@@ -11,6 +11,7 @@ import { commandsRepo } from './sqlite/commands.repo.ts';
 import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
+import { traceRepo } from './sqlite/trace.repo.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
@@ -31,6 +32,7 @@ export function createStorage(path: string) {
     guestSessions: guestSessionsRepo(db),
     integrationRequests: integrationRequestsRepo(db),
     ops: opsRepo(sqlite),
+    trace: traceRepo(sqlite),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger). */
     sqlite,
     close: () => sqlite.close(),

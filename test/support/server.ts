@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startServer } from '../../src/server.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -19,7 +20,7 @@ export interface TestServer extends ReturnType<typeof startServer> {
 }
 
 /** The real server on port 0 with a real SQLite file in a temp directory; silent unless given a logger. */
-export function startTestServer(opts: { dir?: string; env?: Record<string, string>; port?: number; logger?: Logger } = {}): TestServer {
+export function startTestServer(opts: { dir?: string; env?: Record<string, string>; port?: number; logger?: Logger; clock?: Clock } = {}): TestServer {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dynamo-test-'));
   const config = loadConfig({
     PORT: String(opts.port ?? 0),
@@ -33,7 +34,7 @@ export function startTestServer(opts: { dir?: string; env?: Record<string, strin
     PARTNER_TIMEOUT_MS: '3000',
     ...opts.env,
   });
-  const server = startServer(config, { logger: opts.logger ?? createLogger('silent'), publicUrlExplicit: Boolean(opts.env?.PUBLIC_URL) });
+  const server = startServer(config, { logger: opts.logger ?? createLogger('silent'), publicUrlExplicit: Boolean(opts.env?.PUBLIC_URL), ...(opts.clock ? { clock: opts.clock } : {}) });
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const response = await fetch(server.url + path, {
       method,

@@ -25,6 +25,25 @@ export interface OcpiCall {
   /** Further headers. */
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** Told how the call went, answered or not (the protocol trace listens here). Never sees the token. */
+  observe?: ((observation: OcpiObservation) => void) | undefined;
+}
+
+/** One finished outgoing call, as the protocol trace records it. */
+export interface OcpiObservation {
+  method: string;
+  url: string;
+  body: unknown;
+  to: RoutingParty | undefined;
+  requestId: string;
+  correlationId: string;
+  durationMs: number;
+  /** HTTP status and parsed body when an answer came. */
+  status?: number;
+  envelope?: unknown;
+  code?: number | undefined;
+  /** Why no answer came (network error, timeout). */
+  error?: string;
 }
 
 /** OCPI-from-* / OCPI-to-* for a direct (hub-less) connection: from = requesting party, to = receiving party. */
@@ -45,19 +64,25 @@ export interface OcpiAnswer {
   message: string;
 }
 
-export async function ocpiExchange({ method, url, token, body, routing, headers, timeoutMs }: OcpiCall): Promise<OcpiAnswer> {
+export async function ocpiExchange({ method, url, token, body, routing, headers, timeoutMs, observe }: OcpiCall): Promise<OcpiAnswer> {
+  const ids = { requestId: crypto.randomUUID(), correlationId: crypto.randomUUID() };
+  const started = performance.now();
+  const seen = (outcome: Partial<OcpiObservation>) => observe?.({ method, url, body, to: routing?.to, ...ids, durationMs: performance.now() - started, ...outcome });
   const response = await fetch(url, {
     method,
     headers: {
       authorization: tokenHeader(token),
-      'x-request-id': crypto.randomUUID(),
-      'x-correlation-id': crypto.randomUUID(),
+      'x-request-id': ids.requestId,
+      'x-correlation-id': ids.correlationId,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(routing ? routingHeaders(routing) : {}),
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(timeoutMs),
+  }).catch((error: Error) => {
+    seen({ error: error.message });
+    throw error;
   });
   const text = await response.text().catch(() => '');
   let envelope: OcpiAnswer['envelope'];
@@ -68,5 +93,6 @@ export async function ocpiExchange({ method, url, token, body, routing, headers,
   }
   const code = typeof envelope?.status_code === 'number' ? envelope.status_code : undefined;
   const message = typeof envelope?.status_message === 'string' ? envelope.status_message : '';
+  seen({ status: response.status, envelope: envelope ?? (text ? text.slice(0, 2000) : undefined), code });
   return { response, envelope, code, message };
 }

@@ -5,7 +5,7 @@ import type { Party, PartnerGateway, PushOutcome, PushRequest } from '../../../a
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { AuthorizationInfo } from '../../model/ocpi/token.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
-import { ocpiExchange, type OcpiAnswer } from './ocpi-exchange.ts';
+import { ocpiExchange, type OcpiAnswer, type OcpiCall } from './ocpi-exchange.ts';
 
 export class PartnerCallError extends Error {
   constructor(
@@ -40,14 +40,14 @@ interface CallOptions {
  * CPO party every functional-module call comes from; the routing headers are added here, in the one place all
  * those calls pass, so no call site can forget them.
  */
-export function createPartnerClient(timeoutMs: number, us: Party): PartnerGateway {
+export function createPartnerClient(timeoutMs: number, us: Party, observe?: OcpiCall['observe']): PartnerGateway {
   const routed = (to: Party | undefined) => ({ routing: { from: us, to } });
 
   async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: CallOptions = {}) {
     let result: OcpiAnswer;
     try {
       const routing = opts.functional ? routed(opts.functional.to) : {};
-      result = await ocpiExchange({ method, url, token, body, ...routing, timeoutMs: opts.timeoutMs ?? timeoutMs });
+      result = await ocpiExchange({ method, url, token, body, ...routing, timeoutMs: opts.timeoutMs ?? timeoutMs, observe });
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
@@ -68,7 +68,7 @@ export function createPartnerClient(timeoutMs: number, us: Party): PartnerGatewa
   async function push({ method, url, token, body, to }: PushRequest): Promise<PushOutcome> {
     let result: OcpiAnswer;
     try {
-      result = await ocpiExchange({ method, url, token, body, ...routed(to), timeoutMs });
+      result = await ocpiExchange({ method, url, token, body, ...routed(to), timeoutMs, observe });
     } catch (error) {
       return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
     }

@@ -7,3 +7,4 @@ export * from './outbox.ts';
 export * from './commands.ts';
 export * from './guest-sessions.ts';
 export * from './integration-requests.ts';
+export * from './trace.ts';

@@ -1,0 +1,168 @@
+/**
+ * Turns queued trace records into rows. Runs inside the recorder's batch transaction, never on the socket or
+ * request path: this is where frames are parsed, answers paired with their CALLs (action, duration), sessions
+ * and partners named, and payloads redacted.
+ */
+import type { TraceRepo, TraceRow } from '../../storage/sqlite/trace.repo.ts';
+import { sessionOfOcpi, transactionOf } from './trace-links.ts';
+import { tracePayload, traceFrame } from './trace-redaction.ts';
+
+export interface FrameRecord {
+  kind: 'frame';
+  atMs: number;
+  /** performance.now() as the frame crossed the socket, for the CALL→answer duration. */
+  perfMs: number;
+  chargePointId: string;
+  direction: 'in' | 'out';
+  text: string;
+}
+
+export interface OcpiRecord {
+  kind: 'ocpi';
+  atMs: number;
+  direction: 'in' | 'out';
+  /** Inbound: the authenticated partner; outbound: resolved from `to`/url when written. */
+  partnerId?: string | undefined;
+  to?: { country_code: string; party_id: string } | undefined;
+  method: string;
+  url: string;
+  module: string;
+  requestId?: string | undefined;
+  correlationId?: string | undefined;
+  httpStatus?: number | undefined;
+  ocpiStatus?: number | undefined;
+  durationMs: number;
+  request?: unknown;
+  response?: unknown;
+  /** No HTTP answer came (network error, timeout). */
+  error?: string | undefined;
+}
+
+export interface PaymentRecord {
+  kind: 'payment';
+  atMs: number;
+  provider: string;
+  operation: string;
+  request: { idempotencyKey?: string };
+  result?: { ok: boolean; kind?: string; code?: string; declineCode?: string } | undefined;
+  error?: string | undefined;
+  durationMs: number;
+}
+
+export type TraceRecord = FrameRecord | OcpiRecord | PaymentRecord;
+
+export interface TraceResolvers {
+  sessionOfTransaction(chargePointId: string, transactionId: string): string | undefined;
+  /** Called once per batch that has outgoing OCPI calls; returns the resolver for that batch. */
+  partnersForBatch(): (url: string, to: OcpiRecord['to']) => string | undefined;
+}
+
+interface OpenCall {
+  rowId: number;
+  action: string;
+  perfMs: number;
+  transactionId: string | undefined;
+  sessionId: string | undefined;
+}
+
+/** CALLs waiting for their answer; a station that never answers must not grow this forever. */
+const MAX_OPEN_CALLS = 50_000;
+
+export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
+  const open = new Map<string, OpenCall>();
+
+  function frameRow(r: FrameRecord) {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(r.text);
+    } catch {}
+    const base = { atMs: r.atMs, protocol: 'ocpp' as const, direction: r.direction, chargePointId: r.chargePointId, payload: traceFrame(r.text, frame) };
+    if (!Array.isArray(frame) || typeof frame[1] !== 'string' || ![2, 3, 4].includes(frame[0])) {
+      repo.insert({ ...base, action: 'unknown', status: 'MALFORMED' });
+      return;
+    }
+    const [type, messageId] = frame as [number, string];
+    const session = (tx: string | undefined) => (tx === undefined ? undefined : resolvers.sessionOfTransaction(r.chargePointId, tx));
+    if (type === 2) {
+      const action = typeof frame[2] === 'string' ? frame[2] : 'unknown';
+      const transactionId = transactionOf(frame[3]);
+      const sessionId = session(transactionId);
+      const rowId = repo.insert({ ...base, action, messageId, status: 'CALL', sessionId });
+      if (open.size >= MAX_OPEN_CALLS) open.delete(open.keys().next().value!);
+      open.set(`${r.chargePointId}\u0000${r.direction}\u0000${messageId}`, { rowId, action, perfMs: r.perfMs, transactionId, sessionId });
+      return;
+    }
+    // An answer travels the other way from its CALL.
+    const key = `${r.chargePointId}\u0000${r.direction === 'in' ? 'out' : 'in'}\u0000${messageId}`;
+    const call = open.get(key);
+    open.delete(key);
+    // StartTransaction (1.6) names its transaction only in the answer; a CALL written before its handler committed
+    // the session is linked now.
+    const sessionId = call?.sessionId ?? session(call?.transactionId ?? (type === 3 ? transactionOf(frame[2]) : undefined));
+    if (call && !call.sessionId && sessionId) repo.linkSession(call.rowId, sessionId);
+    repo.insert({
+      ...base,
+      action: call?.action ?? 'unknown',
+      messageId,
+      status: type === 3 ? 'CALLRESULT' : 'CALLERROR',
+      errorCode: type === 4 && typeof frame[2] === 'string' ? frame[2] : undefined,
+      durationMs: call ? round(r.perfMs - call.perfMs) : undefined,
+      sessionId,
+    });
+  }
+
+  function ocpiRow(r: OcpiRecord, partnerOf: ReturnType<TraceResolvers['partnersForBatch']> | undefined): TraceRow {
+    return {
+      atMs: r.atMs,
+      protocol: 'ocpi',
+      direction: r.direction,
+      partnerId: r.partnerId ?? partnerOf?.(r.url, r.to),
+      sessionId: sessionOfOcpi(r.url, r.request),
+      action: r.module,
+      method: r.method,
+      url: r.url,
+      messageId: r.requestId,
+      correlationId: r.correlationId,
+      status: r.httpStatus === undefined ? 'NO_RESPONSE' : String(r.httpStatus),
+      errorCode: r.error,
+      httpStatus: r.httpStatus,
+      ocpiStatus: r.ocpiStatus,
+      durationMs: round(r.durationMs),
+      payload: tracePayload({ request: r.request ?? null, response: r.response ?? null }),
+    };
+  }
+
+  function paymentRow(r: PaymentRecord): TraceRow {
+    const key = r.request.idempotencyKey;
+    const outcome = r.error ? 'exception' : r.result?.ok ? 'ok' : (r.result?.kind ?? 'unknown');
+    return {
+      atMs: r.atMs,
+      protocol: 'payment',
+      direction: 'out',
+      guestSessionId: typeof key === 'string' ? /^dynamo:guest:([^:]+):/.exec(key)?.[1] : undefined,
+      action: r.operation,
+      method: r.provider,
+      messageId: key,
+      status: outcome,
+      errorCode: r.error ?? r.result?.declineCode ?? r.result?.code,
+      durationMs: round(r.durationMs),
+      payload: tracePayload({ provider: r.provider, request: r.request, result: r.result ?? null }),
+    };
+  }
+
+  return {
+    /** Writes one batch, in queue order (the caller holds the transaction). */
+    write(batch: TraceRecord[]) {
+      let partnerOf: ReturnType<TraceResolvers['partnersForBatch']> | undefined;
+      for (const r of batch) {
+        if (r.kind === 'frame') frameRow(r);
+        else if (r.kind === 'ocpi') {
+          if (r.direction === 'out' && !r.partnerId) partnerOf ??= resolvers.partnersForBatch();
+          repo.insert(ocpiRow(r, partnerOf));
+        } else repo.insert(paymentRow(r));
+      }
+    },
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,135 @@
+import type { Database } from 'bun:sqlite';
+
+/** One trace row as written (see schema/trace.ts for what each column holds). */
+export interface TraceRow {
+  atMs: number;
+  protocol: 'ocpp' | 'ocpi' | 'payment';
+  direction: 'in' | 'out';
+  chargePointId?: string | undefined;
+  partnerId?: string | undefined;
+  sessionId?: string | undefined;
+  guestSessionId?: string | undefined;
+  action: string;
+  messageId?: string | undefined;
+  correlationId?: string | undefined;
+  status: string;
+  errorCode?: string | undefined;
+  httpStatus?: number | undefined;
+  ocpiStatus?: number | undefined;
+  durationMs?: number | undefined;
+  method?: string | undefined;
+  url?: string | undefined;
+  payload?: string | undefined;
+}
+
+/** A row as read back: every optional column is null when empty. */
+export type StoredTraceRow = { id: number; atMs: number; protocol: string; direction: string; action: string; status: string; payload: string | null } & {
+  [K in 'chargePointId' | 'partnerId' | 'sessionId' | 'guestSessionId' | 'messageId' | 'correlationId' | 'errorCode' | 'method' | 'url']: string | null;
+} & { [K in 'httpStatus' | 'ocpiStatus' | 'durationMs']: number | null };
+
+export interface TraceQuery {
+  sinceMs?: number | undefined;
+  untilMs?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export type TraceSubject = { chargePointId: string } | { partnerId: string } | { sessionId: string; guestSessionIds: string[] };
+
+const COLUMNS = `id, at_ms AS atMs, protocol, direction, charge_point_id AS chargePointId, partner_id AS partnerId, session_id AS sessionId,
+  guest_session_id AS guestSessionId, action, message_id AS messageId, correlation_id AS correlationId, status, error_code AS errorCode,
+  http_status AS httpStatus, ocpi_status AS ocpiStatus, duration_ms AS durationMs, method, url, payload`;
+
+/**
+ * The protocol trace table. Inserts go through one prepared statement (written thousands of times a second under
+ * load, where the query builder's per-row cost would show); reads are operator look-ups by station, partner or
+ * session, in time order.
+ */
+export function traceRepo(sqlite: Database) {
+  const insert = sqlite.prepare(
+    `INSERT INTO protocol_trace (at_ms, protocol, direction, charge_point_id, partner_id, session_id, guest_session_id, action, message_id,
+       correlation_id, status, error_code, http_status, ocpi_status, duration_ms, method, url, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const linkSession = sqlite.prepare('UPDATE protocol_trace SET session_id = ? WHERE id = ? AND session_id IS NULL');
+  const bounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM protocol_trace');
+  const n = (v: unknown) => (v === undefined ? null : v) as string | number | null;
+
+  function where(subject: TraceSubject, q: TraceQuery): { sql: string; params: (string | number)[] } {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if ('chargePointId' in subject) {
+      clauses.push('charge_point_id = ?');
+      params.push(subject.chargePointId);
+    } else if ('partnerId' in subject) {
+      clauses.push('partner_id = ?');
+      params.push(subject.partnerId);
+    } else {
+      const guests = subject.guestSessionIds;
+      clauses.push(guests.length ? `(session_id = ? OR guest_session_id IN (${guests.map(() => '?').join(', ')}))` : 'session_id = ?');
+      params.push(subject.sessionId, ...guests);
+    }
+    if (q.sinceMs !== undefined) {
+      clauses.push('at_ms >= ?');
+      params.push(q.sinceMs);
+    }
+    if (q.untilMs !== undefined) {
+      clauses.push('at_ms < ?');
+      params.push(q.untilMs);
+    }
+    return { sql: clauses.join(' AND '), params };
+  }
+
+  return {
+    /** Inserts one row; returns its id (the batch writer links a CALL's row to a session its answer names). */
+    insert(row: TraceRow): number {
+      const result = insert.run(
+        row.atMs, row.protocol, row.direction, n(row.chargePointId), n(row.partnerId), n(row.sessionId), n(row.guestSessionId), row.action,
+        n(row.messageId), n(row.correlationId), row.status, n(row.errorCode), n(row.httpStatus), n(row.ocpiStatus), n(row.durationMs),
+        n(row.method), n(row.url), n(row.payload),
+      );
+      return Number(result.lastInsertRowid);
+    },
+    linkSession(id: number, sessionId: string) {
+      linkSession.run(sessionId, id);
+    },
+    /** One page in time order, and how many rows match in all. */
+    page(subject: TraceSubject, q: TraceQuery): { items: StoredTraceRow[]; total: number } {
+      const w = where(subject, q);
+      const total = (sqlite.query(`SELECT count(*) AS n FROM protocol_trace WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+      const items = sqlite
+        .query(`SELECT ${COLUMNS} FROM protocol_trace WHERE ${w.sql} ORDER BY at_ms, id LIMIT ? OFFSET ?`)
+        .all(...w.params, q.limit, q.offset) as StoredTraceRow[];
+      return { items, total };
+    },
+    /** Guest sessions whose charging session is `sessionId`: their payment calls belong to its trace. */
+    guestSessionsOf(sessionId: string): string[] {
+      const rows = sqlite.query("SELECT id FROM guest_sessions WHERE json_extract(snapshot, '$.context.sessionId') = ?").all(sessionId) as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+    /** Deletes up to `budget` rows older than `beforeMs`, in chunks so no single statement holds the writer long. */
+    deleteOlderThan(beforeMs: number, budget = 50_000): number {
+      let deleted = 0;
+      while (deleted < budget) {
+        const { changes } = sqlite.run(
+          'DELETE FROM protocol_trace WHERE id IN (SELECT id FROM protocol_trace WHERE at_ms < ? ORDER BY id LIMIT 5000)',
+          [beforeMs],
+        );
+        deleted += changes;
+        if (changes < 5000) break;
+      }
+      return deleted;
+    },
+    /** Keeps the newest `maxRows` rows (ids only grow, so the oldest are the lowest ids). */
+    deleteBeyond(maxRows: number): number {
+      const { low, high } = bounds.get() as { low: number | null; high: number | null };
+      if (low === null || high === null || high - low + 1 <= maxRows) return 0;
+      return sqlite.run('DELETE FROM protocol_trace WHERE id <= ?', [high - maxRows]).changes;
+    },
+    count(): number {
+      return (sqlite.query('SELECT count(*) AS n FROM protocol_trace').get() as { n: number }).n;
+    },
+  };
+}
+
+export type TraceRepo = ReturnType<typeof traceRepo>;
