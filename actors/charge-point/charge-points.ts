@@ -3,6 +3,7 @@ import type { Logger } from '../../src/lib/logger.ts';
 import type { Status } from '../../src/model/ocpi/evse.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
+import type { Deadlines } from '../system/deadlines.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
 import type { ChargePointContext, chargePointMachine } from './charge-point.machine.ts';
 
@@ -36,8 +37,6 @@ export interface ChargePointView extends ChargePointContext {
  * implies) before the station gets its answer. A station offline longer than the grace period shows UNKNOWN.
  */
 export class ChargePoints {
-  private readonly graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
-
   constructor(
     private readonly deps: {
       host: ActorHost<typeof chargePointMachine>;
@@ -48,6 +47,7 @@ export class ChargePoints {
       clock: Clock;
       logger: Logger;
       offlineGraceMs: number;
+      deadlines: Deadlines;
       removal: RemovalPorts;
     },
   ) {}
@@ -62,7 +62,7 @@ export class ChargePoints {
     // A removed station's socket closes after its actor and registration are gone: nothing left to record.
     if (!this.deps.host.get(id)) return;
     this.record(id, { type: 'DISCONNECTED', at: this.now() });
-    this.armGrace(id, this.deps.offlineGraceMs);
+    this.armGrace(id, this.deps.clock.now().getTime() + this.deps.offlineGraceMs);
   }
 
   booted(id: string, info: BootInfo) {
@@ -123,13 +123,8 @@ export class ChargePoints {
       const view = this.view(id);
       if (!view) continue;
       if (view.connected) this.disconnected(id);
-      else if (view.disconnectedAt) this.armGrace(id, Math.max(0, Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs - this.deps.clock.now().getTime()));
+      else if (view.disconnectedAt) this.armGrace(id, Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs);
     }
-  }
-
-  stop() {
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    this.graceTimers.clear();
   }
 
   private record(id: string, event: ChargePointEvent) {
@@ -145,23 +140,16 @@ export class ChargePoints {
     });
   }
 
-  private armGrace(id: string, delayMs: number) {
-    this.cancelGrace(id);
-    this.graceTimers.set(
-      id,
-      setTimeout(() => {
-        this.graceTimers.delete(id);
-        const view = this.view(id);
-        if (!view || view.connected) return;
-        this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
-      }, delayMs),
-    );
+  private armGrace(id: string, atMs: number) {
+    this.deps.deadlines.arm(`grace:${id}`, atMs, () => {
+      const view = this.view(id);
+      if (!view || view.connected) return;
+      this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
+    });
   }
 
   private cancelGrace(id: string) {
-    const timer = this.graceTimers.get(id);
-    if (timer) clearTimeout(timer);
-    this.graceTimers.delete(id);
+    this.deps.deadlines.cancel(`grace:${id}`);
   }
 
   private now() {

@@ -1,6 +1,7 @@
 import type { AuthenticatedPartner } from '../partner/partners.ts';
 import { commandFailureOf, commandResultOf, ocpp16IdTag, ocpp201IdTokenType, type CommandKind } from '../../src/domain/command-mapping.ts';
 import { ocpiDateTime, type Clock } from '../../src/lib/clock.ts';
+import type { Deadlines } from '../system/deadlines.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
@@ -41,6 +42,7 @@ export interface CommandDeps {
   deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult): void;
   transact: <T>(fn: () => T) => T;
   clock: Clock;
+  deadlines: Deadlines;
   logger: Logger;
   timeoutSeconds: number;
 }
@@ -62,8 +64,6 @@ const PREAUTHORIZED_MS = 15 * 60_000;
  * TIMEOUT/FAILED when the station is offline or silent, also after a restart.
  */
 export class Commands {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-
   constructor(private readonly deps: CommandDeps) {}
 
   startSession(partner: AuthenticatedPartner, body: StartSession): Reception {
@@ -205,11 +205,6 @@ export class Commands {
     for (const reservation of this.deps.store.liveReservations()) this.armExpiry(reservation);
   }
 
-  stop() {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-  }
-
   private accept(
     partner: AuthenticatedPartner,
     type: string,
@@ -258,35 +253,24 @@ export class Commands {
       if (!command || !this.deps.store.settle(commandId, final)) return;
       this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result: final });
     });
-    const timer = this.timers.get(commandId);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(commandId);
+    this.deps.deadlines.cancel(`command:${commandId}`);
   }
 
   private armDeadline(command: CommandRow) {
-    const delay = Math.max(0, command.deadlineMs - this.deps.clock.now().getTime());
-    this.timers.set(command.id, setTimeout(() => this.finish(command.id, 'TIMEOUT'), delay));
+    this.deps.deadlines.arm(`command:${command.id}`, command.deadlineMs, () => this.finish(command.id, 'TIMEOUT'));
   }
 
   /** At expiry an unused reservation is cancelled on the station too (it may not have expired it itself). */
   private armExpiry(reservation: ReservationRow) {
-    const key = `reservation:${reservation.reservationId}`;
-    const existing = this.timers.get(key);
-    if (existing) clearTimeout(existing);
-    const delay = Math.max(0, reservation.expiryMs - this.deps.clock.now().getTime());
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
-        if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;
-        this.deps.store.setReservationStatus(current.reservationId, 'expired');
-        this.deps.reservationSessions.ended(current.chargePointId, current.reservationId, 'Reservation expired');
-        void this.deps.station
-          .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
-          .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));
-      }, delay),
-    );
+    this.deps.deadlines.arm(`reservation:${reservation.reservationId}`, reservation.expiryMs, () => {
+      const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
+      if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;
+      this.deps.store.setReservationStatus(current.reservationId, 'expired');
+      this.deps.reservationSessions.ended(current.chargePointId, current.reservationId, 'Reservation expired');
+      void this.deps.station
+        .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
+        .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));
+    });
   }
 
   private checkToken(partner: AuthenticatedPartner, token: Token): Reception | undefined {

@@ -9,6 +9,7 @@ import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { NewDelivery } from '../../src/storage/sqlite/outbox.repo.ts';
 import type { ActorHost } from '../system/actor-host.ts';
+import type { Deadlines } from '../system/deadlines.ts';
 import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
 import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
 import type { GuestStationPort, PaymentPort } from './guest.ports.ts';
@@ -54,6 +55,7 @@ export interface GuestDeps {
   transact: <T>(fn: () => T) => T;
   secrets: Secrets;
   clock: Clock;
+  deadlines: Deadlines;
   logger: Logger;
   owner: { countryCode: string; partyId: string; name: string };
   settings: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number; callTimeoutSeconds: number };
@@ -65,8 +67,6 @@ export interface GuestDeps {
  * capture of the final amount through the durable outbox (the rest released).
  */
 export class GuestSessions {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-
   constructor(private readonly deps: GuestDeps) {}
 
   async authorize(req: { chargePointId: string; connectorId: number; paymentMethodId: string }, isPaymentMethodId: (s: string) => boolean) {
@@ -136,9 +136,23 @@ export class GuestSessions {
         this.queueRelease(id);
       });
     } else if (view.state === 'charging') await this.requestStop(id, 'Stopped by the driver');
-    const deadline = Date.now() + this.deps.settings.stopWaitSeconds * 1000;
-    while (Date.now() < deadline && !['stopped', 'failed', 'expired', 'cancelled'].includes(this.view(id)!.state)) await Bun.sleep(50);
+    await this.settled(id, this.deps.clock.now().getTime() + this.deps.settings.stopWaitSeconds * 1000);
     return this.view(id);
+  }
+
+  /** Resolves once the guest session reaches an end state (stopped and captured, failed, expired, cancelled) or at `untilMs`. */
+  private settled(id: string, untilMs: number): Promise<void> {
+    const ended = () => ['stopped', 'failed', 'expired', 'cancelled'].includes(this.view(id)!.state);
+    if (ended()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        unwatch();
+        cancel();
+        resolve();
+      };
+      const unwatch = this.deps.host.watch(id, () => ended() && done());
+      const cancel = this.deps.clock.at(untilMs, done);
+    });
   }
 
   /** The token a guest's id tag stands for, pre-authorized at its station (nobody else's eMSP to ask). */
@@ -212,11 +226,6 @@ export class GuestSessions {
     }
   }
 
-  stopTimers() {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-  }
-
   private async startRemote(id: string) {
     const view = this.view(id);
     if (!view || view.state !== 'authorizing') return;
@@ -255,21 +264,14 @@ export class GuestSessions {
   private armExpiry(id: string) {
     const view = this.view(id);
     if (!view) return;
-    const existing = this.timers.get(id);
-    if (existing) clearTimeout(existing);
-    const delay = Math.max(0, Date.parse(view.expiresAt) - this.deps.clock.now().getTime());
-    this.timers.set(
-      id,
-      setTimeout(() => {
-        this.timers.delete(id);
-        const current = this.view(id);
-        if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
-        this.deps.transact(() => {
-          this.send(id, { type: 'EXPIRED', at: this.now() });
-          this.queueRelease(id);
-        });
-      }, delay),
-    );
+    this.deps.deadlines.arm(`guest:${id}`, Date.parse(view.expiresAt), () => {
+      const current = this.view(id);
+      if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
+      this.deps.transact(() => {
+        this.send(id, { type: 'EXPIRED', at: this.now() });
+        this.queueRelease(id);
+      });
+    });
   }
 
   private queueRelease(id: string) {

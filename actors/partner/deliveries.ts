@@ -1,5 +1,5 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
-import type { Clock } from '../../src/lib/clock.ts';
+import { xstateClock, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { DeliveryRow, NewDelivery } from '../../src/storage/sqlite/outbox.repo.ts';
 import { deliveryMachine, type StepOutcome } from './delivery.machine.ts';
@@ -108,7 +108,7 @@ export class Deliveries {
   }
 
   private start(channel: string) {
-    const actor = createActor(deliveryMachine.provide({ actors: { step: fromPromise(() => this.step(channel)) } }));
+    const actor = createActor(deliveryMachine.provide({ actors: { step: fromPromise(() => this.step(channel)) } }), { clock: xstateClock(this.deps.clock) });
     this.actors.set(channel, actor);
     actor.start();
   }
@@ -117,7 +117,7 @@ export class Deliveries {
   private async step(channel: string): Promise<StepOutcome> {
     const { outbox, clock, policy, logger, transact } = this.deps;
     const row = outbox.nextDue(channel, clock.now().getTime());
-    if (!row) return { sent: false, ...optional(outbox.nextAttemptAt(channel)) };
+    if (!row) return { sent: false, ...waitUntil(outbox.nextAttemptAt(channel), clock.now().getTime()) };
     const sender = this.deps.senderFor(channel);
     const outcome = await sender.send(row);
     if (outcome === 'cancel') {
@@ -144,5 +144,5 @@ export class Deliveries {
   }
 }
 
-const optional = (nextAtMs: number | undefined) => (nextAtMs === undefined ? {} : { nextAtMs });
+const waitUntil = (nextAtMs: number | undefined, nowMs: number) => (nextAtMs === undefined ? {} : { waitMs: Math.max(0, nextAtMs - nowMs) });
 

@@ -17,6 +17,7 @@ export class ActorEventRejected extends Error {}
  */
 export class ActorHost<M extends AnyStateMachine> {
   private readonly live = new Map<string, Actor<M>>();
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly machine: M,
@@ -79,11 +80,22 @@ export class ActorHost<M extends AnyStateMachine> {
         actor.stop();
         this.live.delete(id);
       } else this.live.set(id, actor);
+      for (const watcher of this.watchers.get(id) ?? []) watcher();
     } catch (error) {
       actor.stop();
       this.live.delete(id);
       throw error;
     }
+  }
+
+  /** Calls `listener` after every committed change of actor `id` (e.g. to wait for a state); returns the unsubscribe. */
+  watch(id: string, listener: () => void): () => void {
+    const set = this.watchers.get(id) ?? new Set();
+    this.watchers.set(id, set.add(listener));
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.watchers.delete(id);
+    };
   }
 
   /** Drops the live actor of `id` from memory; the caller deletes its stored snapshot (a removed charge point). */

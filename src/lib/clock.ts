@@ -1,9 +1,48 @@
-/** Time is a port: the domain and actors ask a Clock, so tests can move time instead of sleeping. */
+/**
+ * Time is a port: the domain and actors ask a Clock for the time and for timers, so tests can move time instead of
+ * sleeping (test/support/manual-clock.ts) and the same code runs on the system clock in production.
+ */
 export interface Clock {
   now(): Date;
+  /** Runs `fire` once this clock reaches `atMs` (epoch ms; at once when it already has). Returns the cancel. */
+  at(atMs: number, fire: () => void): () => void;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** setTimeout holds at most 2^31−1 ms (~24.8 days); a later deadline is re-armed in steps rather than firing at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  at(atMs, fire) {
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const delay = atMs - Date.now();
+      timer = delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fire, Math.max(0, delay));
+    };
+    arm();
+    return () => clearTimeout(timer);
+  },
+};
+
+/** XState's scheduler interface (`createActor(logic, { clock })`), so `after` delays run on our Clock too. */
+export function xstateClock(clock: Clock) {
+  let next = 0;
+  const cancels = new Map<number, () => void>();
+  return {
+    setTimeout(fn: (...args: unknown[]) => void, ms: number) {
+      const id = ++next;
+      cancels.set(id, clock.at(clock.now().getTime() + ms, () => {
+        cancels.delete(id);
+        fn();
+      }));
+      return id;
+    },
+    clearTimeout(id: unknown) {
+      cancels.get(id as number)?.();
+      cancels.delete(id as number);
+    },
+  };
+}
 
 /** OCPI DateTime as we write it: UTC, second precision, `Z` designator (OCPI 2.2.1 types, DateTime). */
 export function ocpiDateTime(date: Date): string {

@@ -1,4 +1,5 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from './ocpp-version.ts';
@@ -48,6 +49,7 @@ export function createOcppGateway(deps: {
   events: ConnectionEvents;
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
+  clock: Clock;
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
@@ -91,7 +93,7 @@ export function createOcppGateway(deps: {
       const conn = ws.data;
       conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame));
       conn.queue = Promise.resolve();
-      conn.badFrames = { count: 0, since: Date.now() };
+      conn.badFrames = { count: 0, since: deps.clock.now().getTime() };
       const previous = live.get(conn.chargePointId);
       live.set(conn.chargePointId, ws);
       if (previous) {
@@ -175,7 +177,7 @@ export function createOcppGateway(deps: {
 
   function reject(ws: ServerWebSocket<Connection>, error: BadFrame) {
     const conn = ws.data;
-    const now = Date.now();
+    const now = deps.clock.now().getTime();
     if (now - conn.badFrames.since > 60_000) conn.badFrames = { count: 0, since: now };
     conn.badFrames.count += 1;
     tap.malformed(conn);

@@ -1,3 +1,4 @@
+import { ManualClock } from '../support/manual-clock.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -191,24 +192,23 @@ describe('switched off and bounded', () => {
   });
 
   test('rows older than TRACE_RETENTION_H are deleted, and at most TRACE_MAX_ROWS are kept', async () => {
-    let now = Date.parse('2026-11-20T12:00:00Z');
-    const clock = { now: () => new Date(now) };
+    const clock = new ManualClock('2026-11-20T12:00:00Z');
     const small = startTestServer({ env: { TRACE_RETENTION_H: '2', TRACE_MAX_ROWS: '6' }, clock });
     try {
       const { client } = await connectStation(small, 'CP-OLD');
       await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
       small.trace!.flush();
       expect(small.storage.trace.count()).toBe(2);
-      now += 3 * 3600_000;
+      clock.advance(3 * 3600_000);
       for (let i = 0; i < 5; i++) await client.call('Heartbeat', {});
       small.trace!.flush();
       // The cap keeps the newest six: the boot frames went to make room.
       const kept = (await small.api('GET', '/api/v1/charge-points/CP-OLD/trace')).body as any[];
       expect(kept).toHaveLength(6);
       expect(kept.every((r) => r.action === 'Heartbeat')).toBe(true);
-      now += 1 * 3600_000;
+      clock.advance(1 * 3600_000);
       await client.call('Heartbeat', {});
-      now += 1.5 * 3600_000;
+      clock.advance(1.5 * 3600_000);
       // 2.5 h after the heartbeats, 1.5 h after the last one: only the last pair is within two hours.
       const pruned = small.trace!.prune();
       expect(pruned.old).toBe(4);
