@@ -36,6 +36,8 @@ if (mode === 'dynamo' && dir && adminKey) {
     CPO_COUNTRY_CODE: 'NL',
     CPO_PARTY_ID: 'DYN',
     CPO_NAME: 'Dynamo Bench CPO',
+    // TRACE=off|on from the environment: the trace's cost is measured by running the bench both ways.
+    ...(process.env.TRACE ? { TRACE: process.env.TRACE } : {}),
   });
   const server = startServer(config, { logger });
   port = server.port;

@@ -6,6 +6,9 @@ import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { connectStation, STATION_PASSWORD } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
+import { Elysia } from 'elysia';
+import { devTraceRoute } from '../../src/ops/trace/trace.routes.ts';
+import { devPageHtml } from '../../src/dev/page/dev-routes.ts';
 
 const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' };
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-TRACE'] };
@@ -217,6 +220,64 @@ describe('switched off and bounded', () => {
     } finally {
       await small.stop();
       removeDir(small.dir);
+    }
+  });
+});
+
+describe('a guest session paid by card', () => {
+  test('its trace holds the hold and the capture next to its OCPP frames; the dev page links sessions to their trace', async () => {
+    const guest = startTestServer({ env: { GUEST_STOP_WAIT_S: '5', COMMAND_TIMEOUT_S: '2' } });
+    try {
+      await guest.api('PUT', '/api/v1/tariffs/T-ADHOC', { currency: 'EUR', type: 'AD_HOC_PAYMENT', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 20, step_size: 1 }] }] });
+      await guest.api('PUT', '/api/v1/locations/LOC-G', {
+        publish: true, address: 'Kaartweg 7', city: 'Haarlem', country: 'NLD', time_zone: 'Europe/Amsterdam', coordinates: { latitude: '52.38740', longitude: '4.64620' },
+        evses: [{ uid: 'G-1', status: 'AVAILABLE', connectors: [{ ...connector, tariff_ids: ['T-ADHOC'] }], ocpp: { charge_point_id: 'CP-G', evse_id: 1 } }],
+      });
+      const { client } = await connectStation(guest, 'CP-G');
+      await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+      await client.call('StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
+      const t0 = Date.now() - 3600_000;
+      let transactionId = 0;
+      client.handle('RemoteStartTransaction', async ({ params }: { params?: any }) => {
+        setTimeout(async () => {
+          ({ transactionId } = (await client.call('StartTransaction', { connectorId: params.connectorId, idTag: params.idTag, meterStart: 0, timestamp: iso(t0) })) as { transactionId: number });
+        }, 10);
+        return { status: 'Accepted' };
+      });
+      client.handle('RemoteStopTransaction', async ({ params }: { params?: any }) => {
+        setTimeout(() => void client.call('StopTransaction', { transactionId: params.transactionId, meterStop: 4000, timestamp: iso(t0 + 1800_000), reason: 'Remote' }).catch(() => undefined), 10);
+        return { status: 'Accepted' };
+      });
+      const token = (await guest.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 1, payment_method_id: 'pm_card_visa' })).body.session_token;
+      await eventually(async () => expect((await guest.api('GET', `/api/v1/sessions/guest/${token}/status`)).body.status).toBe('charging'));
+      const stopped = (await guest.api('POST', `/api/v1/sessions/guest/${token}/stop`)).body;
+      expect(stopped.status).toBe('stopped');
+      const id = (await guest.api('GET', `/api/v1/sessions/guest/${token}/status`)).body.session_id;
+
+      const records = await eventually(async () => {
+        const { body } = await guest.api('GET', `/api/v1/sessions/${id}/trace?limit=1000`);
+        expect(body.filter((r: any) => r.protocol === 'payment').map((r: any) => `${r.action} ${r.status}`)).toEqual(['hold ok', 'capture ok']);
+        return body as any[];
+      });
+      const kinds = records.map((r) => `${r.protocol} ${r.action} ${r.status}`);
+      // The hold comes before the start, the capture after the stop.
+      expect(kinds.indexOf('payment hold ok')).toBeLessThan(kinds.indexOf('ocpp StartTransaction CALL'));
+      expect(kinds.indexOf('payment capture ok')).toBeGreaterThan(kinds.indexOf('ocpp StopTransaction CALL'));
+      const hold = records.find((r) => r.action === 'hold');
+      expect(hold).toMatchObject({ direction: 'out', method: 'simulated', message_id: expect.stringMatching(/guest:.+:hold$/), payload: { request: { amountMinor: 5000, currency: 'EUR' }, result: { ok: true } } });
+      expect(JSON.stringify(records)).not.toContain(token);
+      expect(transactionId).toBeGreaterThan(0);
+      await client.close();
+
+      // The dev page links each session to /dev/sessions/{id}/trace, which answers without an API key under bun dev.
+      expect(devPageHtml()).toContain("/dev/sessions/' + encodeURIComponent(sessionId) + '/trace");
+      const dev = new Elysia().use(devTraceRoute({ storage: guest.storage, sessions: guest.sessions }));
+      const viaDev = await dev.handle(new Request(`http://localhost/dev/sessions/${id}/trace?limit=1000`));
+      expect(((await viaDev.json()) as any[]).map((r) => r.id)).toEqual(records.map((r) => r.id));
+      expect((await guest.api('GET', `/dev/sessions/${id}/trace`)).status).toBe(404);
+    } finally {
+      await guest.stop();
+      removeDir(guest.dir);
     }
   });
 });

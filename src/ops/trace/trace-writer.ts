@@ -72,10 +72,7 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
   const open = new Map<string, OpenCall>();
 
   function frameRow(r: FrameRecord) {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(r.text);
-    } catch {}
+    const frame = readFrame(r.text);
     const base = { atMs: r.atMs, protocol: 'ocpp' as const, direction: r.direction, chargePointId: r.chargePointId, payload: traceFrame(r.text, frame) };
     if (!Array.isArray(frame) || typeof frame[1] !== 'string' || ![2, 3, 4].includes(frame[0])) {
       repo.insert({ ...base, action: 'unknown', status: 'MALFORMED' });
@@ -139,7 +136,7 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
       atMs: r.atMs,
       protocol: 'payment',
       direction: 'out',
-      guestSessionId: typeof key === 'string' ? /^dynamo:guest:([^:]+):/.exec(key)?.[1] : undefined,
+      guestSessionId: typeof key === 'string' ? /(?:^|:)guest:([^:]+):/.exec(key)?.[1] : undefined,
       action: r.operation,
       method: r.provider,
       messageId: key,
@@ -166,3 +163,25 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+const HEAD = /^\[\s*([234])\s*,\s*"([^"\\]*)"\s*(?:,\s*"([^"\\]*)")?/;
+/** Only these frames need their payload read here (the transaction link, a possible secret); the rest are stored as text. */
+const NEEDS_PAYLOAD = /transactionId|authoriz|password|secret|api[-_]?key|"token"|sealed/i;
+
+/**
+ * The frame's type, id and action, read from its head with a regex when nothing else is needed: parsing every
+ * Heartbeat and StatusNotification in full would be most of the trace's cost under load.
+ */
+function readFrame(text: string): unknown {
+  const head = HEAD.exec(text);
+  if (head && text.trimEnd().endsWith(']') && !NEEDS_PAYLOAD.test(text)) {
+    const type = Number(head[1]);
+    if (type === 2 && head[3] !== undefined) return [2, head[2], head[3]];
+    if (type === 3) return [3, head[2]];
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

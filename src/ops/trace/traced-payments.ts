@@ -4,7 +4,7 @@ import type { PaymentRecord } from './trace-writer.ts';
 
 /**
  * The payment provider with every call put in the protocol trace: request, result, duration. The idempotency key
- * names the guest session (`dynamo:guest:<id>:<step>`), which is how a guest's hold, capture and release end up in
+ * names the guest session (`guest:<id>:<step>`), which is how a guest's hold, capture and release end up in
  * its charging session's trace.
  */
 export function tracedPayments(provider: PaymentProvider, push: (record: PaymentRecord) => void, clock: Clock): PaymentProvider {
