@@ -108,7 +108,13 @@ export class Deliveries {
   }
 
   private start(channel: string) {
-    const actor = createActor(deliveryMachine.provide({ actors: { step: fromPromise(() => this.step(channel)) } }), { clock: xstateClock(this.deps.clock) });
+    const step = () =>
+      this.step(channel).catch((error: unknown) => {
+        // The actor rests and tries again; the operator must still hear of the bug.
+        this.deps.logger.error('Delivery step failed', { channel, error });
+        throw error;
+      });
+    const actor = createActor(deliveryMachine.provide({ actors: { step: fromPromise(step) } }), { clock: xstateClock(this.deps.clock) });
     this.actors.set(channel, actor);
     actor.start();
   }

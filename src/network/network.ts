@@ -67,7 +67,8 @@ export class Network {
         this.now(),
       );
       const { created } = locations.put(location, rows);
-      if (location.last_updated !== previous?.last_updated) this.feed.locationChanged(location, this.visibility(location));
+      // Pushed on any change of what partners see, also one within the second of the last (same last_updated).
+      if (!previous || !sameContent(location, previous)) this.feed.locationChanged(location, this.visibility(location));
       return { location: this.withBindings(location), created };
     });
   }
@@ -124,9 +125,11 @@ export class Network {
       // An identical PUT keeps its stamp, so date_from syncs do not re-pull unchanged tariffs.
       const previous = this.storage.tariffs.get(id);
       const { last_updated: stamp, ...before } = previous ?? { last_updated: undefined };
-      const tariff = { ...unstamped, last_updated: previous && sameContent(before, unstamped) ? stamp! : this.now() } as Tariff;
+      const unchanged = previous !== undefined && sameContent(before, unstamped);
+      const tariff = { ...unstamped, last_updated: unchanged ? stamp! : this.now() } as Tariff;
       const result = { tariff, ...this.storage.tariffs.put(tariff) };
-      if (tariff.last_updated !== stamp) this.feed.tariffChanged(tariff);
+      // A change within the same second as the last one has the same stamp, and is still news for partners.
+      if (!unchanged) this.feed.tariffChanged(tariff);
       return result;
     });
   }
