@@ -4,21 +4,21 @@ import Ajv from 'ajv';
 import Big from 'big.js';
 import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
 import ocpp201Schemas from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
+import { MeterValueError, type MeterReading } from '../../src/domain/meter-values/meter-reading.ts';
 import {
-  MeterValueError,
   normalizeOcpp16MeterValue,
   normalizeOcpp16MeterValues,
   normalizeOcpp201MeterValue,
   normalizeOcpp201MeterValues,
   parseDecimal,
-  signedValueNature,
-  whToKwh,
-  type MeterReading,
-  type Ocpp16MeterValue,
-  type Ocpp16SampledValue,
-  type Ocpp201MeterValue,
-  type Ocpp201SampledValue,
-} from '../../src/domain/meter-values.ts';
+} from '../../src/domain/meter-values/normalize.ts';
+import { signedValueNature, whToKwh } from '../../src/domain/meter-values/ocpi-conversions.ts';
+import type {
+  Ocpp16MeterValue,
+  Ocpp16SampledValue,
+  Ocpp201MeterValue,
+  Ocpp201SampledValue,
+} from '../../src/domain/meter-values/ocpp-meter-value.types.ts';
 
 const TS = '2024-05-01T10:00:00Z';
 

@@ -1,6 +1,7 @@
 import type { Reading } from '../../../actors/session/session.events.ts';
 import { ocpiDateTime } from '../../lib/clock.ts';
-import { MeterValueError, whToKwh, type MeterReading } from '../../domain/meter-values.ts';
+import { MeterValueError, type MeterReading } from '../../domain/meter-values/meter-reading.ts';
+import { whToKwh } from '../../domain/meter-values/ocpi-conversions.ts';
 import { CallError } from '../rpc/call-errors.ts';
 
 /** An OCPP timestamp (any RFC 3339 form) as the OCPI DateTime of a session's start or end: whole seconds, as shown. */

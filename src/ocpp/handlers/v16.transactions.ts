@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { normalizeOcpp16MeterValues } from '../../domain/meter-values.ts';
+import { normalizeOcpp16MeterValues } from '../../domain/meter-values/normalize.ts';
 import { ocpp16ChargingActivity, type Ocpp16ChargePointStatus } from '../../domain/status-map.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTagStatus } from './authorization-status.ts';

@@ -1,4 +1,4 @@
-import { normalizeOcpp201MeterValues } from '../../domain/meter-values.ts';
+import { normalizeOcpp201MeterValues } from '../../domain/meter-values/normalize.ts';
 import { ocpp201ChargingActivity } from '../../domain/status-map.ts';
 import { CallError } from '../rpc/call-errors.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
