@@ -1,7 +1,8 @@
 import { openDatabase } from './sqlite/db.ts';
 import { credentialsTokensRepo } from './sqlite/credentials-tokens.repo.ts';
 import { locationsRepo } from './sqlite/locations.repo.ts';
-import { apiKeysRepo, chargePointsRepo } from './sqlite/operators.repo.ts';
+import { apiKeysRepo } from './sqlite/api-keys.repo.ts';
+import { chargePointsRepo } from './sqlite/charge-points.repo.ts';
 import { partnerSnapshotsRepo } from './sqlite/snapshots.repo.ts';
 import { tariffsRepo } from './sqlite/tariffs.repo.ts';
 import { tokensRepo } from './sqlite/tokens.repo.ts';
