@@ -7,7 +7,7 @@ import {
   stationOverride,
   type Ocpp16ChargePointStatus,
   type Ocpp201ConnectorStatus,
-} from './status-map.ts';
+} from './ocpp-status-map.ts';
 
 /** What a charge point has reported, keyed "evseId" or "evseId.connectorId" ("0" = the whole station). */
 export interface ReportedStatuses {

@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { normalizeOcpp16MeterValues } from '../../domain/meter-values/normalize.ts';
-import { ocpp16ChargingActivity, type Ocpp16ChargePointStatus } from '../../domain/status-map.ts';
+import { ocpp16ChargingActivity } from '../../domain/charging-activity.ts';
+import type { Ocpp16ChargePointStatus } from '../../domain/ocpp-status-map.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTagStatus } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';

@@ -1,5 +1,5 @@
 import { normalizeOcpp201MeterValues } from '../../domain/meter-values/normalize.ts';
-import { ocpp201ChargingActivity } from '../../domain/status-map.ts';
+import { ocpp201ChargingActivity } from '../../domain/charging-activity.ts';
 import { CallError } from '../rpc/call-errors.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTokenStatus, tokenTypeOf } from './authorization-status.ts';

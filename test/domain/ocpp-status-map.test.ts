@@ -4,26 +4,28 @@ import { Value } from '@sinclair/typebox/value';
 import { Status } from '../../src/model/ocpi/evse.ts';
 import {
   OCPP16_CHARGE_POINT_STATUSES,
-  OCPP201_CHARGING_STATES,
   OCPP201_CONNECTOR_STATUSES,
   applyStationOverride,
   combineConnectorStatuses,
   isStationLevel16,
   isStationLevel201,
-  ocpp16ChargingActivity,
   ocpp16StatusToOcpi,
-  ocpp201ChargingActivity,
   ocpp201StatusToOcpi,
-  periodTimeDimension,
   publishedEvseStatus,
   resolveEvseStatus,
   stationOverride,
   unknownFrom,
   type Ocpp16ChargePointStatus,
-  type Ocpp201ChargingState,
   type Ocpp201ConnectorStatus,
   type StationConnection,
-} from '../../src/domain/status-map.ts';
+} from '../../src/domain/ocpp-status-map.ts';
+import {
+  OCPP201_CHARGING_STATES,
+  ocpp16ChargingActivity,
+  ocpp201ChargingActivity,
+  periodTimeDimension,
+  type Ocpp201ChargingState,
+} from '../../src/domain/charging-activity.ts';
 import type { Status as StatusType } from '../../src/model/ocpi/evse.ts';
 import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
 import ocpp201Schemas from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
