@@ -7,7 +7,7 @@ import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Secrets } from '../lib/secrets.ts';
-import type { Network } from '../network/network.ts';
+import type { Network } from '../charging-network/network.ts';
 import type { Storage } from '../storage/storage.ts';
 
 /** What the operator REST adapter needs; wired in src/app.ts. */

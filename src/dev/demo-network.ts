@@ -1,5 +1,5 @@
 import type { LocationInput, TariffInput } from '../model/api/network-input.ts';
-import type { Network } from '../network/network.ts';
+import type { Network } from '../charging-network/network.ts';
 
 const connector = (id: string, power: 'AC_3_PHASE' | 'DC', tariff: string) =>
   power === 'DC'

@@ -4,7 +4,7 @@ import { envelope } from '../ocpi/transport/envelope.ts';
 import { OcpiError } from '../ocpi/transport/ocpi-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import { NetworkError } from '../network/network-error.ts';
+import { NetworkError } from '../charging-network/network-error.ts';
 import { BodyRefused } from './body-guard.ts';
 
 interface Failure {

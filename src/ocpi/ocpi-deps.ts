@@ -4,8 +4,8 @@ import type { Commands } from '../../actors/commands/commands.ts';
 import type { Config } from '../config.ts';
 import type { Endpoint } from '../model/ocpi/versions.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Network } from '../network/network.ts';
-import type { DriverTokens } from '../network/driver-tokens.ts';
+import type { Network } from '../charging-network/network.ts';
+import type { DriverTokens } from '../charging-network/driver-tokens.ts';
 
 /** What the OCPI adapter needs; wired in src/app.ts. */
 export interface OcpiDeps {

@@ -8,7 +8,7 @@ import type { PartnerView } from '../../../actors/partner/partners.ts';
 import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { EVSE } from '../../model/ocpi/location.ts';
 import type { Session } from '../../model/ocpi/session.ts';
-import type { OperatorLocation } from '../../network/network.ts';
+import type { OperatorLocation } from '../../charging-network/network.ts';
 import type { DeliveryRow } from '../../storage/sqlite/outbox.repo.ts';
 
 /** How many locations, newest sessions and outbox rows one snapshot looks at (a dev page, not a report). */

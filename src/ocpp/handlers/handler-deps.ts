@@ -2,7 +2,7 @@ import type { ChargePoints } from '../../../actors/charge-point/charge-points.ts
 import type { Sessions } from '../../../actors/session/sessions.ts';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { TokenAuthorizer } from '../../network/token-authorizer.ts';
+import type { TokenAuthorizer } from '../../charging-network/token-authorizer.ts';
 
 export interface OcppHandlerDeps {
   chargePoints: ChargePoints;
