@@ -2,7 +2,7 @@ import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Tariff } from '../../src/model/ocpi/tariff.ts';
-import type { PartnerFeed, Visibility } from '../../src/charging-network/partner-feed.ts';
+import type { PartnerFeed, Visibility } from '../../src/charging-network/partner-feed.ports.ts';
 import type { Deliveries } from './deliveries.ts';
 import { receiversOf } from './partner-push.ts';
 import type { Partners } from './partners.ts';

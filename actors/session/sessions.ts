@@ -9,7 +9,7 @@ import type { TariffType } from '../../src/model/ocpi/tariff.ts';
 import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import { sameContent } from '../../src/domain/canonical-json.ts';
-import type { PartnerFeed } from '../../src/charging-network/partner-feed.ts';
+import type { PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
 import type { Authorization } from '../../src/charging-network/token-authorizer.ts';
 import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
 import type { PageFilter } from '../../src/storage/sqlite/paging.ts';

@@ -15,7 +15,7 @@ import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../storage/sqlite/locations.repo.ts';
 import type { PageFilter } from '../storage/sqlite/paging.ts';
 import { NetworkError } from './network-error.ts';
-import type { PartnerFeed } from './partner-feed.ts';
+import type { PartnerFeed } from './partner-feed.ports.ts';
 
 type OperatorEvse = EVSE & { ocpp?: OcppBinding };
 export type OperatorLocation = Omit<Location, 'evses'> & { evses?: OperatorEvse[] };
