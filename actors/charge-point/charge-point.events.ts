@@ -1,4 +1,4 @@
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 
 export interface BootInfo {
   vendor: string;

@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import { statusKey } from '../../src/domain/evse-status.ts';
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
 
 export const CHARGE_POINT_MACHINE_VERSION = 1;

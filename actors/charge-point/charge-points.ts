@@ -1,7 +1,7 @@
 import { ocpiDateTime, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { Status } from '../../src/model/ocpi/evse.ts';
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { Deadlines } from '../system/deadlines.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';

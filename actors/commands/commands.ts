@@ -6,22 +6,10 @@ import type { Logger } from '../../src/lib/logger.ts';
 import type { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
-import type { CommandRow, ReservationRow } from '../../src/storage/sqlite/commands.repo.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
+import type { CommandRecord, CommandStore, ReservationRecord } from '../../src/storage/ports.ts';
 import type { SessionView } from '../session/sessions.ts';
 
-export type CommandStore = {
-  insert(row: Omit<CommandRow, 'result'>): void;
-  get(id: string): CommandRow | undefined;
-  settle(id: string, result: string): boolean;
-  open(): CommandRow[];
-  latestFor(chargePointId: string, ocppIdTag: string): CommandRow | undefined;
-  nextRemoteStartId(commandId: string): number;
-  reservation(partnerId: string, emspReservationId: string): ReservationRow | undefined;
-  upsertReservation(row: Omit<ReservationRow, 'reservationId'>): ReservationRow;
-  setReservationStatus(reservationId: number, status: ReservationRow['status']): void;
-  liveReservations(): ReservationRow[];
-};
 
 export interface CommandDeps {
   store: CommandStore;
@@ -211,10 +199,10 @@ export class Commands {
     body: { response_url: string },
     target: Omit<Target, 'evse'> & { evse?: EVSE },
     ocppIdTag: string | null,
-    execute: (command: CommandRow) => Promise<CommandResult['result']>,
+    execute: (command: CommandRecord) => Promise<CommandResult['result']>,
   ): Reception {
     const now = this.deps.clock.now().getTime();
-    const command: Omit<CommandRow, 'result'> = {
+    const command: Omit<CommandRecord, 'result'> = {
       id: crypto.randomUUID(),
       partnerId: partner.partnerId,
       type,
@@ -242,7 +230,7 @@ export class Commands {
   }
 
   /** Our CALL for a command, within what is left of its deadline. */
-  private call(command: CommandRow, action: string, payload: unknown): Promise<unknown> {
+  private call(command: CommandRecord, action: string, payload: unknown): Promise<unknown> {
     const left = Math.max(1, command.deadlineMs - this.deps.clock.now().getTime());
     return this.deps.station.call(command.chargePointId!, action, payload, left);
   }
@@ -256,12 +244,12 @@ export class Commands {
     this.deps.deadlines.cancel(`command:${commandId}`);
   }
 
-  private armDeadline(command: CommandRow) {
+  private armDeadline(command: CommandRecord) {
     this.deps.deadlines.arm(`command:${command.id}`, command.deadlineMs, () => this.finish(command.id, 'TIMEOUT'));
   }
 
   /** At expiry an unused reservation is cancelled on the station too (it may not have expired it itself). */
-  private armExpiry(reservation: ReservationRow) {
+  private armExpiry(reservation: ReservationRecord) {
     this.deps.deadlines.arm(`reservation:${reservation.reservationId}`, reservation.expiryMs, () => {
       const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
       if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;

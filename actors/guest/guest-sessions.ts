@@ -7,7 +7,7 @@ import { currencyMinorUnits, dec, roundHalfUp, ZERO } from '../../src/domain/mon
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
-import type { NewDelivery } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { NewDelivery } from '../../src/storage/ports.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { Deadlines } from '../system/deadlines.ts';
 import type { GuestEvent, PaymentCall } from './guest-session.events.ts';

@@ -1,5 +1,5 @@
 import type { ChannelSender } from '../partner/deliveries.ts';
-import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { Delivery } from '../../src/storage/ports.ts';
 import type { GuestSessions, PaymentJob } from './guest-sessions.ts';
 import type { PaymentPort } from './guest.ports.ts';
 
@@ -10,7 +10,7 @@ import type { PaymentPort } from './guest.ports.ts';
  */
 export function paymentJobsSender(payments: PaymentPort, guests: () => GuestSessions): ChannelSender {
   return {
-    async send(row: DeliveryRow) {
+    async send(row: Delivery) {
       const job = row.body as PaymentJob;
       const outcome =
         job.op === 'capture'

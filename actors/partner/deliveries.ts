@@ -1,32 +1,19 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
 import { xstateClock, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
-import type { DeliveryRow, NewDelivery } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { Delivery, NewDelivery, OutboxStore, Transact } from '../../src/storage/ports.ts';
 import { deliveryMachine, type StepOutcome } from './delivery.machine.ts';
 import type { PushOutcome } from './partner.ports.ts';
 
-/** The outbox as the delivery actors use it (src/storage/sqlite/outbox.repo.ts). */
-export interface OutboxStore {
-  enqueue(delivery: NewDelivery, nowMs: number): number;
-  nextDue(partnerId: string, nowMs: number): DeliveryRow | undefined;
-  nextAttemptAt(partnerId: string): number | undefined;
-  delivered(id: number, nowMs: number, responseLocation?: string): void;
-  failed(id: number, error: string, nextAttemptAtMs: number): void;
-  deadLetter(id: number, error: string): void;
-  retry(partnerId: string, id: number, nowMs: number): boolean;
-  cancelAll(partnerId: string): void;
-  list(partnerId: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[];
-  channelsWithPending(): string[];
-}
 
 /** How one channel's rows are carried out: HTTP pushes to a partner, or calls to the payment provider. */
 export interface ChannelSender {
   /** 'cancel' when the channel is gone (an unregistered partner): its queue is dropped. */
-  send(row: DeliveryRow): Promise<PushOutcome | 'cancel'>;
+  send(row: Delivery): Promise<PushOutcome | 'cancel'>;
   /** Runs in the transaction that marks the row delivered (e.g. the guest session learns it was captured). */
-  delivered?(row: DeliveryRow, outcome: Extract<PushOutcome, { ok: true }>): void;
+  delivered?(row: Delivery, outcome: Extract<PushOutcome, { ok: true }>): void;
   /** Runs in the transaction that dead-letters the row. */
-  deadLettered?(row: DeliveryRow, error: string): void;
+  deadLettered?(row: Delivery, error: string): void;
 }
 
 export interface DeliveryPolicy {
@@ -92,7 +79,7 @@ export class Deliveries {
     this.actors.delete(channel);
   }
 
-  list(channel: string, statuses: DeliveryRow['status'][] = ['pending', 'dead'], limit = 200) {
+  list(channel: string, statuses: Delivery['status'][] = ['pending', 'dead'], limit = 200) {
     return this.deps.outbox.list(channel, statuses, limit);
   }
 

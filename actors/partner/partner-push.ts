@@ -1,6 +1,6 @@
 import { endpointUrl, joinUrl } from '../../src/model/ocpi/endpoints.ts';
 import type { InterfaceRole } from '../../src/model/ocpi/versions.ts';
-import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { Delivery } from '../../src/storage/ports.ts';
 import type { ChannelSender } from './deliveries.ts';
 import type { Party, PartnerGateway, PushOutcome } from './partner.ports.ts';
 import type { Partners, PartnerView } from './partners.ts';
@@ -33,7 +33,7 @@ export function addresseeOf(partner: PartnerView, owner?: Party): Party | undefi
  */
 export function partnerPushSender(partnerId: string, deps: { partners: Partners; gateway: PartnerGateway }): ChannelSender {
   return {
-    async send(row: DeliveryRow): Promise<PushOutcome | 'cancel'> {
+    async send(row: Delivery): Promise<PushOutcome | 'cancel'> {
       const partner = deps.partners.view(partnerId);
       const token = partner && partner.status === 'registered' ? deps.partners.tokenFor(partner) : undefined;
       if (!partner || !token) return 'cancel';

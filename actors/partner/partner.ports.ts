@@ -37,11 +37,3 @@ export interface PushRequest {
 
 /** Retryable: the partner may succeed later (network, timeout, 5xx, 401 during a rotation, OCPI 3xxx). */
 export type PushOutcome = { ok: true; location?: string } | { ok: false; retryable: boolean; error: string };
-
-/** Credentials tokens partners present to us, kept as keyed hashes. */
-export interface CredentialsTokenStore {
-  findActive(hashes: string[], now: Date): { tokenHash: string; partnerId: string; kind: 'A' | 'C' } | undefined;
-  issue(partnerId: string, kind: 'A' | 'C', tokenHash: string, now: Date, expiresAt?: Date): void;
-  revokeAll(partnerId: string, now: Date): void;
-  revoke(tokenHash: string, now: Date): void;
-}

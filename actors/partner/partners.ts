@@ -6,7 +6,8 @@ import { ActorEventRejected, type ActorHost } from '../system/actor-host.ts';
 import { discoverPlatform } from './discover-platform.ts';
 import type { PartnerEvent } from './partner.events.ts';
 import type { PartnerContext, PartnerStatus, partnerMachine } from './partner.machine.ts';
-import type { CredentialsTokenStore, PartnerGateway } from './partner.ports.ts';
+import type { CredentialsTokenStore } from '../../src/storage/ports.ts';
+import type { PartnerGateway } from './partner.ports.ts';
 import { RegistrationError } from './registration-error.ts';
 
 export interface PartnersDeps {

@@ -1,6 +1,6 @@
 import type { SessionPlace } from '../../src/domain/cdr/session-view.ts';
 import type { AuthMethod, CdrToken } from '../../src/model/ocpi/session.ts';
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 
 /** A meter reading as the session keeps it: decimal strings (exact), OCPI DateTime. */
 export interface Reading {

@@ -6,32 +6,15 @@ import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { AuthMethod, CdrToken, Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { TariffType } from '../../src/model/ocpi/tariff.ts';
-import type { OcppVersion } from '../../src/ocpp/ocpp-version.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import { sameContent } from '../../src/domain/canonical-json.ts';
 import type { PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
 import type { Authorization } from '../../src/charging-network/token-authorizer.ts';
-import type { Owner } from '../../src/storage/sqlite/sessions.repo.ts';
-import type { PageFilter } from '../../src/storage/sqlite/paging.ts';
+import type { Owner, PageFilter, SessionStore } from '../../src/storage/ports.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
 import type { SessionContext, sessionMachine } from './session.machine.ts';
 
-/** The storage a session needs besides its snapshot (src/storage/sqlite/sessions.repo.ts). */
-export interface SessionStore {
-  saveView(id: string, view: Session | undefined): void;
-  viewOf(id: string): Session | undefined;
-  idByTransaction(chargePointId: string, transactionId: string): string | undefined;
-  runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
-  /** False when the session already had its CDR. */
-  insertCdr(cdr: CDR): boolean;
-  cdrOf(sessionId: string): CDR | undefined;
-  ocpp16TransactionId(start: { chargePointId: string; connectorId: number; idTag: string; timestamp: string; meterStart: number }): number;
-  page(filter: PageFilter, owners: Owner[] | 'all'): { items: Session[]; total: number };
-  cdrsPage(filter: PageFilter, owners: Owner[] | 'all'): { items: CDR[]; total: number };
-  list(limit: number, offset: number): string[];
-  seenTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): boolean;
-  markTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): void;
-}
 
 export interface SessionView {
   context: SessionContext;

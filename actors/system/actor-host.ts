@@ -1,12 +1,5 @@
+import type { SnapshotStore, Transact } from '../../src/storage/ports.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
-
-export interface SnapshotStore {
-  load(id: string): { machineVersion: number; snapshot: unknown } | undefined;
-  save(id: string, machineVersion: number, snapshot: unknown, now: Date): void;
-}
-
-/** Runs `fn` inside one synchronous database transaction (bun:sqlite), so snapshot and side rows commit together. */
-export type Transact = <T>(fn: () => T) => T;
 
 export class ActorEventRejected extends Error {}
 

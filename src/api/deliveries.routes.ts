@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia';
-import type { DeliveryRow } from '../storage/sqlite/outbox.repo.ts';
+import type { Delivery as OutboxRow } from '../storage/ports.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
@@ -21,7 +21,7 @@ const Delivery = t.Object({
 });
 
 /** "failed" is a pending delivery that already failed at least once and waits for its next attempt. */
-function present(row: DeliveryRow): typeof Delivery.static {
+function present(row: OutboxRow): typeof Delivery.static {
   const state = row.status === 'pending' && row.attempts > 0 ? 'failed' : row.status;
   const iso = (ms: number | null) => (ms == null ? undefined : new Date(ms).toISOString());
   const optional = {
@@ -56,7 +56,7 @@ export function deliveriesRoutes(deps: ApiDeps) {
       ({ params, query }) => {
         known(params.id);
         const wanted = (query.state ?? 'pending,failed,dead').split(',');
-        const statuses = [...new Set(wanted.map((s) => (s === 'failed' ? 'pending' : s)))] as DeliveryRow['status'][];
+        const statuses = [...new Set(wanted.map((s) => (s === 'failed' ? 'pending' : s)))] as OutboxRow['status'][];
         return deliveries
           .list(params.id, statuses, Math.min(query.limit ?? 200, 1000))
           .map(present)

@@ -13,7 +13,7 @@ import { selectTariff } from '../domain/tariff-selection.ts';
 const DEFAULT_CURRENCY = 'EUR';
 import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../storage/sqlite/locations.repo.ts';
-import type { PageFilter } from '../storage/sqlite/paging.ts';
+import type { PageFilter } from '../storage/ports.ts';
 import { NetworkError } from './network-error.ts';
 import type { PartnerFeed } from './partner-feed.ports.ts';
 

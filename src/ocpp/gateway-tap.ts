@@ -1,4 +1,4 @@
-import type { OcppVersion } from './ocpp-version.ts';
+import type { OcppVersion } from '../model/ocpp-version.ts';
 
 /** The connection a frame belongs to (the gateway's Station). */
 export interface Station {

@@ -2,7 +2,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
-import type { OcppVersion } from './ocpp-version.ts';
+import type { OcppVersion } from '../model/ocpp-version.ts';
 import { silentTap, type GatewayTap, type Station } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
 import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
@@ -34,7 +34,7 @@ const PATH = /^\/ocpp\/([^/]+)\/?$/;
 /** Frames above this close that one socket (1009); OCPP payloads are a few kB. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A station sending nothing but garbage is closed after this many bad frames a minute, never after one. */
-const BAD_FRAME_BUDGET = 30;
+export const BAD_FRAME_BUDGET = 30;
 const OUTBOUND_TIMEOUT_MS = 30_000;
 
 /**
@@ -45,14 +45,14 @@ export function createOcppGateway(deps: {
   stations: StationCredentialsLookup;
   secrets: Secrets;
   logger: Logger;
-  handlers: Record<OcppVersion, HandlerTable>;
-  events: ConnectionEvents;
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
   clock: Clock;
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
+  // Where stations' CALLs and connections go: the actor system, attached once it exists (before the server listens).
+  let dispatch: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents } | undefined;
   const send = (ws: ServerWebSocket<Connection>, frame: string) => {
     tap.frame(ws.data, 'out', frame);
     ws.send(frame);
@@ -64,6 +64,7 @@ export function createOcppGateway(deps: {
   function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
     const match = PATH.exec(new URL(request.url).pathname);
     if (!match) return undefined;
+    if (!dispatch) return new Response('Not ready', { status: 503 });
     let chargePointId: string;
     try {
       chargePointId = decodeURIComponent(match[1]!);
@@ -150,7 +151,7 @@ export function createOcppGateway(deps: {
   async function answer(conn: Connection, action: string, payload: unknown) {
     if (!hasAction(conn.version, action)) throw new CallError('NotImplemented', `Unknown action ${action}`);
     validatePayload(conn.version, action, 'req', payload);
-    const handler = deps.handlers[conn.version][action];
+    const handler = dispatch!.handlers[conn.version][action];
     if (!handler) throw new CallError('NotSupported', `${action} is not supported by this CSMS`);
     const response = await handler(station(conn), payload);
     try {
@@ -165,7 +166,7 @@ export function createOcppGateway(deps: {
   /** A failing listener must not take the socket handlers (and with them other stations) down. */
   function notify(event: keyof ConnectionEvents, conn: Connection) {
     try {
-      deps.events[event](station(conn));
+      dispatch!.events[event](station(conn));
     } catch (error) {
       deps.logger.error(`Station ${event} handling failed`, { chargePointId: conn.chargePointId, error });
     }
@@ -187,6 +188,10 @@ export function createOcppGateway(deps: {
   }
 
   return {
+    /** Connects the gateway to what handles stations' CALLs and connection events; once, before listening. */
+    attach(to: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents }) {
+      dispatch = to;
+    },
     upgrade,
     websocket,
     isConnected: (chargePointId: string) => live.has(chargePointId),

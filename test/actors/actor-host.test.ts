@@ -1,6 +1,7 @@
 import { expect, test } from 'bun:test';
 import { createMachine } from 'xstate';
-import { ActorEventRejected, ActorHost, type SnapshotStore } from '../../actors/system/actor-host.ts';
+import { ActorEventRejected, ActorHost } from '../../actors/system/actor-host.ts';
+import type { SnapshotStore } from '../../src/storage/ports.ts';
 
 const door = createMachine({
   id: 'door',

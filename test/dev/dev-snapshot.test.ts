@@ -5,7 +5,7 @@ import { SnapshotHub } from '../../src/dev/page/dev-routes.ts';
 import { DEV_LIMITS, devSnapshot, type DevSources } from '../../src/dev/page/dev-snapshot.ts';
 import { emspViewOf } from '../../src/dev/page/emsp-view.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
-import type { DeliveryRow } from '../../src/storage/sqlite/outbox.repo.ts';
+import type { Delivery } from '../../src/storage/ports.ts';
 
 const cdr = (n: number) =>
   ({
@@ -20,7 +20,7 @@ const cdr = (n: number) =>
     end_date_time: '2026-01-01T11:00:00Z',
   }) as unknown as CDR;
 
-const row = (id: number, status: DeliveryRow['status'], attempts: number, lastError: string | null = null): DeliveryRow => ({
+const row = (id: number, status: Delivery['status'], attempts: number, lastError: string | null = null): Delivery => ({
   id,
   channel: 'P1',
   objectKey: `location:L${id}`,

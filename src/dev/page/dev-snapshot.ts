@@ -9,7 +9,7 @@ import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { EVSE } from '../../model/ocpi/location.ts';
 import type { Session } from '../../model/ocpi/session.ts';
 import type { OperatorLocation } from '../../charging-network/network.ts';
-import type { DeliveryRow } from '../../storage/sqlite/outbox.repo.ts';
+import type { Delivery } from '../../storage/ports.ts';
 
 /** How many locations, newest sessions and outbox rows one snapshot looks at (a dev page, not a report). */
 export const DEV_LIMITS = {
@@ -35,7 +35,7 @@ export interface DevSources {
   /** Every partner connection (Partners.list). */
   partners(): Pick<PartnerView, 'id' | 'name' | 'status' | 'roles'>[];
   /** A channel's (partner's) outbox rows in the given states, newest first (Deliveries.list). */
-  deliveries(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[];
+  deliveries(channel: string, statuses: Delivery['status'][], limit: number): Delivery[];
   /** Whether a charge point is connected, if we know it (ChargePoints.view). */
   chargePoint?(id: string): { connected: boolean } | undefined;
   /** The simulated eMSP's view; any JSON-able value, best a `DevEmspView` (./emsp-view.ts: the page renders that shape). */
@@ -46,7 +46,7 @@ export interface DevSources {
 export interface DevServices {
   network: { locationsPage(viewer: 'operator', filter: { offset: number; limit: number }): { items: { id: string }[] }; operatorLocation(id: string): OperatorLocation | undefined };
   sessions: { list(limit: number, offset: number): SessionView[]; cdrsPage(filter: { offset: number; limit: number }, owners: 'all'): { items: CDR[]; total: number } };
-  deliveries: { list(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[] };
+  deliveries: { list(channel: string, statuses: Delivery['status'][], limit: number): Delivery[] };
   partners: { list(): PartnerView[] };
   chargePoints: { view(id: string): { connected: boolean } | undefined };
 }
@@ -273,6 +273,6 @@ function readQueues(sources: DevSources): DevPartnerQueue[] {
 }
 
 /** As the operator API says it: "failed" is a pending row that already failed at least once. */
-function stateOf(row: DeliveryRow): DevDelivery['state'] {
+function stateOf(row: Delivery): DevDelivery['state'] {
   return row.status === 'pending' && row.attempts > 0 ? 'failed' : row.status;
 }

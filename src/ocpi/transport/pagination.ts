@@ -3,7 +3,7 @@ import { parseOcpiDateTime } from '../../lib/clock.ts';
 import { DateTime } from '../../model/ocpi/types.ts';
 import type { AuthenticatedPartner } from '../../../actors/partner/partners.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { PageFilter } from '../../storage/sqlite/paging.ts';
+import type { PageFilter } from '../../storage/ports.ts';
 import { envelope } from './envelope.ts';
 import { OcpiErrors } from './ocpi-error.ts';
 

@@ -1,4 +1,4 @@
-import type { OcppVersion } from '../ocpp-version.ts';
+import type { OcppVersion } from '../../model/ocpp-version.ts';
 
 /**
  * CALLERROR codes differ in spelling between versions (ocpp-notes §1.2): on 1.6 we send the OCPP-J 1.6 errata

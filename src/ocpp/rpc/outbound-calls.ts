@@ -1,4 +1,4 @@
-import type { OcppVersion } from '../ocpp-version.ts';
+import type { OcppVersion } from '../../model/ocpp-version.ts';
 import { callFrame } from './frame.ts';
 import { validatePayload } from './schema-validation.ts';
 

@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import type { OcppVersion } from '../ocpp-version.ts';
+import type { OcppVersion } from '../../model/ocpp-version.ts';
 import { CallError, type CallErrorKind } from './call-errors.ts';
 
 /** Which CALLERROR a failing JSON-schema keyword maps to (OCPP-J §4.2.3; the same table ocpp-rpc uses). */

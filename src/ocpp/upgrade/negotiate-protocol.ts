@@ -1,4 +1,4 @@
-import { OCPP_VERSIONS, type OcppVersion } from '../ocpp-version.ts';
+import { OCPP_VERSIONS, type OcppVersion } from '../../model/ocpp-version.ts';
 
 /**
  * Picks one subprotocol the station offered, preferring the newest we support (OCA TC_B_58_CSMS). We must answer

@@ -1,16 +1,9 @@
 import { and, asc, count, gte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db.ts';
+import type { PageFilter } from '../ports.ts';
 
-/** One page of an OCPI list, as the query asked for it (OCPI 2.2.1 transport_and_format, "Pagination"). */
-export interface PageFilter {
-  offset: number;
-  limit: number;
-  /** last_updated >= fromMs (inclusive) */
-  fromMs?: number;
-  /** last_updated < toMs (exclusive) */
-  toMs?: number;
-}
+export type { PageFilter };
 
 /** `last_updated` in [date_from, date_to): inclusive start, exclusive end (OCPI 2.2.1 pagination). */
 export function lastUpdatedWindow(column: SQLiteColumn, filter: PageFilter, ...more: (SQL | undefined)[]): SQL | undefined {

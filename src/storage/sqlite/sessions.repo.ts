@@ -3,17 +3,13 @@ import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { Session } from '../../model/ocpi/session.ts';
 import type { Db } from './db.ts';
 import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
+import type { Owner } from '../ports.ts';
 import { cdrs, ocpp16Transactions, sessions, transactionEvents } from './schema/sessions.ts';
 
 /** The columns a session snapshot's context must provide for the index columns. */
 interface SessionSnapshot {
   value: string;
   context: { id: string; chargePointId: string; transactionId: string; ocppEvseId: number; lastUpdated: string };
-}
-
-export interface Owner {
-  countryCode: string;
-  partyId: string;
 }
 
 const ownedBy = (table: typeof sessions | typeof cdrs, owners: Owner[]) =>

@@ -1,0 +1,59 @@
+/** What the actor system needs from outside besides storage: the charging network, the station link, settings. */
+import type { PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
+import type { SessionPlace } from '../../src/domain/cdr/session-view.ts';
+import type { Credentials } from '../../src/model/ocpi/credentials.ts';
+import type { Location } from '../../src/model/ocpi/location.ts';
+import type { Tariff, TariffType } from '../../src/model/ocpi/tariff.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import type { Secrets } from '../../src/lib/secrets.ts';
+import type { ActorStorage } from '../../src/storage/ports.ts';
+import type { EvseStatusRule, EvseStatusSink } from '../charge-point/charge-points.ts';
+import type { PaymentPort } from '../guest/guest.ports.ts';
+import type { DeliveryPolicy } from '../partner/deliveries.ts';
+import type { PartnerGateway } from '../partner/partner.ports.ts';
+
+/** The charging network as the actors use it (src/charging-network/network.ts implements it). */
+export interface ChargingNetworkPort extends EvseStatusSink {
+  sessionPlace(chargePointId: string, ocppEvseId: number, at: string, tariffType?: TariffType): SessionPlace | undefined;
+  location(viewer: { partnerId: string }, locationId: string): Location | undefined;
+  bindingOf(locationId: string, evseUid: string): { chargePointId: string; ocppEvseId: number } | undefined;
+  /** Everything a newly registered partner may see, for its initial sync. */
+  snapshotFor(partnerId: string): { tariffs: Tariff[]; locations: Location[] };
+}
+
+/** The stations' live connections (the OCPP gateway implements it). */
+export interface StationLink {
+  /** Our CALL to a connected station; rejects when it is not connected, times out or answers with an error. */
+  call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  disconnect(chargePointId: string, reason: string): void;
+  isConnected(chargePointId: string): boolean;
+}
+
+export interface ActorSystemSettings {
+  owner: { countryCode: string; partyId: string; name: string };
+  invitationTtlSeconds: number;
+  offlineGraceSeconds: number;
+  commandTimeoutSeconds: number;
+  authorizeTimeoutMs: number;
+  guest: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number };
+  delivery: DeliveryPolicy;
+}
+
+export interface ActorSystemPorts<N extends ChargingNetworkPort> {
+  storage: ActorStorage;
+  /** Built once the partner outbox exists: the network tells partners of its changes through it. */
+  network: (feed: PartnerFeed) => N;
+  stations: StationLink;
+  partnerGateway: PartnerGateway;
+  payments: PaymentPort;
+  /** OCPP station statuses → OCPI EVSE status (src/domain/evse-status.ts). */
+  evseStatus: EvseStatusRule;
+  /** Our Credentials carrying the token a partner is to use with us. */
+  ourCredentials: (token: string) => Credentials;
+  secrets: Secrets;
+  clock: Clock;
+  logger: Logger;
+  settings: ActorSystemSettings;
+  onDeadLetter?: (channel: string) => void;
+}

@@ -1,0 +1,184 @@
+import { ocpiDateTime } from '../../src/lib/clock.ts';
+import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../charge-point/charge-point.machine.ts';
+import { ChargePoints } from '../charge-point/charge-points.ts';
+import { Commands } from '../commands/commands.ts';
+import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../guest/guest-session.machine.ts';
+import { GuestSessions, PAYMENTS_CHANNEL } from '../guest/guest-sessions.ts';
+import { guestStation } from '../guest/guest-station.ts';
+import { paymentJobsSender } from '../guest/payment-jobs.ts';
+import { Deliveries } from '../partner/deliveries.ts';
+import { OutboxFeed } from '../partner/partner-feed.ts';
+import { partnerPushSender } from '../partner/partner-push.ts';
+import { PARTNER_MACHINE_VERSION, partnerMachine } from '../partner/partner.machine.ts';
+import { Partners } from '../partner/partners.ts';
+import { RealTimeAuthorization } from '../partner/real-time-authorization.ts';
+import { pullTokens } from '../partner/token-pull.ts';
+import { SESSION_MACHINE_VERSION, sessionMachine } from '../session/session.machine.ts';
+import { Sessions } from '../session/sessions.ts';
+import { ActorHost } from './actor-host.ts';
+import type { ActorSystemPorts, ChargingNetworkPort } from './actor-system.ports.ts';
+import { Deadlines } from './deadlines.ts';
+
+/**
+ * Every actor kind in one place: the hosts that keep one live actor per id (partners, charge points, sessions,
+ * guests), the kinds built on them (commands, deliveries), the one Deadlines registry their timers run in,
+ * `start()` — the one place that re-arms durable deadlines and resumes work after a restart — and `close()`,
+ * which stops everything in order. Adapters reach actors only through the system's members.
+ */
+export class ActorSystem<N extends ChargingNetworkPort> {
+  readonly deadlines: Deadlines;
+  readonly partners: Partners;
+  readonly deliveries: Deliveries;
+  readonly feed: OutboxFeed;
+  readonly network: N;
+  readonly sessions: Sessions;
+  readonly chargePoints: ChargePoints;
+  readonly commands: Commands;
+  readonly guests: GuestSessions;
+  readonly realTime: RealTimeAuthorization;
+  private readonly hosts: { stopAll(): void }[];
+
+  constructor(ports: ActorSystemPorts<N>) {
+    const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
+    const now = () => clock.now();
+    this.deadlines = new Deadlines(clock);
+
+    const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, now);
+    this.partners = new Partners({
+      host: partnerHost,
+      ids: () => storage.partnerSnapshots.ids(),
+      tokens: storage.credentialsTokens,
+      gateway,
+      secrets,
+      clock,
+      invitationTtlSeconds: settings.invitationTtlSeconds,
+      ourCredentials: ports.ourCredentials,
+    });
+    this.realTime = new RealTimeAuthorization({ partners: this.partners, gateway, logger, timeoutMs: settings.authorizeTimeoutMs });
+    this.deliveries = new Deliveries({
+      outbox: storage.outbox,
+      // The payments channel reports back to the guest sessions, which exist by the time anything is delivered.
+      senderFor: (channel) => (channel === PAYMENTS_CHANNEL ? paymentJobsSender(ports.payments, () => this.guests) : partnerPushSender(channel, { partners: this.partners, gateway })),
+      transact: storage.transact,
+      clock,
+      logger,
+      policy: settings.delivery,
+      ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
+    });
+    this.feed = new OutboxFeed(this.deliveries, this.partners);
+    this.network = ports.network(this.feed);
+    this.partners.onLifecycle({
+      registered: (partnerId) => {
+        const { tariffs, locations } = this.network.snapshotFor(partnerId);
+        storage.transact(() => this.feed.initialSync(partnerId, tariffs, locations));
+        // Their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
+        void pullTokens(partnerId, { partners: this.partners, gateway, logger, store: (id, token) => storage.tokens.put(id, token) }).catch((error: Error) =>
+          logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
+        );
+      },
+      unregistered: (partnerId) => {
+        this.deliveries.cancel(partnerId);
+        storage.tokens.deleteForPartner(partnerId);
+      },
+    });
+
+    const sessionHost = new ActorHost(sessionMachine, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
+    this.sessions = new Sessions({
+      host: sessionHost,
+      store: storage.sessions,
+      placeOf: (chargePointId, ocppEvseId, at, tariffType) => this.network.sessionPlace(chargePointId, ocppEvseId, at, tariffType),
+      owner: settings.owner,
+      // Guests hear about their sessions in the same transaction as the partners' pushes are queued.
+      feed: {
+        sessionChanged: (previous, next) => {
+          this.feed.sessionChanged(previous, next);
+          this.guests.sessionChanged(next);
+        },
+        cdrCreated: (cdr) => {
+          this.feed.cdrCreated(cdr);
+          this.guests.cdrCreated(cdr);
+        },
+      },
+      clock,
+      logger,
+    });
+
+    const chargePointHost = new ActorHost(chargePointMachine, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now);
+    this.chargePoints = new ChargePoints({
+      host: chargePointHost,
+      ids: () => storage.chargePoints.snapshots.ids(),
+      sink: this.network,
+      rule: ports.evseStatus,
+      transact: storage.transact,
+      clock,
+      logger,
+      offlineGraceMs: settings.offlineGraceSeconds * 1000,
+      deadlines: this.deadlines,
+      removal: {
+        registration: { exists: (id) => storage.chargePoints.get(id) !== undefined, delete: (id) => storage.chargePoints.delete(id) },
+        sessions: { runningAt: (id) => storage.chargePoints.runningSessions(id), stop: (id, at, reason) => this.sessions.stop(id, at, undefined, reason) },
+        disconnect: (id, reason) => stations.disconnect(id, reason),
+      },
+    });
+
+    this.commands = new Commands({
+      store: storage.commands,
+      location: (partnerId, locationId) => this.network.location({ partnerId }, locationId),
+      binding: (locationId, evseUid) => this.network.bindingOf(locationId, evseUid),
+      session: (id) => this.sessions.view(id),
+      runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
+      station: { protocolOf: (cp) => this.chargePoints.view(cp)?.protocol, call: (cp, action, payload, timeoutMs) => stations.call(cp, action, payload, timeoutMs) },
+      reservationSessions: { reserved: (r) => this.sessions.reserve(r), ended: (cp, id, reason) => this.sessions.endReservation(cp, id, reason) },
+      deliverResult: (partnerId, commandId, responseUrl, result) => this.feed.commandResult(partnerId, commandId, responseUrl, result),
+      transact: storage.transact,
+      clock,
+      logger,
+      timeoutSeconds: settings.commandTimeoutSeconds,
+      deadlines: this.deadlines,
+    });
+
+    const guestHost = new ActorHost(guestSessionMachine, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now);
+    this.guests = new GuestSessions({
+      host: guestHost,
+      idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
+      ids: () => storage.guestSessions.ids(),
+      station: guestStation(storage.chargePoints, this.chargePoints, stations),
+      payments: ports.payments,
+      currencyAt: (cp, evse) => this.network.sessionPlace(cp, evse, ocpiDateTime(clock.now()), 'AD_HOC_PAYMENT')?.currency,
+      runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
+      session: (id) => {
+        const context = this.sessions.view(id)?.context;
+        return context && { transactionId: context.transactionId, protocol: context.protocol };
+      },
+      enqueue: (job) => this.deliveries.enqueue(job),
+      transact: storage.transact,
+      secrets,
+      clock,
+      logger,
+      owner: settings.owner,
+      settings: { ...settings.guest, callTimeoutSeconds: settings.commandTimeoutSeconds },
+      deadlines: this.deadlines,
+    });
+    this.hosts = [partnerHost, sessionHost, chargePointHost, guestHost];
+  }
+
+  /** After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts retried. */
+  start(): void {
+    this.chargePoints.resume();
+    this.deliveries.resume();
+    this.commands.resume();
+    this.guests.resume();
+  }
+
+  /** A token a command or a guest session pre-authorized at this station (nobody else's eMSP to ask). */
+  preAuthorized(chargePointId: string, idTag: string) {
+    return this.commands.preAuthorized(chargePointId, idTag) ?? this.guests.preAuthorized(chargePointId, idTag);
+  }
+
+  /** Stops every timer, delivery and live actor; their state is already committed. */
+  close(): void {
+    this.deadlines.cancelAll();
+    this.deliveries.stopAll();
+    for (const host of this.hosts) host.stopAll();
+  }
+}

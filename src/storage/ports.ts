@@ -1,0 +1,188 @@
+/**
+ * The storage ports: what the actors need from persistence, one interface per aggregate, in the vocabulary of the
+ * model (no drizzle, no SQL). The SQLite adapter (src/storage/sqlite/*) implements them; a contract suite per
+ * port (test/storage/*.contract.ts) states what any adapter must do.
+ */
+import type { CDR } from '../model/ocpi/cdr.ts';
+import type { Session } from '../model/ocpi/session.ts';
+import type { Token } from '../model/ocpi/token.ts';
+
+/** An actor's persisted snapshot, with the machine version it was written by. */
+export interface SnapshotStore {
+  load(id: string): { machineVersion: number; snapshot: unknown } | undefined;
+  save(id: string, machineVersion: number, snapshot: unknown, now: Date): void;
+}
+
+/** Snapshots of one actor kind, listable at boot. */
+export interface SnapshotCollection extends SnapshotStore {
+  ids(): string[];
+}
+
+/** Runs `fn` inside one synchronous transaction, so a snapshot and the rows that go with it commit together. */
+export type Transact = <T>(fn: () => T) => T;
+
+/** One page of a list, as the query asked for it (OCPI 2.2.1 transport_and_format, "Pagination"). */
+export interface PageFilter {
+  offset: number;
+  limit: number;
+  /** last_updated >= fromMs (inclusive) */
+  fromMs?: number;
+  /** last_updated < toMs (exclusive) */
+  toMs?: number;
+}
+
+/** The party a Session or CDR belongs to (its token's). */
+export interface Owner {
+  countryCode: string;
+  partyId: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outbox
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
+
+/** Work that must happen exactly once after a change commits: a push to a partner, a payment capture/release. */
+export interface Delivery {
+  id: number;
+  /** A partner's id, or `payments`. */
+  channel: string;
+  /** Rows of one object are delivered in the order they were made. */
+  objectKey: string;
+  method: 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+  /** Module of the partner's endpoint, or null with an absolute URL in `path`. */
+  module: string | null;
+  path: string;
+  body: unknown;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAtMs: number;
+  nextAttemptAtMs: number;
+  lastError: string | null;
+  deliveredAtMs: number | null;
+  responseLocation: string | null;
+}
+
+export type NewDelivery = Pick<Delivery, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'>;
+
+export interface OutboxStore {
+  enqueue(delivery: NewDelivery, nowMs: number): number;
+  nextDue(channel: string, nowMs: number): Delivery | undefined;
+  nextAttemptAt(channel: string): number | undefined;
+  delivered(id: number, nowMs: number, responseLocation?: string): void;
+  failed(id: number, error: string, nextAttemptAtMs: number): void;
+  deadLetter(id: number, error: string): void;
+  retry(channel: string, id: number, nowMs: number): boolean;
+  cancelAll(channel: string): void;
+  list(channel: string, statuses: DeliveryStatus[], limit: number): Delivery[];
+  channelsWithPending(): string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sessions and CDRs
+
+/** What a session needs besides its snapshot: the Session it renders, its CDR, transaction look-ups. */
+export interface SessionStore {
+  snapshots: SnapshotStore;
+  saveView(id: string, view: Session | undefined): void;
+  viewOf(id: string): Session | undefined;
+  idByTransaction(chargePointId: string, transactionId: string): string | undefined;
+  runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
+  /** False when the session already had its CDR. */
+  insertCdr(cdr: CDR): boolean;
+  cdrOf(sessionId: string): CDR | undefined;
+  ocpp16TransactionId(start: { chargePointId: string; connectorId: number; idTag: string; timestamp: string; meterStart: number }): number;
+  page(filter: PageFilter, owners: Owner[] | 'all'): { items: Session[]; total: number };
+  cdrsPage(filter: PageFilter, owners: Owner[] | 'all'): { items: CDR[]; total: number };
+  list(limit: number, offset: number): string[];
+  seenTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): boolean;
+  markTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands and reservations
+
+export interface CommandRecord {
+  id: string;
+  partnerId: string;
+  type: string;
+  body: unknown;
+  chargePointId: string | null;
+  ocppEvseId: number | null;
+  ocppIdTag: string | null;
+  createdAtMs: number;
+  /** When its CommandResult is due at the latest (TIMEOUT). */
+  deadlineMs: number;
+  result: string | null;
+}
+
+export type ReservationStatus = 'requested' | 'active' | 'used' | 'cancelled' | 'expired' | 'refused';
+
+export interface ReservationRecord {
+  reservationId: number;
+  partnerId: string;
+  emspReservationId: string;
+  chargePointId: string;
+  ocppEvseId: number;
+  responseUrl: string;
+  expiryMs: number;
+  status: ReservationStatus;
+}
+
+export interface CommandStore {
+  insert(row: Omit<CommandRecord, 'result'>): void;
+  get(id: string): CommandRecord | undefined;
+  settle(id: string, result: string): boolean;
+  open(): CommandRecord[];
+  latestFor(chargePointId: string, ocppIdTag: string): CommandRecord | undefined;
+  nextRemoteStartId(commandId: string): number;
+  reservation(partnerId: string, emspReservationId: string): ReservationRecord | undefined;
+  upsertReservation(row: Omit<ReservationRecord, 'reservationId'>): ReservationRecord;
+  setReservationStatus(reservationId: number, status: ReservationStatus): void;
+  liveReservations(): ReservationRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partners, charge points, guests
+
+/** Tokens we issued to partners (A and C), as keyed hashes. */
+export interface CredentialsTokenStore {
+  findActive(hashes: string[], now: Date): { tokenHash: string; partnerId: string; kind: 'A' | 'C' } | undefined;
+  issue(partnerId: string, kind: 'A' | 'C', tokenHash: string, now: Date, expiresAt?: Date): void;
+  revokeAll(partnerId: string, now: Date): void;
+  revoke(tokenHash: string, now: Date): void;
+}
+
+/** The eMSPs' driver tokens we cache for authorization. */
+export interface DriverTokenCache {
+  put(partnerId: string, token: Token): { created: boolean };
+  deleteForPartner(partnerId: string): void;
+}
+
+/** Registered charge points: their registration and the charge-point actors' snapshots. */
+export interface ChargePointRegistry {
+  snapshots: SnapshotCollection;
+  get(id: string): unknown;
+  delete(id: string): boolean;
+  /** Ids of the sessions still running at the station. */
+  runningSessions(chargePointId: string): string[];
+}
+
+export interface GuestSessionStore {
+  snapshots: SnapshotStore;
+  idByIdTag(idTag: string): string | undefined;
+  ids(): string[];
+}
+
+/** Everything the actor system persists through. */
+export interface ActorStorage {
+  transact: Transact;
+  partnerSnapshots: SnapshotCollection;
+  credentialsTokens: CredentialsTokenStore;
+  tokens: DriverTokenCache;
+  chargePoints: ChargePointRegistry;
+  sessions: SessionStore;
+  outbox: OutboxStore;
+  commands: CommandStore;
+  guestSessions: GuestSessionStore;
+}
