@@ -9,6 +9,7 @@ import { ConnectorFormat, ConnectorType, PowerType } from './connector.ts';
 import { AuthMethod, CdrToken, ChargingPeriod } from './session.ts';
 import { Tariff } from './tariff.ts';
 import { CiString, DateTime, GeoLocation, OcpiString, Price, StringEnum } from './types.ts';
+import * as S from './spec-examples.ts';
 
 export { AuthMethod, CdrDimension, CdrDimensionType, CdrToken, ChargingPeriod } from './session.ts';
 
@@ -34,7 +35,7 @@ export const CdrPeriodDimension = t.Object(
     type: CdrPeriodDimensionType,
     volume: t.Number(),
   },
-  { title: 'CdrPeriodDimension' },
+  { title: 'CdrPeriodDimension', examples: [S.cdrExample.charging_periods[0]!.dimensions[0]] },
 );
 export type CdrPeriodDimension = Static<typeof CdrPeriodDimension>;
 
@@ -48,7 +49,7 @@ export const CdrChargingPeriod = t.Object(
     ...ChargingPeriod.properties,
     dimensions: t.Array(CdrPeriodDimension, { minItems: 1 }),
   },
-  { title: 'CdrChargingPeriod' },
+  { title: 'CdrChargingPeriod', examples: [S.cdrExample.charging_periods[0]] },
 );
 export type CdrChargingPeriod = Static<typeof CdrChargingPeriod>;
 
@@ -78,7 +79,7 @@ export const CdrLocation = t.Object(
     connector_format: ConnectorFormat,
     connector_power_type: PowerType,
   },
-  { title: 'CdrLocation' },
+  { title: 'CdrLocation', examples: [S.cdrExample.cdr_location] },
 );
 export type CdrLocation = Static<typeof CdrLocation>;
 
@@ -91,7 +92,7 @@ export const SignedValue = t.Object(
     /** Base64 */
     signed_data: OcpiString(5000),
   },
-  { title: 'SignedValue' },
+  { title: 'SignedValue', examples: [{ nature: 'Start', plain_data: 'OCMF|{"FV":"1.0","RD":[{"TM":"2015-06-29T21:39:09,000+0000 S","RV":0.0,"RU":"kWh"}]}', signed_data: 'MEUCIQDd9Y1ZxP5ULhWqX3uN6WcE2z3v4rD1fUa7H0Qn4bUu7AIgG0o0fqJwzD8y8n6dH0P1sW8sB5b7zJ3r8dQ3m2Z0v0Y=' }] },
 );
 export type SignedValue = Static<typeof SignedValue>;
 
@@ -107,7 +108,7 @@ export const SignedData = t.Object(
     /** Page where the driver can verify the data (string(512), not URL). */
     url: t.Optional(OcpiString(512)),
   },
-  { title: 'SignedData' },
+  { title: 'SignedData', examples: [{ encoding_method: 'OCMF', encoding_method_version: 1, signed_values: [{ nature: 'Start', plain_data: 'OCMF|{"FV":"1.0","RD":[{"TM":"2015-06-29T21:39:09,000+0000 S","RV":0.0,"RU":"kWh"}]}', signed_data: 'MEUCIQDd9Y1ZxP5ULhWqX3uN6WcE2z3v4rD1fUa7H0Qn4bUu7AIgG0o0fqJwzD8y8n6dH0P1sW8sB5b7zJ3r8dQ3m2Z0v0Y=' }], url: 'https://transparenz.software/' }] },
 );
 export type SignedData = Static<typeof SignedData>;
 
@@ -160,6 +161,6 @@ export const CDR = t.Object(
     /** Effectively the creation time: CDRs never change. */
     last_updated: DateTime,
   },
-  { title: 'CDR' },
+  { title: 'CDR', examples: [S.cdrExample] },
 );
 export type CDR = Static<typeof CDR>;

@@ -7,6 +7,7 @@ import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { Token } from './token.ts';
 import { CiString, DateTime, DisplayText, StringEnum, Url } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** The `{command}` URL segment. */
 export const CommandType = StringEnum('CommandType', [
@@ -49,7 +50,7 @@ export const CommandResponse = t.Object(
     timeout: t.Integer(),
     message: t.Optional(t.Array(DisplayText)),
   },
-  { title: 'CommandResponse' },
+  { title: 'CommandResponse', examples: [{ result: 'ACCEPTED', timeout: 30 }] },
 );
 export type CommandResponse = Static<typeof CommandResponse>;
 
@@ -59,7 +60,7 @@ export const CommandResult = t.Object(
     result: CommandResultType,
     message: t.Optional(t.Array(DisplayText)),
   },
-  { title: 'CommandResult' },
+  { title: 'CommandResult', examples: [{ result: 'ACCEPTED' }] },
 );
 export type CommandResult = Static<typeof CommandResult>;
 
@@ -78,7 +79,7 @@ export const StartSession = t.Object(
     /** To be copied into the Session and CDR. */
     authorization_reference: t.Optional(CiString(36)),
   },
-  { title: 'StartSession' },
+  { title: 'StartSession', examples: [{ response_url: 'https://www.server.com/ocpi/emsp/2.2.1/commands/START_SESSION/1287', token: S.tokenExample2FullRfid, location_id: S.locationExample.id, evse_uid: S.locationExample.evses[0]!.uid, connector_id: S.locationExample.evses[0]!.connectors[0]!.id, authorization_reference: 'AUTH-4271' }] },
 );
 export type StartSession = Static<typeof StartSession>;
 
@@ -87,7 +88,7 @@ export const StopSession = t.Object(
     response_url: Url,
     session_id: CiString(36),
   },
-  { title: 'StopSession' },
+  { title: 'StopSession', examples: [{ response_url: 'https://www.server.com/ocpi/emsp/2.2.1/commands/STOP_SESSION/1288', session_id: S.sessionExample1SimpleStart.id }] },
 );
 export type StopSession = Static<typeof StopSession>;
 
@@ -106,7 +107,7 @@ export const ReserveNow = t.Object(
     evse_uid: t.Optional(CiString(36)),
     authorization_reference: t.Optional(CiString(36)),
   },
-  { title: 'ReserveNow' },
+  { title: 'ReserveNow', examples: [{ response_url: 'https://www.server.com/ocpi/emsp/2.2.1/commands/RESERVE_NOW/1289', token: S.tokenExample2FullRfid, expiry_date: '2015-06-29T22:00:00Z', reservation_id: 'RES-0001', location_id: S.locationExample.id, evse_uid: S.locationExample.evses[0]!.uid }] },
 );
 export type ReserveNow = Static<typeof ReserveNow>;
 
@@ -115,7 +116,7 @@ export const CancelReservation = t.Object(
     response_url: Url,
     reservation_id: CiString(36),
   },
-  { title: 'CancelReservation' },
+  { title: 'CancelReservation', examples: [{ response_url: 'https://www.server.com/ocpi/emsp/2.2.1/commands/CANCEL_RESERVATION/1290', reservation_id: 'RES-0001' }] },
 );
 export type CancelReservation = Static<typeof CancelReservation>;
 
@@ -127,7 +128,7 @@ export const UnlockConnector = t.Object(
     evse_uid: CiString(36),
     connector_id: CiString(36),
   },
-  { title: 'UnlockConnector' },
+  { title: 'UnlockConnector', examples: [{ response_url: 'https://www.server.com/ocpi/emsp/2.2.1/commands/UNLOCK_CONNECTOR/1291', location_id: S.locationExample.id, evse_uid: S.locationExample.evses[0]!.uid, connector_id: S.locationExample.evses[0]!.connectors[0]!.id }] },
 );
 export type UnlockConnector = Static<typeof UnlockConnector>;
 

@@ -2,6 +2,7 @@
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { CiString, DateTime, PatchOf, StringEnum, Url } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** Values are exact and case-sensitive: note the lower-case `single`/`three` in the IEC 60309 ones. */
 export const ConnectorType = StringEnum('ConnectorType', [
@@ -72,10 +73,10 @@ export const Connector = t.Object(
     terms_and_conditions: t.Optional(Url),
     last_updated: DateTime,
   },
-  { title: 'Connector' },
+  { title: 'Connector', examples: [S.locationExample.evses[0]!.connectors[0]] },
 );
 export type Connector = Static<typeof Connector>;
 
 /** PATCH on `{locations}/{cc}/{pid}/{location_id}/{evse_uid}/{connector_id}` (e.g. new tariff_ids). */
-export const ConnectorPatch = PatchOf(Connector, 'ConnectorPatch');
+export const ConnectorPatch = PatchOf(Connector, 'ConnectorPatch', [S.locationPatchExampleTariff]);
 export type ConnectorPatch = Static<typeof ConnectorPatch>;

@@ -2,6 +2,7 @@
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { BusinessDetails, CiString, Role, Url } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** A party identity hosted on the platform; role + party_id + country_code is unique per Credentials. */
 export const CredentialsRole = t.Object(
@@ -12,7 +13,7 @@ export const CredentialsRole = t.Object(
     /** ISO 3166-1 alpha-2 */
     country_code: CiString(2),
   },
-  { title: 'CredentialsRole' },
+  { title: 'CredentialsRole', examples: [S.credentialsExample.roles[0]] },
 );
 export type CredentialsRole = Static<typeof CredentialsRole>;
 
@@ -24,6 +25,6 @@ export const Credentials = t.Object(
     url: Url,
     roles: t.Array(CredentialsRole, { minItems: 1 }),
   },
-  { title: 'Credentials' },
+  { title: 'Credentials', examples: [S.credentialsExample] },
 );
 export type Credentials = Static<typeof Credentials>;

@@ -3,6 +3,7 @@ import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { Connector } from './connector.ts';
 import { CiString, DateTime, DisplayText, GeoLocation, Image, OcpiString, PatchOf, StringEnum } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** Status lives on the EVSE, not the Connector; EVSEs are never deleted but set to REMOVED (pitfall 22). */
 export const Status = StringEnum('Status', [
@@ -51,7 +52,7 @@ export const StatusSchedule = t.Object(
     period_end: t.Optional(DateTime),
     status: Status,
   },
-  { title: 'StatusSchedule' },
+  { title: 'StatusSchedule', examples: [{ period_begin: '2015-06-30T06:00:00Z', period_end: '2015-06-30T10:00:00Z', status: 'INOPERATIVE' }] },
 );
 export type StatusSchedule = Static<typeof StatusSchedule>;
 
@@ -76,10 +77,10 @@ export const EVSE = t.Object(
     /** Bumped when the EVSE or any of its connectors changes (1.7). */
     last_updated: DateTime,
   },
-  { title: 'EVSE' },
+  { title: 'EVSE', examples: [S.locationExample.evses[0]] },
 );
 export type EVSE = Static<typeof EVSE>;
 
 /** PATCH on `{locations}/{cc}/{pid}/{location_id}/{evse_uid}` — most commonly a status change. */
-export const EvsePatch = PatchOf(EVSE, 'EvsePatch');
+export const EvsePatch = PatchOf(EVSE, 'EvsePatch', [S.locationPatchExampleStatus]);
 export type EvsePatch = Static<typeof EvsePatch>;

@@ -21,6 +21,7 @@ import {
   StringEnum,
   TimeOfDay,
 } from './types.ts';
+import * as S from './spec-examples.ts';
 
 export * from './connector.ts';
 export * from './evse.ts';
@@ -66,7 +67,7 @@ export const AdditionalGeoLocation = t.Object(
     ...GeoLocation.properties,
     name: t.Optional(DisplayText),
   },
-  { title: 'AdditionalGeoLocation' },
+  { title: 'AdditionalGeoLocation', examples: [{ latitude: '51.047599', longitude: '3.729944', name: { language: 'en', text: 'Entrance on Rooseveltlaan' } }] },
 );
 export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 
@@ -78,7 +79,7 @@ export const RegularHours = t.Object(
     period_begin: TimeOfDay,
     period_end: TimeOfDay,
   },
-  { title: 'RegularHours' },
+  { title: 'RegularHours', examples: [S.locationHoursWithExceptionalClosing.regular_hours[0]] },
 );
 export type RegularHours = Static<typeof RegularHours>;
 
@@ -88,7 +89,7 @@ export const ExceptionalPeriod = t.Object(
     period_begin: DateTime,
     period_end: DateTime,
   },
-  { title: 'ExceptionalPeriod' },
+  { title: 'ExceptionalPeriod', examples: [S.locationHoursWithExceptionalClosing.exceptional_closings[0]] },
 );
 export type ExceptionalPeriod = Static<typeof ExceptionalPeriod>;
 
@@ -103,7 +104,7 @@ export const Hours = t.Object(
     exceptional_openings: t.Optional(t.Array(ExceptionalPeriod)),
     exceptional_closings: t.Optional(t.Array(ExceptionalPeriod)),
   },
-  { title: 'Hours' },
+  { title: 'Hours', examples: [S.locationHoursWithExceptionalClosing] },
 );
 export type Hours = Static<typeof Hours>;
 
@@ -120,7 +121,7 @@ export const PublishTokenType = t.Object(
     issuer: t.Optional(OcpiString(64)),
     group_id: t.Optional(CiString(36)),
   },
-  { title: 'PublishTokenType' },
+  { title: 'PublishTokenType', examples: [{ visual_number: '12345-67', issuer: 'NewMotion' }] },
 );
 export type PublishTokenType = Static<typeof PublishTokenType>;
 
@@ -163,10 +164,10 @@ export const Location = t.Object(
     /** Bumped whenever the Location or any EVSE/Connector changes (1.7). */
     last_updated: DateTime,
   },
-  { title: 'Location' },
+  { title: 'Location', examples: [S.locationExample, S.locationExampleUc2DestinationCharger] },
 );
 export type Location = Static<typeof Location>;
 
 /** PATCH on `{locations}/{cc}/{pid}/{location_id}` (e.g. a rename). */
-export const LocationPatch = PatchOf(Location, 'LocationPatch');
+export const LocationPatch = PatchOf(Location, 'LocationPatch', [S.locationPatchExampleLocation]);
 export type LocationPatch = Static<typeof LocationPatch>;

@@ -10,6 +10,7 @@ import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { ProfileType, TokenType } from './token.ts';
 import { CiString, DateTime, OcpiString, PatchOf, Price, StringEnum } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /**
  * `RESERVATION`, not `RESERVED`: the Sessions chapter's prose says "RESERVED" but the enum value is
@@ -51,7 +52,7 @@ export const CdrDimension = t.Object(
     type: CdrDimensionType,
     volume: t.Number(),
   },
-  { title: 'CdrDimension' },
+  { title: 'CdrDimension', examples: [S.sessionExample2ShortFinished.charging_periods[0]!.dimensions[0]] },
 );
 export type CdrDimension = Static<typeof CdrDimension>;
 
@@ -63,7 +64,7 @@ export const ChargingPeriod = t.Object(
     /** Tariff relevant during this period; absent = no tariff relevant. */
     tariff_id: t.Optional(CiString(36)),
   },
-  { title: 'ChargingPeriod' },
+  { title: 'ChargingPeriod', examples: [S.sessionExample2ShortFinished.charging_periods[2]] },
 );
 export type ChargingPeriod = Static<typeof ChargingPeriod>;
 
@@ -79,7 +80,7 @@ export const CdrToken = t.Object(
     type: TokenType,
     contract_id: CiString(36),
   },
-  { title: 'CdrToken' },
+  { title: 'CdrToken', examples: [S.sessionExample1SimpleStart.cdr_token] },
 );
 export type CdrToken = Static<typeof CdrToken>;
 
@@ -115,7 +116,7 @@ export const Session = t.Object(
     status: SessionStatus,
     last_updated: DateTime,
   },
-  { title: 'Session' },
+  { title: 'Session', examples: [S.sessionExample1SimpleStart, S.sessionExample2ShortFinished] },
 );
 export type Session = Static<typeof Session>;
 
@@ -134,7 +135,7 @@ export const ChargingPreferences = t.Object(
     /** V2G allowed; default false. */
     discharge_allowed: t.Optional(t.Boolean()),
   },
-  { title: 'ChargingPreferences' },
+  { title: 'ChargingPreferences', examples: [{ profile_type: 'FAST', departure_time: '2020-03-09T18:00:00Z', energy_need: 32.5, discharge_allowed: false }] },
 );
 export type ChargingPreferences = Static<typeof ChargingPreferences>;
 

@@ -2,6 +2,7 @@
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { CiString, DateTime, DisplayText, EnergyMix, OcpiString, Price, StringEnum, TimeOfDay, Url } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** Step units: ENERGY 1 Wh, TIME and PARKING_TIME 1 s, FLAT none (6.4). */
 export const TariffDimensionType = StringEnum('TariffDimensionType', ['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME']);
@@ -44,7 +45,7 @@ export const PriceComponent = t.Object(
     /** Required even for FLAT; the free-of-charge example uses 0. */
     step_size: t.Integer({ minimum: 0 }),
   },
-  { title: 'PriceComponent' },
+  { title: 'PriceComponent', examples: [S.tariff1Simple2Hour.elements[0]!.price_components[0]] },
 );
 export type PriceComponent = Static<typeof PriceComponent>;
 
@@ -76,7 +77,7 @@ export const TariffRestrictions = t.Object(
     /** Marks a reservation-cost element; only FLAT and TIME components are allowed in it. */
     reservation: t.Optional(ReservationRestrictionType),
   },
-  { title: 'TariffRestrictions' },
+  { title: 'TariffRestrictions', examples: [S.tariff4Complex.elements[1]!.restrictions] },
 );
 export type TariffRestrictions = Static<typeof TariffRestrictions>;
 
@@ -85,7 +86,7 @@ export const TariffElement = t.Object(
     price_components: t.Array(PriceComponent, { minItems: 1 }),
     restrictions: t.Optional(TariffRestrictions),
   },
-  { title: 'TariffElement' },
+  { title: 'TariffElement', examples: [S.tariff1Simple2Hour.elements[0]] },
 );
 export type TariffElement = Static<typeof TariffElement>;
 
@@ -109,6 +110,6 @@ export const Tariff = t.Object(
     energy_mix: t.Optional(EnergyMix),
     last_updated: DateTime,
   },
-  { title: 'Tariff' },
+  { title: 'Tariff', examples: [S.tariff1Simple2Hour, S.tariff4Complex] },
 );
 export type Tariff = Static<typeof Tariff>;

@@ -2,6 +2,7 @@
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { CiString, DateTime, DisplayText, Language, OcpiString, PatchOf, StringEnum } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** Part of a Token's identity: (country_code, party_id, uid, type); `?type=` defaults to RFID (pitfall 18). */
 export const TokenType = StringEnum('TokenType', ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID']);
@@ -24,7 +25,7 @@ export const EnergyContract = t.Object(
     supplier_name: OcpiString(64),
     contract_id: t.Optional(OcpiString(64)),
   },
-  { title: 'EnergyContract' },
+  { title: 'EnergyContract', examples: [S.tokenExample2FullRfid.energy_contract] },
 );
 export type EnergyContract = Static<typeof EnergyContract>;
 
@@ -49,12 +50,12 @@ export const Token = t.Object(
     energy_contract: t.Optional(EnergyContract),
     last_updated: DateTime,
   },
-  { title: 'Token' },
+  { title: 'Token', examples: [S.tokenExample2FullRfid, S.tokenExample1AppUser] },
 );
 export type Token = Static<typeof Token>;
 
 /** PATCH on `{tokens}/{cc}/{pid}/{uid}[?type=]`, e.g. `{ valid: false, last_updated }` (4.5). */
-export const TokenPatch = PatchOf(Token, 'TokenPatch');
+export const TokenPatch = PatchOf(Token, 'TokenPatch', [S.tokenPatchExample]);
 export type TokenPatch = Static<typeof TokenPatch>;
 
 /** Body of the real-time authorization POST; in AuthorizationInfo only the EVSEs the driver may use. */
@@ -63,7 +64,7 @@ export const LocationReferences = t.Object(
     location_id: CiString(36),
     evse_uids: t.Optional(t.Array(CiString(36))),
   },
-  { title: 'LocationReferences' },
+  { title: 'LocationReferences', examples: [{ location_id: S.locationExample.id, evse_uids: [S.locationExample.evses[0]!.uid] }] },
 );
 export type LocationReferences = Static<typeof LocationReferences>;
 
@@ -79,6 +80,6 @@ export const AuthorizationInfo = t.Object(
     /** Message for the driver. */
     info: t.Optional(DisplayText),
   },
-  { title: 'AuthorizationInfo' },
+  { title: 'AuthorizationInfo', examples: [{ allowed: 'ALLOWED', token: S.tokenExample2FullRfid, location: { location_id: S.locationExample.id, evse_uids: [S.locationExample.evses[0]!.uid] } }] },
 );
 export type AuthorizationInfo = Static<typeof AuthorizationInfo>;

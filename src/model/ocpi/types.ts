@@ -8,6 +8,7 @@
 import { t } from 'elysia';
 import { FormatRegistry } from '@sinclair/typebox';
 import type { Static, TLiteral, TObject, TOptional, TProperties, TSchema, TString, TUnion } from '@sinclair/typebox';
+import * as S from './spec-examples.ts';
 
 /**
  * Formats beyond what a pattern can say, registered once for every schema (route validation and tests alike).
@@ -53,7 +54,7 @@ export function StringEnum<const T extends readonly [string, ...string[]]>(
 ): TUnion<LiteralTuple<T>> {
   return t.Union(
     values.map((value) => t.Literal(value)),
-    { title },
+    { title, examples: [values[0]] },
   ) as unknown as TUnion<LiteralTuple<T>>;
 }
 
@@ -73,6 +74,7 @@ export function OcpiString(maxLength: number, options: { title?: string; descrip
  */
 export const DateTime = t.String({
   title: 'DateTime',
+  examples: ['2015-06-29T20:39:09Z'],
   maxLength: 25,
   format: 'calendar-date',
   pattern:
@@ -81,11 +83,11 @@ export const DateTime = t.String({
 export type DateTime = Static<typeof DateTime>;
 
 /** URL: string(255), an absolute http(s) URL (`format: 'uri'` would also let `file:` and `data:` through). */
-export const Url = t.String({ title: 'URL', maxLength: 255, format: 'http-url' });
+export const Url = t.String({ title: 'URL', maxLength: 255, format: 'http-url', examples: ['https://www.server.com/ocpi/2.2.1'] });
 export type Url = Static<typeof Url>;
 
 /** Local time of day `HH:MM` (RegularHours periods, TariffRestrictions start/end_time). */
-export const TimeOfDay = t.String({ title: 'TimeOfDay', maxLength: 5, pattern: '^([0-1][0-9]|2[0-3]):[0-5][0-9]$' });
+export const TimeOfDay = t.String({ title: 'TimeOfDay', examples: ['08:00'], maxLength: 5, pattern: '^([0-1][0-9]|2[0-3]):[0-5][0-9]$' });
 export type TimeOfDay = Static<typeof TimeOfDay>;
 
 /**
@@ -97,15 +99,15 @@ export const GeoLocation = t.Object(
     latitude: t.String({ maxLength: 10, pattern: '^-?[0-9]{1,2}\\.[0-9]{5,7}$' }),
     longitude: t.String({ maxLength: 11, pattern: '^-?[0-9]{1,3}\\.[0-9]{5,7}$' }),
   },
-  { title: 'GeoLocation' },
+  { title: 'GeoLocation', examples: [S.locationExample.coordinates] },
 );
 export type GeoLocation = Static<typeof GeoLocation>;
 
 /** ISO 639-1 language code, e.g. `en`. */
-export const Language = t.String({ title: 'Language', maxLength: 2, format: 'iso-639-1' });
+export const Language = t.String({ title: 'Language', maxLength: 2, format: 'iso-639-1', examples: ['en'] });
 
 /** IANA time zone name, e.g. `Europe/Amsterdam`. */
-export const TimeZone = t.String({ title: 'TimeZone', maxLength: 255, format: 'iana-time-zone' });
+export const TimeZone = t.String({ title: 'TimeZone', maxLength: 255, format: 'iana-time-zone', examples: ['Europe/Brussels'] });
 
 /** `language` is ISO 639-1; `text` is plain text without markup. */
 export const DisplayText = t.Object(
@@ -113,7 +115,7 @@ export const DisplayText = t.Object(
     language: Language,
     text: OcpiString(512),
   },
-  { title: 'DisplayText' },
+  { title: 'DisplayText', examples: [S.typeDisplayTextExample] },
 );
 export type DisplayText = Static<typeof DisplayText>;
 
@@ -123,7 +125,7 @@ export const Price = t.Object(
     excl_vat: t.Number(),
     incl_vat: t.Optional(t.Number()),
   },
-  { title: 'Price' },
+  { title: 'Price', examples: [S.cdrExample.total_cost] },
 );
 export type Price = Static<typeof Price>;
 
@@ -154,7 +156,7 @@ export const Image = t.Object(
     width: t.Optional(Int5),
     height: t.Optional(Int5),
   },
-  { title: 'Image' },
+  { title: 'Image', examples: [{ url: 'https://example.com/img/logo.jpg', thumbnail: 'https://example.com/img/logo_thumb.jpg', category: 'OPERATOR', type: 'jpeg', width: 512, height: 512 }] },
 );
 export type Image = Static<typeof Image>;
 
@@ -164,7 +166,7 @@ export const BusinessDetails = t.Object(
     website: t.Optional(Url),
     logo: t.Optional(Image),
   },
-  { title: 'BusinessDetails' },
+  { title: 'BusinessDetails', examples: [S.locationExample.operator] },
 );
 export type BusinessDetails = Static<typeof BusinessDetails>;
 
@@ -192,7 +194,7 @@ export const EnergySource = t.Object(
     /** Share of this source in percent; the sources of one mix should add up to 100. */
     percentage: t.Number({ minimum: 0, maximum: 100 }),
   },
-  { title: 'EnergySource' },
+  { title: 'EnergySource', examples: [S.locationEnergyMixExampleComplete.energy_mix.energy_sources[0]] },
 );
 export type EnergySource = Static<typeof EnergySource>;
 
@@ -202,7 +204,7 @@ export const EnvironmentalImpact = t.Object(
     /** g/kWh */
     amount: t.Number(),
   },
-  { title: 'EnvironmentalImpact' },
+  { title: 'EnvironmentalImpact', examples: [S.locationEnergyMixExampleComplete.energy_mix.environ_impact[0]] },
 );
 export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
 
@@ -215,7 +217,7 @@ export const EnergyMix = t.Object(
     supplier_name: t.Optional(OcpiString(64)),
     energy_product_name: t.Optional(OcpiString(64)),
   },
-  { title: 'EnergyMix' },
+  { title: 'EnergyMix', examples: [S.locationEnergyMixExampleComplete.energy_mix] },
 );
 export type EnergyMix = Static<typeof EnergyMix>;
 
@@ -228,10 +230,10 @@ type PatchProperties<P extends WithLastUpdated> = {
  * PATCH body of an object: every field optional except `last_updated`, which every PATCH in the
  * Locations, Sessions and Tokens Receiver interfaces SHALL contain (1.6, 1.7; missing → OCPI 2001).
  */
-export function PatchOf<P extends WithLastUpdated>(schema: TObject<P>, title: string): TObject<PatchProperties<P>> {
+export function PatchOf<P extends WithLastUpdated>(schema: TObject<P>, title: string, examples?: unknown[]): TObject<PatchProperties<P>> {
   const properties: Record<string, TSchema> = {};
   for (const [key, property] of Object.entries(schema.properties)) {
     properties[key] = key === 'last_updated' ? property : t.Optional(property);
   }
-  return t.Object(properties, { title }) as unknown as TObject<PatchProperties<P>>;
+  return t.Object(properties, { title, ...(examples ? { examples } : {}) }) as unknown as TObject<PatchProperties<P>>;
 }

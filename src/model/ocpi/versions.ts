@@ -2,6 +2,7 @@
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
 import { StringEnum, Url } from './types.ts';
+import * as S from './spec-examples.ts';
 
 /** 2.1 and 2.2 are deprecated but still appear in partners' version lists. */
 export const VersionNumber = StringEnum('VersionNumber', ['2.0', '2.1', '2.1.1', '2.2', '2.2.1']);
@@ -39,7 +40,7 @@ export const Version = t.Object(
     /** That version's details endpoint. */
     url: Url,
   },
-  { title: 'Version' },
+  { title: 'Version', examples: [S.versionsInfoExample[1]] },
 );
 export type Version = Static<typeof Version>;
 
@@ -51,7 +52,7 @@ export const Endpoint = t.Object(
     /** Absolute URL of the module endpoint. */
     url: Url,
   },
-  { title: 'Endpoint' },
+  { title: 'Endpoint', examples: [S.versionDetailsExample.endpoints[1]] },
 );
 export type Endpoint = Static<typeof Endpoint>;
 
@@ -60,6 +61,6 @@ export const VersionDetails = t.Object(
     version: VersionNumber,
     endpoints: t.Array(Endpoint, { minItems: 1 }),
   },
-  { title: 'VersionDetails' },
+  { title: 'VersionDetails', examples: [S.versionDetailsExample] },
 );
 export type VersionDetails = Static<typeof VersionDetails>;
