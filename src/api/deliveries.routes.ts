@@ -18,6 +18,21 @@ const Delivery = t.Object({
   delivered_at: t.Optional(t.String()),
   last_error: t.Optional(t.String()),
   response_location: t.Optional(t.String({ description: 'Location header the partner answered a CDR POST with' })),
+}, {
+  examples: [
+    {
+      id: 17,
+      state: 'failed',
+      object: 'session:101',
+      method: 'PUT',
+      module: 'sessions',
+      path: '/NL/DYN/101',
+      attempts: 2,
+      created_at: '2026-11-20T09:00:00.000Z',
+      next_attempt_at: '2026-11-20T09:00:40.000Z',
+      last_error: 'HTTP 503 from https://emsp.example.com/ocpi/emsp/2.2.1/sessions/NL/DYN/101',
+    },
+  ],
 });
 
 /** "failed" is a pending delivery that already failed at least once and waits for its next attempt. */

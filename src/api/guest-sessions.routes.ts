@@ -1,8 +1,10 @@
 import { Elysia, t } from 'elysia';
-import { GuestRefusal, type GuestView } from '../../actors/guest/guest-sessions.ts';
+import { GuestRefusal } from '../../actors/guest/guest-error.ts';
+import type { GuestView } from '../../actors/guest/guest-sessions.ts';
 import { currencyMinorUnits, dec } from '../domain/money.ts';
 import { receiptFromCdr } from '../domain/receipt/cdr-receipt.ts';
 import { renderReceipt } from '../domain/receipt/receipt-pdf.ts';
+import { binaryResponse, jsonResponse } from '../model/api/api-responses.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
@@ -17,6 +19,16 @@ const GuestStatus = t.Union([
   t.Literal('expired'),
   t.Literal('cancelled'),
 ]);
+const exampleToken = 'u9X2cJq4LmT7vR1sWb8KfN3hYe6DzA0p';
+const statusExample = {
+  session_token: exampleToken,
+  status: 'charging',
+  energy_kwh: 7.412,
+  cost_so_far: 3.26,
+  currency: 'EUR',
+  started_at: '2026-11-20T09:00:04.000Z',
+  session_id: '01JD3Z6M4Q8W7Y2K5T9R0BXC1E',
+};
 const Status = t.Object({
   session_token: t.String(),
   status: GuestStatus,
@@ -29,7 +41,7 @@ const Status = t.Object({
   reason: t.Optional(t.String()),
   session_id: t.Optional(t.String()),
   cdr_id: t.Optional(t.String()),
-});
+}, { examples: [statusExample] });
 const PaymentTrail = t.Object({
   provider: t.String(),
   status: t.String(),
@@ -42,7 +54,25 @@ const PaymentTrail = t.Object({
   reference: t.Optional(t.String()),
   calls: t.Array(t.Object({ step: t.String(), idempotency_key: t.String(), outcome: t.String(), amount: t.Optional(t.Number()), reference: t.Optional(t.String()), at: t.String() })),
 });
-const Refusal = t.Object({ error: t.String(), message: t.String(), reason: t.Optional(t.String()), retryable: t.Optional(t.Boolean()) });
+const Refusal = t.Object(
+  { error: t.String(), message: t.String(), reason: t.Optional(t.String()), retryable: t.Optional(t.Boolean()) },
+  { examples: [{ error: 'connector_occupied', message: 'A transaction is already running on this connector', reason: 'connector_occupied' }] },
+);
+const paymentExample = {
+  provider: 'simulated',
+  status: 'captured',
+  held: 50,
+  captured: 12.35,
+  released: 37.65,
+  shortfall: 0,
+  brand: 'visa',
+  last4: '4242',
+  reference: 'pi_3QhXc2LkdIwHu7ix0',
+  calls: [
+    { step: 'hold', idempotency_key: 'guest:01JD3Z5X2N7Q4R8S6T0V1W3Y5Z:hold', outcome: 'held', amount: 50, reference: 'pi_3QhXc2LkdIwHu7ix0', at: '2026-11-20T09:00:01.000Z' },
+    { step: 'capture', idempotency_key: 'guest:01JD3Z5X2N7Q4R8S6T0V1W3Y5Z:capture', outcome: 'captured', amount: 12.35, reference: 'pi_3QhXc2LkdIwHu7ix0', at: '2026-11-20T10:02:11.000Z' },
+  ],
+};
 const TokenParam = t.Object({ session_token: t.String({ minLength: 16, maxLength: 64 }) });
 
 /** Minor units → the decimal amount shown (e.g. 1235 EUR cents → 12.35). */
@@ -96,9 +126,12 @@ export function guestSessionsRoutes(deps: ApiDeps) {
           charge_point_id: t.String({ minLength: 1, maxLength: 48 }),
           connector_id: t.Integer({ minimum: 1, description: 'OCPP 1.6 connectorId, or the OCPP 2.0.1 evseId' }),
           payment_method_id: t.String({ minLength: 1, maxLength: 255, description: 'e.g. pm_card_visa' }),
-        }),
+        }, { examples: [{ charge_point_id: 'CP001', connector_id: 1, payment_method_id: 'pm_card_visa' }] }),
         response: {
-          201: t.Object({ session_token: t.String(), charge_point_id: t.String(), connector_id: t.Integer(), status: GuestStatus, expires_at: t.String() }),
+          201: t.Object(
+            { session_token: t.String(), charge_point_id: t.String(), connector_id: t.Integer(), status: GuestStatus, expires_at: t.String() },
+            { examples: [{ session_token: exampleToken, charge_point_id: 'CP001', connector_id: 1, status: 'starting', expires_at: '2026-11-20T09:02:00.000Z' }] },
+          ),
           400: Refusal,
           402: Refusal,
           404: Refusal,
@@ -142,8 +175,15 @@ export function guestSessionsRoutes(deps: ApiDeps) {
       },
       {
         params: TokenParam,
-        response: { 404: Refusal, 409: Refusal },
-        detail: { summary: 'PDF receipt of a stopped, captured session (409 before)', responses: { 200: { description: 'application/pdf' } } },
+        // Written out, not a `response` map: the plugin would render a binary body as text/plain.
+        detail: {
+          summary: 'PDF receipt of a stopped, captured session (409 before)',
+          responses: {
+            200: binaryResponse('The receipt (inline, receipt-<cdr id>.pdf)', 'application/pdf'),
+            404: jsonResponse('Unknown session token', Refusal),
+            409: jsonResponse('No receipt yet: the session has not stopped or its payment is not captured', Refusal),
+          },
+        },
       },
     )
     .get(
@@ -173,7 +213,29 @@ export function guestSessionsRoutes(deps: ApiDeps) {
       },
       {
         params: TokenParam,
-        response: { 200: t.Object({ ...Status.properties, charge_point_id: t.String(), connector_id: t.Integer(), expires_at: t.String(), payment: PaymentTrail }), 404: Refusal },
+        response: {
+          200: t.Object(
+            { ...Status.properties, charge_point_id: t.String(), connector_id: t.Integer(), expires_at: t.String(), payment: PaymentTrail },
+            {
+              examples: [
+                {
+                  ...statusExample,
+                  status: 'stopped',
+                  ended_at: '2026-11-20T10:02:05.000Z',
+                  final_cost: 12.35,
+                  energy_kwh: 28.07,
+                  cost_so_far: 12.35,
+                  cdr_id: '01JD41B0F8W7Y2K5T9R0BXC1EQ',
+                  charge_point_id: 'CP001',
+                  connector_id: 1,
+                  expires_at: '2026-11-20T09:02:00.000Z',
+                  payment: paymentExample,
+                },
+              ],
+            },
+          ),
+          404: Refusal,
+        },
         detail: { summary: 'Operator view with the payment trail (every provider call with its idempotency key)' },
       },
     );

@@ -12,29 +12,54 @@ const oneOf = <const T extends readonly string[]>(values: T) => t.Union(values.m
 const Status = oneOf(integrationRequestStatuses);
 const IntegrationType = oneOf(integrationTypes);
 const IdParam = t.Object({ id: t.String({ description: 'ireq_<ULID>' }) });
-const CreateBody = t.Object({
-  integration_type: IntegrationType,
-  // A name of only blanks would be as unreadable in the triage list as an empty one.
-  partner_name: t.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-  description: t.Optional(t.String({ maxLength: 5000 })),
-});
-const Created = t.Object({ id: t.String(), status: Status, partner_name: t.String(), created_at: t.String() });
-const IntegrationRequest = t.Object({
-  id: t.String(),
-  integration_type: IntegrationType,
-  partner_name: t.String(),
-  description: t.Optional(t.String()),
-  status: Status,
-  created_at: t.String(),
-  updated_at: t.String(),
-});
-const HistoryEntry = t.Object({
-  status: Status,
-  note: t.Optional(t.String()),
-  by: t.String({ description: 'Name of the API key that made the change; "admin" for the bootstrap key' }),
-  at: t.String(),
-});
-const WithHistory = t.Object({ ...IntegrationRequest.properties, history: t.Array(HistoryEntry) });
+const example = {
+  id: 'ireq_01JD3Z6M4Q8W7Y2K5T9R0BXC1E',
+  integration_type: 'emsp',
+  partner_name: 'Example eMSP',
+  description: 'OCPI 2.2.1 roaming for their 40,000 RFID cards; they want tokens pushed, sessions and CDRs pulled.',
+  status: 'in_review',
+  created_at: '2026-11-20T08:00:00.000Z',
+  updated_at: '2026-11-20T10:30:00.000Z',
+} as const;
+const exampleHistory = [
+  { status: 'submitted', by: 'admin', at: '2026-11-20T08:00:00.000Z' },
+  { status: 'in_review', note: 'Asked for their versions URL and test token', by: 'partnerships', at: '2026-11-20T10:30:00.000Z' },
+];
+const CreateBody = t.Object(
+  {
+    integration_type: IntegrationType,
+    // A name of only blanks would be as unreadable in the triage list as an empty one.
+    partner_name: t.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+    description: t.Optional(t.String({ maxLength: 5000 })),
+  },
+  { examples: [{ integration_type: example.integration_type, partner_name: example.partner_name, description: example.description }] },
+);
+const Created = t.Object(
+  { id: t.String(), status: Status, partner_name: t.String(), created_at: t.String() },
+  { examples: [{ id: example.id, status: 'submitted', partner_name: example.partner_name, created_at: example.created_at }] },
+);
+const IntegrationRequest = t.Object(
+  {
+    id: t.String(),
+    integration_type: IntegrationType,
+    partner_name: t.String(),
+    description: t.Optional(t.String()),
+    status: Status,
+    created_at: t.String(),
+    updated_at: t.String(),
+  },
+  { examples: [example] },
+);
+const HistoryEntry = t.Object(
+  {
+    status: Status,
+    note: t.Optional(t.String()),
+    by: t.String({ description: 'Name of the API key that made the change; "admin" for the bootstrap key' }),
+    at: t.String(),
+  },
+  { examples: [exampleHistory[1]] },
+);
+const WithHistory = t.Object({ ...IntegrationRequest.properties, history: t.Array(HistoryEntry) }, { examples: [{ ...example, history: exampleHistory }] });
 const ListQuery = t.Object({
   status: t.Optional(Status),
   offset: t.Optional(t.Integer({ description: '0 or more; default 0' })),
@@ -107,7 +132,10 @@ export function integrationRequestsRoutes(deps: ApiDeps) {
       },
       {
         query: ListQuery,
-        response: t.Object({ data: t.Array(IntegrationRequest), total: t.Integer({ description: 'All matching requests, not just this page' }) }),
+        response: t.Object(
+          { data: t.Array(IntegrationRequest), total: t.Integer({ description: 'All matching requests, not just this page' }) },
+          { examples: [{ data: [example], total: 1 }] },
+        ),
         detail: { summary: 'Integration requests, oldest first, optionally of one status' },
       },
     )
@@ -129,7 +157,7 @@ export function integrationRequestsRoutes(deps: ApiDeps) {
       },
       {
         params: IdParam,
-        body: t.Object({ status: Status, note: t.Optional(t.String({ maxLength: 5000 })) }),
+        body: t.Object({ status: Status, note: t.Optional(t.String({ maxLength: 5000 })) }, { examples: [{ status: 'accepted', note: 'Contract signed; registration planned for 1 December' }] }),
         response: WithHistory,
         detail: { summary: 'Set the status of an integration request, with an optional note; recorded in its history' },
       },

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { IdParam, LocationInput, OperatorLocation, TariffInput } from '../model/api/network-input.ts';
 import { Tariff } from '../model/ocpi/tariff.ts';
+import { ApiErrorBody, deleteResponses, jsonResponse } from '../model/api/api-responses.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
@@ -50,7 +51,7 @@ export function networkRoutes(deps: ApiDeps) {
         if (!network.deleteLocation(params.id)) throw notFound('location', params.id);
         set.status = 204;
       },
-      { params: IdParam, detail: { summary: 'Delete a location' } },
+      { params: IdParam, detail: { summary: 'Delete a location', responses: deleteResponses('Deleted', 'No such location') } },
     )
     .get(
       '/tariffs',
@@ -81,6 +82,12 @@ export function networkRoutes(deps: ApiDeps) {
         if (!network.deleteTariff(params.id)) throw notFound('tariff', params.id);
         set.status = 204;
       },
-      { params: IdParam, detail: { summary: 'Delete a tariff no connector uses' } },
+      {
+        params: IdParam,
+        detail: {
+          summary: 'Delete a tariff no connector uses',
+          responses: { ...deleteResponses('Deleted', 'No such tariff'), 409: jsonResponse('A connector still uses the tariff', ApiErrorBody) },
+        },
+      },
     );
 }

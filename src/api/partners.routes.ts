@@ -3,6 +3,8 @@ import type { PartnerView } from '../../actors/partner/partners.ts';
 import { CredentialsRole } from '../model/ocpi/credentials.ts';
 import { Endpoint } from '../model/ocpi/versions.ts';
 import { Url } from '../model/ocpi/types.ts';
+import { ApiErrorBody } from '../model/api/api-responses.ts';
+import { credentialsExample, versionDetailsExample } from '../model/ocpi/spec-examples.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
@@ -21,6 +23,22 @@ const PartnerSchema = t.Object({
   unregistered_at: t.Optional(t.String()),
   last_contact_at: t.Optional(t.String()),
   last_error: t.Optional(t.String()),
+}, {
+  examples: [
+    {
+      id: '01JD3Z6M4Q8W7Y2K5T9R0BXC1E',
+      name: 'Example eMSP',
+      status: 'registered',
+      initiated_by: 'cpo',
+      roles: [{ ...credentialsExample.roles[0]!, role: 'EMSP' }],
+      versions_url: credentialsExample.url,
+      version: '2.2.1',
+      endpoints: versionDetailsExample.endpoints,
+      created_at: '2026-11-20T08:00:00.000Z',
+      registered_at: '2026-11-20T08:00:02.000Z',
+      last_contact_at: '2026-11-20T09:12:44.000Z',
+    },
+  ],
 });
 
 /** What an operator sees of a partner; never a token. */
@@ -59,8 +77,22 @@ export function partnersRoutes(deps: ApiDeps) {
       },
       {
         // MaybeEmpty, not Optional: with Optional, Elysia lets any body through unchecked (`true` arrives as `{}`).
-        body: t.MaybeEmpty(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) })),
-        response: { 201: t.Object({ partner_id: t.String(), token: t.String({ description: 'CREDENTIALS_TOKEN_A, shown once' }), versions_url: t.String(), expires_at: t.String() }) },
+        body: t.MaybeEmpty(t.Object({ name: t.Optional(t.String({ maxLength: 100 })) }), { examples: [{ name: 'Example eMSP' }] }),
+        response: {
+          201: t.Object(
+            { partner_id: t.String(), token: t.String({ description: 'CREDENTIALS_TOKEN_A, shown once' }), versions_url: t.String(), expires_at: t.String() },
+            {
+              examples: [
+                {
+                  partner_id: '01JD3Z6M4Q8W7Y2K5T9R0BXC1E',
+                  token: 'ebf3b399-779f-4497-9b9d-ac6ad3cc44d2',
+                  versions_url: 'https://csms.example.com/ocpi/versions',
+                  expires_at: '2026-11-27T08:00:00.000Z',
+                },
+              ],
+            },
+          ),
+        },
         detail: { summary: 'Create a token A for an eMSP to register with us' },
       },
     )
@@ -75,7 +107,7 @@ export function partnersRoutes(deps: ApiDeps) {
           versions_url: Url,
           token: t.String({ minLength: 1, maxLength: 64, description: 'The token A the eMSP gave us' }),
           name: t.Optional(t.String({ maxLength: 100 })),
-        }),
+        }, { examples: [{ versions_url: credentialsExample.url, token: credentialsExample.token, name: 'Example eMSP' }] }),
         response: { 201: PartnerSchema },
         detail: { summary: 'Register with an eMSP using its versions URL and token A' },
       },
@@ -99,7 +131,17 @@ export function partnersRoutes(deps: ApiDeps) {
       },
       {
         params: t.Object({ id: t.String() }),
-        response: t.Object({ ...PartnerSchema.properties, remote_error: t.Optional(t.String()) }),
+        response: {
+          200: t.Object(
+            { ...PartnerSchema.properties, remote_error: t.Optional(t.String()) },
+            {
+              examples: [
+                { ...PartnerSchema.examples[0], status: 'unregistered', unregistered_at: '2026-11-21T10:00:00.000Z', remote_error: 'DELETE credentials answered HTTP 405' },
+              ],
+            },
+          ),
+          404: ApiErrorBody,
+        },
         detail: { summary: 'Unregister: calls the partner\u2019s credentials DELETE, then stops all exchange' },
       },
     );

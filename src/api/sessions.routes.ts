@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { SessionView } from '../../actors/session/sessions.ts';
 import { CDR } from '../model/ocpi/cdr.ts';
 import { Session } from '../model/ocpi/session.ts';
+import { sessionExample2ShortFinished } from '../model/ocpi/spec-examples.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
@@ -18,6 +19,22 @@ const OperatorSession = t.Object({
   stop_reason: t.Optional(t.String()),
   ocpi: t.Optional(Session),
   cdr_id: t.Optional(t.String()),
+}, {
+  examples: [
+    {
+      id: sessionExample2ShortFinished.id,
+      state: 'completed',
+      charge_point_id: 'CP001',
+      protocol: 'ocpp1.6',
+      transaction_id: '4711',
+      evse_id: 1,
+      start_date_time: sessionExample2ShortFinished.start_date_time,
+      end_date_time: sessionExample2ShortFinished.end_date_time,
+      stop_reason: 'Local',
+      ocpi: sessionExample2ShortFinished,
+      cdr_id: '12345',
+    },
+  ],
 });
 const Paging = t.Object({ offset: t.Optional(t.Numeric({ minimum: 0 })), limit: t.Optional(t.Numeric({ minimum: 1 })) });
 

@@ -8,6 +8,7 @@ import { sessionsModule, sessionsRoutes } from './modules/sessions/sessions.rout
 import { cdrsModule, cdrsRoutes } from './modules/cdrs/cdrs.routes.ts';
 import { commandsModule, commandsRoutes } from './modules/commands/commands.routes.ts';
 import type { OcpiDeps } from './ocpi-deps.ts';
+import { OcpiErrorResponses } from './transport/envelope.ts';
 
 /** Every OCPI 2.2.1 module we serve; the version details list is generated from this, never kept by hand. */
 export function ocpiPlugin(deps: OcpiDeps) {
@@ -20,7 +21,14 @@ export function ocpiPlugin(deps: OcpiDeps) {
     { module: cdrsModule, routes: cdrsRoutes },
     { module: commandsModule, routes: commandsRoutes },
   ];
-  return new Elysia({ name: 'ocpi' })
-    .use(versionsRoutes(deps, mounted.map((m) => m.module)))
-    .use(mounted.map((m) => m.routes(deps)));
+  const configuration = mounted.filter((m) => m.module === credentialsModule);
+  const functional = mounted.filter((m) => m.module !== credentialsModule);
+  // Error envelopes every route can answer (for the OpenAPI document; the error renderer writes them): any route
+  // without a valid token gets 401; every functional request checks its routing headers (400 + 2001).
+  return new Elysia({ name: 'ocpi' }).guard({ response: { 401: OcpiErrorResponses.unauthorized } }, (app) =>
+    app
+      .use(versionsRoutes(deps, mounted.map((m) => m.module)))
+      .use(configuration.map((m) => m.routes(deps)))
+      .guard({ response: { 400: OcpiErrorResponses.invalidParameters } }, (checked) => checked.use(functional.map((m) => m.routes(deps)))),
+  );
 }

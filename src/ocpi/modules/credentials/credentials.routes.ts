@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import { Credentials } from '../../../model/ocpi/credentials.ts';
-import { EmptyEnvelope, envelope, Envelope } from '../../transport/envelope.ts';
+import { EmptyEnvelope, envelope, Envelope, OcpiErrorResponses } from '../../transport/envelope.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -17,12 +17,12 @@ export function credentialsRoutes(deps: OcpiDeps) {
     })
     .post('', async ({ partner, body }) => envelope(clock, await partners.register(partner, body)), {
       body: Credentials,
-      response: Envelope(Credentials),
+      response: { 200: Envelope(Credentials), 400: OcpiErrorResponses.invalidParameters },
       detail: { summary: 'Register with token A: we read your versions with your token and return token C' },
     })
     .put('', async ({ partner, body }) => envelope(clock, await partners.update(partner, body)), {
       body: Credentials,
-      response: Envelope(Credentials),
+      response: { 200: Envelope(Credentials), 400: OcpiErrorResponses.invalidParameters },
       detail: { summary: 'Update credentials: endpoints re-read, a new token C issued' },
     })
     .delete(

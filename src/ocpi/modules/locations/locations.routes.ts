@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { Connector, EVSE, Location } from '../../../model/ocpi/location.ts';
 import { CiString } from '../../../model/ocpi/types.ts';
-import { envelope, Envelope } from '../../transport/envelope.ts';
+import { envelope, Envelope, OcpiErrorResponses } from '../../transport/envelope.ts';
 import { OcpiErrors } from '../../transport/ocpi-error.ts';
 import { PageQuery, pagedList } from '../../transport/pagination.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
@@ -27,7 +27,7 @@ export function locationsRoutes(deps: OcpiDeps) {
         if (!location) throw OcpiErrors.unknownLocation(`Unknown location ${params.location_id}`);
         return envelope(clock, location);
       },
-      { params: t.Object({ location_id: CiString(36) }), response: Envelope(Location), detail: { summary: 'One location' } },
+      { params: t.Object({ location_id: CiString(36) }), response: { 200: Envelope(Location), 404: OcpiErrorResponses.unknownLocation }, detail: { summary: 'One location' } },
     )
     .get(
       '/:location_id/:evse_uid',
@@ -36,7 +36,7 @@ export function locationsRoutes(deps: OcpiDeps) {
         if (!evse) throw OcpiErrors.unknownLocation(`Unknown EVSE ${params.evse_uid} at location ${params.location_id}`);
         return envelope(clock, evse);
       },
-      { params: t.Object({ location_id: CiString(36), evse_uid: CiString(36) }), response: Envelope(EVSE), detail: { summary: 'One EVSE' } },
+      { params: t.Object({ location_id: CiString(36), evse_uid: CiString(36) }), response: { 200: Envelope(EVSE), 404: OcpiErrorResponses.unknownLocation }, detail: { summary: 'One EVSE' } },
     )
     .get(
       '/:location_id/:evse_uid/:connector_id',
@@ -48,7 +48,7 @@ export function locationsRoutes(deps: OcpiDeps) {
       },
       {
         params: t.Object({ location_id: CiString(36), evse_uid: CiString(36), connector_id: CiString(36) }),
-        response: Envelope(Connector),
+        response: { 200: Envelope(Connector), 404: OcpiErrorResponses.unknownLocation },
         detail: { summary: 'One connector' },
       },
     );

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { AuthorizationInfo, LocationReferences, Token, TokenPatch, TokenType } from '../../../model/ocpi/token.ts';
 import { CiString } from '../../../model/ocpi/types.ts';
-import { EmptyEnvelope, envelope, Envelope } from '../../transport/envelope.ts';
+import { EmptyEnvelope, envelope, Envelope, OcpiErrorResponses } from '../../transport/envelope.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
 import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts';
 
@@ -25,7 +25,7 @@ export function tokensRoutes(deps: OcpiDeps) {
     .get('/:country_code/:party_id/:token_uid', ({ partner, params, query }) => envelope(clock, driverTokens.get(partner, address(params, query))), {
       params: TokenParams,
       query: TypeQuery,
-      response: Envelope(Token),
+      response: { 200: Envelope(Token), 404: OcpiErrorResponses.unknownToken },
       detail: { summary: 'A token we hold for you' },
     })
     .put(
@@ -43,7 +43,7 @@ export function tokensRoutes(deps: OcpiDeps) {
         driverTokens.patch(partner, address(params, query), body);
         return envelope(clock, undefined);
       },
-      { params: TokenParams, query: TypeQuery, body: TokenPatch, response: EmptyEnvelope, detail: { summary: 'Change given fields (last_updated required)' } },
+      { params: TokenParams, query: TypeQuery, body: TokenPatch, response: { 200: EmptyEnvelope, 404: OcpiErrorResponses.unknownToken }, detail: { summary: 'Change given fields (last_updated required)' } },
     )
     .post(
       '/:token_uid/authorize',
@@ -52,8 +52,8 @@ export function tokensRoutes(deps: OcpiDeps) {
         params: t.Object({ token_uid: CiString(36) }),
         query: TypeQuery,
         // MaybeEmpty, not Optional: with Optional, Elysia lets any body through unchecked (`true` arrives as `{}`).
-        body: t.MaybeEmpty(LocationReferences),
-        response: Envelope(AuthorizationInfo),
+        body: t.MaybeEmpty(LocationReferences, { examples: LocationReferences.examples }),
+        response: { 200: Envelope(AuthorizationInfo), 404: OcpiErrorResponses.unknownTokenOrLocation },
         detail: {
           summary: 'Authorize one of your tokens (proprietary extension: in OCPI 2.2.1 authorization is asked of the eMSP)',
         },
