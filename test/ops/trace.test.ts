@@ -160,7 +160,7 @@ describe('the trace of a charge point and of a partner', () => {
 
 describe('secrets', () => {
   test('neither the partner tokens nor the station password are in any trace record or in the database file', async () => {
-    server.trace!.flush();
+    await server.trace!.flush();
     const outputs = await Promise.all(
       [`/api/v1/sessions/${sessionId}/trace?limit=1000`, '/api/v1/charge-points/CP-TRACE/trace?limit=1000', `/api/v1/ocpi/partners/${partnerId}/trace?limit=1000`].map(
         async (path) => JSON.stringify((await traceOf(path)).body),
@@ -200,11 +200,11 @@ describe('switched off and bounded', () => {
     try {
       const { client } = await connectStation(small, 'CP-OLD');
       await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
-      small.trace!.flush();
+      await small.trace!.flush();
       expect(small.storage.trace.count()).toBe(2);
       clock.advance(3 * 3600_000);
       for (let i = 0; i < 5; i++) await client.call('Heartbeat', {});
-      small.trace!.flush();
+      await small.trace!.flush();
       // The cap keeps the newest six: the boot frames went to make room.
       const kept = (await small.api('GET', '/api/v1/charge-points/CP-OLD/trace')).body as any[];
       expect(kept).toHaveLength(6);
@@ -213,7 +213,7 @@ describe('switched off and bounded', () => {
       await client.call('Heartbeat', {});
       clock.advance(1.5 * 3600_000);
       // 2.5 h after the heartbeats, 1.5 h after the last one: only the last pair is within two hours.
-      const pruned = small.trace!.prune();
+      const pruned = await small.trace!.prune();
       expect(pruned.old).toBe(4);
       expect(small.storage.trace.count()).toBe(2);
       await client.close();

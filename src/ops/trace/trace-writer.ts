@@ -1,7 +1,7 @@
 /**
- * Turns queued trace records into rows. Runs inside the recorder's batch transaction, never on the socket or
- * request path: this is where frames are parsed, answers paired with their CALLs (action, duration), sessions
- * and partners named, and payloads redacted.
+ * Turns queued trace records into rows, in the trace worker (trace-worker.ts), never on the socket or request
+ * path: this is where frames are parsed, answers paired with their CALLs (action, duration), sessions and
+ * partners named, and payloads redacted.
  */
 import type { TraceRepo, TraceRow } from '../../storage/sqlite/trace.repo.ts';
 import { sessionOfOcpi, transactionOf } from './trace-links.ts';
@@ -57,8 +57,14 @@ export interface TraceResolvers {
   partnersForBatch(): (url: string, to: OcpiRecord['to']) => string | undefined;
 }
 
+/** A row built from a record, and the id it got once inserted. */
+interface PendingRow extends TraceRow {
+  id?: number;
+}
+
 interface OpenCall {
-  rowId: number;
+  /** The CALL's row: until it is inserted its session can still be set on it; after, it is linked by id. */
+  row: { id?: number; pending?: PendingRow };
   action: string;
   perfMs: number;
   transactionId: string | undefined;
@@ -68,14 +74,23 @@ interface OpenCall {
 /** CALLs waiting for their answer; a station that never answers must not grow this forever. */
 const MAX_OPEN_CALLS = 50_000;
 
+/**
+ * Two phases, so that the write transaction holds SQLite's single write lock only for the inserts: `prepare`
+ * parses, pairs, links and redacts (reads only: the session look-ups), `commit` inserts the rows and links
+ * CALLs written by an earlier batch to the session their answer named.
+ */
 export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
   const open = new Map<string, OpenCall>();
+  /** CALL rows already inserted whose session an answer in this batch named. */
+  let links: { id: number; sessionId: string }[] = [];
+  /** Open CALLs whose row is in this batch (their `pending` is dropped once inserted). */
+  let opened: OpenCall['row'][] = [];
 
-  function frameRow(r: FrameRecord) {
+  function frameRow(r: FrameRecord, rows: PendingRow[]) {
     const frame = readFrame(r.text);
     const base = { atMs: r.atMs, protocol: 'ocpp' as const, direction: r.direction, chargePointId: r.chargePointId, payload: traceFrame(r.text, frame) };
     if (!Array.isArray(frame) || typeof frame[1] !== 'string' || ![2, 3, 4].includes(frame[0])) {
-      repo.insert({ ...base, action: 'unknown', status: 'MALFORMED' });
+      rows.push({ ...base, action: 'unknown', status: 'MALFORMED' });
       return;
     }
     const [type, messageId] = frame as [number, string];
@@ -84,9 +99,12 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
       const action = typeof frame[2] === 'string' ? frame[2] : 'unknown';
       const transactionId = transactionOf(frame[3]);
       const sessionId = session(transactionId);
-      const rowId = repo.insert({ ...base, action, messageId, status: 'CALL', sessionId });
+      const row: PendingRow = { ...base, action, messageId, status: 'CALL', sessionId };
+      rows.push(row);
+      const ref = { pending: row };
+      opened.push(ref);
       if (open.size >= MAX_OPEN_CALLS) open.delete(open.keys().next().value!);
-      open.set(`${r.chargePointId}\u0000${r.direction}\u0000${messageId}`, { rowId, action, perfMs: r.perfMs, transactionId, sessionId });
+      open.set(`${r.chargePointId}\u0000${r.direction}\u0000${messageId}`, { row: ref, action, perfMs: r.perfMs, transactionId, sessionId });
       return;
     }
     // An answer travels the other way from its CALL.
@@ -96,8 +114,11 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
     // StartTransaction (1.6) names its transaction only in the answer; a CALL written before its handler committed
     // the session is linked now.
     const sessionId = call?.sessionId ?? session(call?.transactionId ?? (type === 3 ? transactionOf(frame[2]) : undefined));
-    if (call && !call.sessionId && sessionId) repo.linkSession(call.rowId, sessionId);
-    repo.insert({
+    if (call && !call.sessionId && sessionId) {
+      if (call.row.pending) call.row.pending.sessionId = sessionId;
+      else if (call.row.id !== undefined) links.push({ id: call.row.id, sessionId });
+    }
+    rows.push({
       ...base,
       action: call?.action ?? 'unknown',
       messageId,
@@ -147,17 +168,42 @@ export function traceWriter(repo: TraceRepo, resolvers: TraceResolvers) {
     };
   }
 
+  /** One record into rows (a frame's answer may also link an earlier CALL). */
+  function add(r: TraceRecord, rows: PendingRow[], partnerOf: () => ReturnType<TraceResolvers['partnersForBatch']>) {
+    if (r.kind === 'frame') frameRow(r, rows);
+    else if (r.kind === 'ocpi') rows.push(ocpiRow(r, r.direction === 'out' && !r.partnerId ? partnerOf() : undefined));
+    else rows.push(paymentRow(r));
+  }
+
   return {
-    /** Writes one batch, in queue order (the caller holds the transaction). */
-    write(batch: TraceRecord[]) {
+    /** Phase one, outside any write transaction: the rows of a batch, in queue order. */
+    prepare(batch: Iterable<TraceRecord>): PendingRow[] {
       let partnerOf: ReturnType<TraceResolvers['partnersForBatch']> | undefined;
-      for (const r of batch) {
-        if (r.kind === 'frame') frameRow(r);
-        else if (r.kind === 'ocpi') {
-          if (r.direction === 'out' && !r.partnerId) partnerOf ??= resolvers.partnersForBatch();
-          repo.insert(ocpiRow(r, partnerOf));
-        } else repo.insert(paymentRow(r));
+      const batchPartners = () => (partnerOf ??= resolvers.partnersForBatch());
+      const rows: PendingRow[] = [];
+      for (const r of batch) add(r, rows, batchPartners);
+      return rows;
+    },
+    /** Phase two, inside the caller's transaction: inserts the rows and links earlier CALLs. */
+    commit(rows: PendingRow[]) {
+      let committed = false;
+      try {
+        for (const row of rows) row.id = repo.insert(row);
+        for (const link of links) repo.linkSession(link.id, link.sessionId);
+        committed = true;
+      } finally {
+        // A failed batch is rolled back by the caller: its CALLs can no longer be linked.
+        for (const ref of opened) {
+          if (committed) ref.id = ref.pending!.id;
+          ref.pending = undefined;
+        }
+        links = [];
+        opened = [];
       }
+    },
+    /** Both phases, the caller holding the transaction (the in-thread writer of a `:memory:` database). */
+    write(batch: TraceRecord[]) {
+      this.commit(this.prepare(batch));
     },
   };
 }

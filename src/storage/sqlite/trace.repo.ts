@@ -53,6 +53,7 @@ export function traceRepo(sqlite: Database) {
   );
   const linkSession = sqlite.prepare('UPDATE protocol_trace SET session_id = ? WHERE id = ? AND session_id IS NULL');
   const bounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM protocol_trace');
+  let byTransaction: ReturnType<typeof sqlite.prepare<{ id: string }, [string, string]>> | undefined;
   const n = (v: unknown) => (v === undefined ? null : v) as string | number | null;
 
   function where(subject: TraceSubject, q: TraceQuery): { sql: string; params: (string | number)[] } {
@@ -81,6 +82,13 @@ export function traceRepo(sqlite: Database) {
   }
 
   return {
+    /** The database file (`:memory:` for an in-memory database, which no other connection can open). */
+    path: sqlite.filename,
+    /** The trace worker's own look-up of a transaction's charging session (read only; as sessions.repo.ts `idByTransaction`). */
+    sessionOfTransaction(chargePointId: string, transactionId: string): string | undefined {
+      byTransaction ??= sqlite.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
+      return byTransaction.get(chargePointId, transactionId)?.id;
+    },
     /** Inserts one row; returns its id (the batch writer links a CALL's row to a session its answer names). */
     insert(row: TraceRow): number {
       const result = insert.run(

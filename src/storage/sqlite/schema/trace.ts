@@ -41,8 +41,10 @@ export const protocolTrace = sqliteTable(
   (table) => [
     index('protocol_trace_at_idx').on(table.atMs),
     index('protocol_trace_charge_point_idx').on(table.chargePointId, table.atMs),
-    index('protocol_trace_partner_idx').on(table.partnerId, table.atMs),
-    index('protocol_trace_session_idx').on(table.sessionId, table.atMs),
+    // Most rows are OCPP frames of no partner and (outside transactions) no session: those stay out of these two
+    // indexes, which the look-ups (`partner_id = ?`, `session_id = ?`) still use.
+    index('protocol_trace_partner_idx').on(table.partnerId, table.atMs).where(sql`partner_id is not null`),
+    index('protocol_trace_session_idx').on(table.sessionId, table.atMs).where(sql`session_id is not null`),
     index('protocol_trace_guest_idx').on(table.guestSessionId).where(sql`guest_session_id is not null`),
   ],
 );

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStorage, type Storage } from '../../src/storage/storage.ts';
+import { createTraceRecorder, type TraceSettings } from '../../src/ops/trace/trace-recorder.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import { systemClock } from '../../src/lib/clock.ts';
+import { removeDir } from '../support/server.ts';
+
+const settings: TraceSettings = { retentionHours: 72, maxRows: 1_000_000 };
+const station = { chargePointId: 'CP-W', version: 'ocpp1.6' } as never;
+const resolvers = { sessionOfTransaction: () => undefined, partnersForBatch: () => () => undefined };
+
+function recordingLogger() {
+  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const step of cleanup.splice(0).reverse()) step();
+});
+
+function fileStorage(): { storage: Storage; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dynamo-trace-worker-'));
+  const storage = createStorage(join(dir, 'dynamo.sqlite'));
+  cleanup.push(() => removeDir(dir), () => storage.close());
+  return { storage, dir };
+}
+
+function heartbeats(tap: { frame: (s: never, d: 'in' | 'out', t: string) => void }, n: number) {
+  for (let i = 0; i < n; i++) {
+    tap.frame(station, 'in', `[2,"${i}","Heartbeat",{}]`);
+    tap.frame(station, 'out', `[3,"${i}",{"currentTime":"2026-11-20T09:00:00Z"}]`);
+  }
+}
+
+describe('the trace writer thread', () => {
+  test('flush() resolves once the worker has committed what was pushed before it; answers are paired with their CALLs', async () => {
+    const { storage } = fileStorage();
+    const { logger, lines } = recordingLogger();
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger, resolvers, settings });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 3);
+    // Nothing is written on this thread: the rows appear only when the worker commits.
+    expect(storage.trace.count()).toBe(0);
+    await trace.flush();
+    expect(storage.trace.count()).toBe(6);
+    const rows = storage.trace.page({ chargePointId: 'CP-W' }, { limit: 10, offset: 0 }).items;
+    expect(rows.map((r) => `${r.direction} ${r.action} ${r.status} ${r.messageId}`)).toEqual([
+      'in Heartbeat CALL 0', 'out Heartbeat CALLRESULT 0', 'in Heartbeat CALL 1', 'out Heartbeat CALLRESULT 1', 'in Heartbeat CALL 2', 'out Heartbeat CALLRESULT 2',
+    ]);
+    expect(rows[0]!.payload).toBe('[2,"0","Heartbeat",{}]');
+    expect(lines).toEqual([]);
+  });
+
+  test('a CALL written in one batch is linked to the session its answer names in a later one (looked up on the worker’s connection)', async () => {
+    const { storage } = fileStorage();
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    cleanup.push(() => trace.stop());
+    trace.tap.frame(station, 'in', '[2,"s1","StartTransaction",{"connectorId":1,"idTag":"T1","meterStart":0,"timestamp":"2026-11-20T09:00:00Z"}]');
+    await trace.flush();
+    // The handler commits the session on this thread before its answer goes out.
+    storage.sqlite.run(
+      `INSERT INTO sessions (id, charge_point_id, transaction_id, ocpp_evse_id, token_country_code, token_party_id, status, last_updated_ms, machine_version, snapshot)
+       VALUES ('S-1', 'CP-W', '77', 1, 'NL', 'DYN', 'ACTIVE', 0, 1, '{}')`,
+    );
+    trace.tap.frame(station, 'out', '[3,"s1",{"transactionId":77,"idTagInfo":{"status":"Accepted"}}]');
+    trace.tap.frame(station, 'in', '[2,"m1","MeterValues",{"connectorId":1,"transactionId":77,"meterValue":[]}]');
+    await trace.flush();
+    const rows = storage.trace.page({ sessionId: 'S-1', guestSessionIds: [] }, { limit: 10, offset: 0 }).items;
+    expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual(['StartTransaction CALL', 'StartTransaction CALLRESULT', 'MeterValues CALL']);
+  });
+
+  test('stop() commits what is left before it returns, and ends the worker', async () => {
+    const { storage } = fileStorage();
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    heartbeats(trace.tap, 5);
+    trace.stop();
+    expect(storage.trace.count()).toBe(10);
+    // After stop, nothing more is recorded.
+    heartbeats(trace.tap, 1);
+    await trace.flush();
+    expect(storage.trace.count()).toBe(10);
+  });
+
+  test('prune() deletes in the worker and answers how many rows went', async () => {
+    const { storage } = fileStorage();
+    let now = Date.parse('2026-11-20T09:00:00Z');
+    const clock = { now: () => new Date(now) } as never;
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock, logger: recordingLogger().logger, resolvers, settings: { retentionHours: 1, maxRows: 3 } });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 1);
+    now += 2 * 3600_000;
+    heartbeats(trace.tap, 1);
+    // The flush before the prune writes all four rows and caps them at three; the prune then takes the old one left.
+    expect(await trace.prune()).toEqual({ old: 1, excess: 0 });
+    expect(storage.trace.count()).toBe(2);
+  });
+
+  test('a crashed worker is logged, its flush rejects, and the service carries on', async () => {
+    const { storage, dir } = fileStorage();
+    const { logger, lines } = recordingLogger();
+    // A database the worker cannot open: it throws outside any handler, which ends the thread.
+    const repo = { ...storage.trace, path: join(dir, 'no-such-dir', 'x.sqlite') };
+    const trace = createTraceRecorder({ repo, transact: storage.transact, clock: systemClock, logger, resolvers, settings });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 2);
+    await expect(trace.flush()).rejects.toThrow(/crashed/);
+    await Bun.sleep(0);
+    expect(lines.some((l) => l.level === 'error' && /protocol trace writer crashed/.test(l.msg))).toBe(true);
+    // Within the restart delay no new worker starts: batches are dropped, the caller told so.
+    heartbeats(trace.tap, 1);
+    await expect(trace.flush()).rejects.toThrow(/not running/);
+    expect(storage.trace.count()).toBe(0);
+  });
+
+  test('an in-memory database (no second connection possible) is written on the calling thread', async () => {
+    const storage = createStorage(':memory:');
+    cleanup.push(() => storage.close());
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 2);
+    await trace.flush();
+    expect(storage.trace.count()).toBe(4);
+    expect(await trace.prune()).toEqual({ old: 0, excess: 0 });
+  });
+});
