@@ -12,21 +12,10 @@ import type { ActorHost } from '../system/actor-host.ts';
 import type { Deadlines } from '../system/deadlines.ts';
 import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
 import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
+import { GuestRefusal } from './guest-error.ts';
 import type { GuestStationPort, PaymentPort } from './guest.ports.ts';
 
 export const PAYMENTS_CHANNEL = 'payments';
-
-/** A refusal the API renders: HTTP status, machine-readable reason, message. */
-export class GuestRefusal extends Error {
-  constructor(
-    readonly status: 400 | 402 | 404 | 409 | 502,
-    readonly reason: string,
-    message: string,
-    readonly retryable = false,
-  ) {
-    super(message);
-  }
-}
 
 export interface GuestView extends GuestContext {
   state: GuestState;

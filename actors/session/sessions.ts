@@ -10,7 +10,7 @@ import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import { sameContent } from '../../src/domain/canonical-json.ts';
 import type { PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
-import type { Authorization } from '../../src/charging-network/token-authorizer.ts';
+import type { Authorization } from '../../src/domain/authorization.ts';
 import type { Owner, PageFilter, SessionStore } from '../../src/storage/ports.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
 import type { SessionContext, sessionMachine } from './session.machine.ts';

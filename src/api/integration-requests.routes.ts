@@ -2,7 +2,7 @@ import type { TLiteral, TUnion } from '@sinclair/typebox';
 import { Elysia, t } from 'elysia';
 import { ulid } from 'ulid';
 import type { Actor, IntegrationRequestEvent, IntegrationRequestRow } from '../storage/sqlite/integration-requests.repo.ts';
-import { integrationRequestStatuses, integrationTypes } from '../storage/sqlite/schema/integration-requests.ts';
+import { integrationRequestStatuses, integrationTypes } from '../model/api/integration-requests.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';

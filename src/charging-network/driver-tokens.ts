@@ -2,7 +2,7 @@ import type { AuthenticatedPartner } from '../../actors/partner/partners.ts';
 import { parseOcpiDateTime } from '../lib/clock.ts';
 import type { AuthorizationInfo, LocationReferences, Token, TokenPatch } from '../model/ocpi/token.ts';
 import type { Storage } from '../storage/storage.ts';
-import { idKey } from '../storage/sqlite/locations.repo.ts';
+import { idKey } from '../model/ocpi/ci-string.ts';
 import type { Network } from './network.ts';
 import { NetworkError } from './network-error.ts';
 

@@ -12,7 +12,7 @@ import { selectTariff } from '../domain/tariff-selection.ts';
 /** Currency of sessions on a connector without any tariff (priced free). */
 const DEFAULT_CURRENCY = 'EUR';
 import type { Storage } from '../storage/storage.ts';
-import { idKey } from '../storage/sqlite/locations.repo.ts';
+import { idKey } from '../model/ocpi/ci-string.ts';
 import type { PageFilter } from '../storage/ports.ts';
 import { NetworkError } from './network-error.ts';
 import type { PartnerFeed } from './partner-feed.ports.ts';

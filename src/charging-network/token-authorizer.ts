@@ -1,19 +1,8 @@
 import type { AuthorizationInfo, LocationReferences, Token, TokenType } from '../model/ocpi/token.ts';
-import type { AuthMethod } from '../model/ocpi/session.ts';
 import type { TariffType } from '../model/ocpi/tariff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Storage } from '../storage/storage.ts';
-
-export type Decision = AuthorizationInfo['allowed'] | 'UNKNOWN';
-
-export interface Authorization {
-  decision: Decision;
-  token?: Token;
-  authMethod: AuthMethod;
-  authorizationReference?: string;
-  /** Which of the connector's tariffs prices the session (AD_HOC_PAYMENT for guests paying by card). */
-  tariffType?: TariffType;
-}
+import type { Authorization } from '../domain/authorization.ts';
 
 /** Asking the token's eMSP in real time (implemented in actors/partner/real-time-authorization.ts). */
 export interface RealTimePort {

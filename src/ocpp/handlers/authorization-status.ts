@@ -1,5 +1,5 @@
 import type { TokenType } from '../../model/ocpi/token.ts';
-import type { Decision } from '../../charging-network/token-authorizer.ts';
+import type { Decision } from '../../domain/authorization.ts';
 
 /** Authorization decision → OCPP 1.6 idTagInfo.status (ocpp-notes §3.2: 1.6 has no NoCredit/NotAllowed). */
 export const idTagStatus: Record<Decision, string> = {

@@ -2,6 +2,7 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Location } from '../../model/ocpi/location.ts';
 import type { Db } from './db.ts';
 import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
+import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
 
 export interface EvseRow {
@@ -9,9 +10,6 @@ export interface EvseRow {
   chargePointId: string | null;
   ocppEvseId: number | null;
 }
-
-/** OCPI ids are CiStrings: one canonical key per id. */
-export const idKey = (id: string) => id.toUpperCase();
 
 export function locationsRepo(db: Db) {
   return {

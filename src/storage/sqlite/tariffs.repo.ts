@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Tariff } from '../../model/ocpi/tariff.ts';
 import type { Db } from './db.ts';
-import { idKey } from './locations.repo.ts';
+import { idKey } from '../../model/ocpi/ci-string.ts';
 import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
 import { tariffs } from './schema/network.ts';
 

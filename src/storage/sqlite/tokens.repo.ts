@@ -3,7 +3,7 @@ import type { PublishTokenType } from '../../model/ocpi/location.ts';
 import type { Token } from '../../model/ocpi/token.ts';
 import { parseOcpiDateTime } from '../../lib/clock.ts';
 import type { Db } from './db.ts';
-import { idKey } from './locations.repo.ts';
+import { idKey } from '../../model/ocpi/ci-string.ts';
 import { tokens } from './schema/tokens.ts';
 
 export interface TokenIdentity {

@@ -1,7 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { integrationRequestStatuses, integrationTypes } from '../../../model/api/integration-requests.ts';
 
-export const integrationTypes = ['emsp', 'roaming_hub', 'payment', 'other'] as const;
-export const integrationRequestStatuses = ['submitted', 'in_review', 'accepted', 'rejected', 'completed'] as const;
 
 /**
  * Requests to integrate a partner (eMSP, hub, payment provider) that the operator triages. `seq` gives the
