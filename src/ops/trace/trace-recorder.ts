@@ -1,7 +1,7 @@
 /**
  * The protocol trace recorder. Taps (OCPP gateway, OCPI in and out, payments) only append to a batch (flat
  * columns, trace-batch.ts); every ~250 ms (or sooner once it holds a batch's worth) the batch is posted to the
- * trace worker (trace-worker.ts), which parses, redacts, links and inserts it in one SQLite transaction on its own
+ * trace worker (src/composition/trace-worker.ts), which parses, redacts, links and inserts it in one SQLite transaction on its own
  * connection, off the main thread. Rows older than the retention, or beyond the row cap, are deleted there too,
  * oldest first. A `:memory:` database cannot be opened by a second connection: there the batches are written on
  * the main thread (tests and tools only; the service runs on a file).
@@ -13,7 +13,7 @@ import { silentTap } from '../../ocpp/gateway-tap.ts';
 import type { OcpiObservation } from '../../ocpi/client/ocpi-exchange.ts';
 import type { TraceRepo } from '../../storage/sqlite/trace.repo.ts';
 import { BatchBuilder, decodeBatch, type EncodedBatch } from './trace-batch.ts';
-import type { FromWorker, ToWorker } from './trace-worker.ts';
+import type { FromWorker, ToWorker } from '../../composition/trace-worker.ts';
 import { traceWriter, type TraceRecord, type TraceResolvers } from './trace-writer.ts';
 
 export interface TraceSettings {
@@ -198,7 +198,7 @@ function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink
   function start(): Worker | undefined {
     if (worker) return worker;
     if (givenUp || (crashes > 0 && performance.now() - lastCrashMs < RESTART_DELAY_MS)) return undefined;
-    const w = new Worker(new URL('./trace-worker.ts', import.meta.url));
+    const w = new Worker(new URL('../../composition/trace-worker.ts', import.meta.url));
     // Never what keeps the process alive: stop() ends it, and a process exiting without stop() loses ≤ one batch.
     w.unref();
     w.addEventListener('message', (event: MessageEvent<FromWorker>) => {

@@ -1,5 +1,5 @@
 /**
- * Turns queued trace records into rows, in the trace worker (trace-worker.ts), never on the socket or request
+ * Turns queued trace records into rows, in the trace worker (src/composition/trace-worker.ts), never on the socket or request
  * path: this is where frames are parsed, answers paired with their CALLs (action, duration), sessions and
  * partners named, and payloads redacted.
  */

@@ -1,5 +1,6 @@
 /**
- * The protocol trace's writer thread (a Bun Worker started by trace-recorder.ts). It has its own connection to the
+ * The protocol trace's writer thread (a Bun Worker started by src/ops/trace/trace-recorder.ts), and the composition
+ * root of that thread: it wires its own SQLite connection to the trace writer. It has its own connection to the
  * service's database file (WAL: one writer at a time, readers never blocked), and does everything the main
  * thread must not pay for per frame: parsing, pairing answers with their CALLs, session look-ups, redaction,
  * inserts, and pruning. Each batch is prepared first and inserted in one short transaction, so SQLite's write lock
@@ -9,9 +10,9 @@
  * with its sequence number) and `failed` (a batch lost, for the main thread's log).
  */
 import { Database } from 'bun:sqlite';
-import { traceRepo, type TraceRepo } from '../../storage/sqlite/trace.repo.ts';
-import { decodeBatch, type EncodedBatch } from './trace-batch.ts';
-import { traceWriter } from './trace-writer.ts';
+import { traceRepo, type TraceRepo } from '../storage/sqlite/trace.repo.ts';
+import { decodeBatch, type EncodedBatch } from '../ops/trace/trace-batch.ts';
+import { traceWriter } from '../ops/trace/trace-writer.ts';
 
 export type ToWorker =
   | { type: 'open'; path: string; maxRows: number }
