@@ -74,7 +74,7 @@ function write(batch: { seq: number } & EncodedBatch) {
   try {
     if (records > 0) {
       const rows = writer.prepare(decodeBatch(batch));
-      sqlite!.transaction(() => writer.commit(rows))();
+      sqlite!.transaction(() => writer.commit(rows)).immediate();
       repo.deleteBeyond(maxRows);
     }
     reply({ type: 'done', seq: batch.seq });

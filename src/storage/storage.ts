@@ -18,8 +18,12 @@ import { traceRepo } from './sqlite/trace.repo.ts';
 export function createStorage(path: string) {
   const { db, sqlite } = openDatabase(path);
   return {
-    /** Synchronous transaction (bun:sqlite): nest freely, never await inside. */
-    transact: <T>(fn: () => T): T => sqlite.transaction(fn)(),
+    /**
+     * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock
+     * up front, waiting out another writer (the trace worker's connection) under busy_timeout; a deferred
+     * transaction that reads first and then writes gets "database is locked" at once instead.
+     */
+    transact: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
     partnerSnapshots: partnerSnapshotsRepo(db),
     credentialsTokens: credentialsTokensRepo(db),
     locations: locationsRepo(db),
