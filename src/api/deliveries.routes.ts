@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { Type } from '@sinclair/typebox';
 import type { Delivery as OutboxRow } from '../storage/ports.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -6,13 +7,13 @@ import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
 
 const DeliveryState = t.Union([t.Literal('pending'), t.Literal('failed'), t.Literal('dead'), t.Literal('delivered'), t.Literal('cancelled')]);
 const Delivery = t.Object({
-  id: t.Integer(),
+  id: Type.Integer(),
   state: DeliveryState,
   object: t.String({ description: 'e.g. session:<id>; deliveries of one object go in order' }),
   method: t.String(),
   module: t.Optional(t.String()),
   path: t.String(),
-  attempts: t.Integer(),
+  attempts: Type.Integer(),
   created_at: t.String(),
   next_attempt_at: t.Optional(t.String()),
   delivered_at: t.Optional(t.String()),

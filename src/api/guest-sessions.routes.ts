@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { Type } from '@sinclair/typebox';
 import { GuestRefusal } from '../../actors/guest/guest-error.ts';
 import type { GuestView } from '../../actors/guest/guest-sessions.ts';
 import { currencyMinorUnits, dec } from '../domain/money.ts';
@@ -124,12 +125,12 @@ export function guestSessionsRoutes(deps: ApiDeps) {
       {
         body: t.Object({
           charge_point_id: t.String({ minLength: 1, maxLength: 48 }),
-          connector_id: t.Integer({ minimum: 1, description: 'OCPP 1.6 connectorId, or the OCPP 2.0.1 evseId' }),
+          connector_id: Type.Integer({ minimum: 1, description: 'OCPP 1.6 connectorId, or the OCPP 2.0.1 evseId' }),
           payment_method_id: t.String({ minLength: 1, maxLength: 255, description: 'e.g. pm_card_visa' }),
         }, { examples: [{ charge_point_id: 'CP001', connector_id: 1, payment_method_id: 'pm_card_visa' }] }),
         response: {
           201: t.Object(
-            { session_token: t.String(), charge_point_id: t.String(), connector_id: t.Integer(), status: GuestStatus, expires_at: t.String() },
+            { session_token: t.String(), charge_point_id: t.String(), connector_id: Type.Integer(), status: GuestStatus, expires_at: t.String() },
             { examples: [{ session_token: exampleToken, charge_point_id: 'CP001', connector_id: 1, status: 'starting', expires_at: '2026-11-20T09:02:00.000Z' }] },
           ),
           400: Refusal,
@@ -215,7 +216,7 @@ export function guestSessionsRoutes(deps: ApiDeps) {
         params: TokenParam,
         response: {
           200: t.Object(
-            { ...Status.properties, charge_point_id: t.String(), connector_id: t.Integer(), expires_at: t.String(), payment: PaymentTrail },
+            { ...Status.properties, charge_point_id: t.String(), connector_id: Type.Integer(), expires_at: t.String(), payment: PaymentTrail },
             {
               examples: [
                 {

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { Type } from '@sinclair/typebox';
 import { generateSecret } from '../lib/secrets.ts';
 import { deleteResponses } from '../model/api/api-responses.ts';
 import { ApiError } from './api-error.ts';
@@ -21,7 +22,7 @@ const ChargePointView = t.Object(
       t.Object({ vendor: t.String(), model: t.String(), serial_number: t.Optional(t.String()), firmware_version: t.Optional(t.String()), at: t.String() }),
     ),
     connectors: t.Array(
-      t.Object({ evse_id: t.Integer(), connector_id: t.Optional(t.Integer()), status: t.String(), error_code: t.Optional(t.String()), at: t.String() }),
+      t.Object({ evse_id: Type.Integer(), connector_id: t.Optional(Type.Integer()), status: t.String(), error_code: t.Optional(t.String()), at: t.String() }),
     ),
   },
   {

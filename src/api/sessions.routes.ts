@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { Type } from '@sinclair/typebox';
 import type { SessionView } from '../../actors/session/sessions.ts';
 import { CDR } from '../model/ocpi/cdr.ts';
 import { Session } from '../model/ocpi/session.ts';
@@ -13,7 +14,7 @@ const OperatorSession = t.Object({
   charge_point_id: t.String(),
   protocol: t.String(),
   transaction_id: t.String(),
-  evse_id: t.Integer({ description: 'OCPP 1.6 connectorId / 2.0.1 evseId' }),
+  evse_id: Type.Integer({ description: 'OCPP 1.6 connectorId / 2.0.1 evseId' }),
   start_date_time: t.String(),
   end_date_time: t.Optional(t.String()),
   stop_reason: t.Optional(t.String()),

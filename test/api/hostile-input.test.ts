@@ -84,6 +84,8 @@ describe('values the spec constrains are refused naming the field, and not store
     ['max_voltage -1e308', '/api/v1/locations/BAD-V', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_voltage: -1e308 })] })] }), '/max_voltage'],
     ['max_amperage -1', '/api/v1/locations/BAD-A', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_amperage: -1 })] })] }), '/max_amperage'],
     ['max_electric_power 1e12', '/api/v1/locations/BAD-P', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_electric_power: 1e12 })] })] }), '/max_electric_power'],
+    ['max_voltage as a numeric string', '/api/v1/locations/BAD-S', aLocation({ evses: [anEvse('E1', { connectors: [aConnector('1', { max_voltage: '230' as any })] })] }), '/max_voltage'],
+    ['step_size as a numeric string', '/api/v1/tariffs/BAD-STEP', aTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, step_size: '1' as any }] }] }), '/step_size'],
   ])('%s', async (_case, path, body, field) => {
     expectRefused(await cpo.api('PUT', path, body), 400, field);
     expect((await cpo.api('GET', path)).status).toBe(404);

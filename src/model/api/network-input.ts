@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { t } from 'elysia';
 import type { Static, TObject, TOptional, TProperties } from '@sinclair/typebox';
 import { Connector, EVSE, Location } from '../ocpi/location.ts';
@@ -20,7 +21,7 @@ function loosen<P extends TProperties, K extends keyof P & string>(schema: TObje
 export const OcppBinding = t.Object(
   {
     charge_point_id: t.String({ minLength: 1, maxLength: 48, pattern: '^[\\x21-\\x7E]+$' }),
-    evse_id: t.Integer({ minimum: 0 }),
+    evse_id: Type.Integer({ minimum: 0 }),
   },
   { title: 'OcppBinding', examples: [{ charge_point_id: 'CP001', evse_id: 1 }] },
 );

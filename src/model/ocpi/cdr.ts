@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 /**
  * OCPI 2.2.1 CDRs module objects (digest 5.3). CdrToken, AuthMethod, ChargingPeriod and CdrDimension are
  * shared with the Session and defined in session.ts (re-exported here); the CDR's `tariffs` are full Tariff
@@ -101,7 +102,7 @@ export const SignedData = t.Object(
   {
     /** e.g. `OCMF`, `Alfen Eichrecht`, `EDL40 E-Mobility Extension`, `EDL40 Mennekes` */
     encoding_method: CiString(36),
-    encoding_method_version: t.Optional(t.Integer()),
+    encoding_method_version: t.Optional(Type.Integer()),
     /** Base64 */
     public_key: t.Optional(OcpiString(512)),
     signed_values: t.Array(SignedValue, { minItems: 1 }),

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 /**
  * OCPI 2.2.1 Commands module objects (digest 5.6; flow in 4.6). Our CPO is the Receiver: the eMSP POSTs
  * `{commands}/{CommandType}` with one of the request bodies below, we answer synchronously with a
@@ -47,7 +48,7 @@ export const CommandResponse = t.Object(
   {
     result: CommandResponseType,
     /** Seconds the eMSP should wait for the CommandResult; always sent. */
-    timeout: t.Integer(),
+    timeout: Type.Integer(),
     message: t.Optional(t.Array(DisplayText)),
   },
   { title: 'CommandResponse', examples: [{ result: 'ACCEPTED', timeout: 30 }] },

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 /** OCPI 2.2.1 Locations module: Connector and its enums (digest 5.1). */
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
@@ -63,11 +64,11 @@ export const Connector = t.Object(
     format: ConnectorFormat,
     power_type: PowerType,
     /** Volts; line-to-neutral for AC_3_PHASE. Bounds: megawatt charging tops out at 1,250 V and 3,000 A. */
-    max_voltage: t.Integer({ minimum: 0, maximum: 2_000 }),
+    max_voltage: Type.Integer({ minimum: 0, maximum: 2_000 }),
     /** Amperes. */
-    max_amperage: t.Integer({ minimum: 0, maximum: 5_000 }),
+    max_amperage: Type.Integer({ minimum: 0, maximum: 5_000 }),
     /** Watts; only when lower than voltage × amperage suggests (e.g. a DC charger limited to 150 kW). */
-    max_electric_power: t.Optional(t.Integer({ minimum: 0, maximum: 10_000_000 })),
+    max_electric_power: t.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
     /** At most one active tariff per Tariff.type at a time; must reference tariffs already pushed (pitfall 33). */
     tariff_ids: t.Optional(t.Array(CiString(36))),
     terms_and_conditions: t.Optional(Url),

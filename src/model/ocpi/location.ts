@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 /**
  * OCPI 2.2.1 Locations module: Location and its sub-objects (digest 5.1).
  * EVSE and Connector live in evse.ts / connector.ts and are re-exported here, as is GeoLocation
@@ -75,7 +76,7 @@ export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 export const RegularHours = t.Object(
   {
     /** 1 = Monday … 7 = Sunday */
-    weekday: t.Integer({ minimum: 1, maximum: 7 }),
+    weekday: Type.Integer({ minimum: 1, maximum: 7 }),
     period_begin: TimeOfDay,
     period_end: TimeOfDay,
   },

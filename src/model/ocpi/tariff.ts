@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 /** OCPI 2.2.1 Tariffs module objects (digest 5.4; pricing semantics in section 6). */
 import { t } from 'elysia';
 import type { Static } from '@sinclair/typebox';
@@ -43,7 +44,7 @@ export const PriceComponent = t.Object(
     /** VAT percentage; absent means no VAT applicable, which differs from 0.0 (pitfall 27). */
     vat: t.Optional(t.Number({ minimum: 0, maximum: 100 })),
     /** Required even for FLAT; the free-of-charge example uses 0. */
-    step_size: t.Integer({ minimum: 0 }),
+    step_size: Type.Integer({ minimum: 0 }),
   },
   { title: 'PriceComponent', examples: [S.tariff1Simple2Hour.elements[0]!.price_components[0]] },
 );
@@ -71,8 +72,8 @@ export const TariffRestrictions = t.Object(
     min_power: t.Optional(t.Number({ minimum: 0 })),
     max_power: t.Optional(t.Number({ minimum: 0 })),
     /** Seconds since session start. */
-    min_duration: t.Optional(t.Integer({ minimum: 0 })),
-    max_duration: t.Optional(t.Integer({ minimum: 0 })),
+    min_duration: t.Optional(Type.Integer({ minimum: 0 })),
+    max_duration: t.Optional(Type.Integer({ minimum: 0 })),
     day_of_week: t.Optional(t.Array(DayOfWeek)),
     /** Marks a reservation-cost element; only FLAT and TIME components are allowed in it. */
     reservation: t.Optional(ReservationRestrictionType),

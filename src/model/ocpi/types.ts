@@ -3,10 +3,11 @@
  * reuses (BusinessDetails, Image, EnergyMix). Each schema doubles as the TypeScript type.
  *
  * Patterns are anchored because JSON-schema `pattern` is unanchored, and avoid `\p{..}` classes
- * because TypeBox compiles them without the `u` flag.
+ * because TypeBox compiles them without the `u` flag. Integers are TypeBox's own `Type.Integer`, here and in every
+ * body schema: Elysia's `t.Integer` also takes numeric strings ("230" → 230), and a body must be what it says.
  */
 import { t } from 'elysia';
-import { FormatRegistry } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static, TLiteral, TObject, TOptional, TProperties, TSchema, TString, TUnion } from '@sinclair/typebox';
 import * as S from './spec-examples.ts';
 
@@ -144,7 +145,7 @@ export const ImageCategory = StringEnum('ImageCategory', [
 export type ImageCategory = Static<typeof ImageCategory>;
 
 /** int(5): at most five digits. */
-const Int5 = t.Integer({ minimum: 0, maximum: 99999 });
+const Int5 = Type.Integer({ minimum: 0, maximum: 99999 });
 
 export const Image = t.Object(
   {

@@ -1,4 +1,5 @@
 import { t, type TSchema } from 'elysia';
+import { Type } from '@sinclair/typebox';
 import type { Clock } from '../../lib/clock.ts';
 import { ocpiDateTime } from '../../lib/clock.ts';
 import { OcpiErrors } from './ocpi-error.ts';
@@ -39,7 +40,7 @@ export function Envelope<T extends TSchema>(data: T) {
   return t.Object(
     {
       data: t.Optional(data),
-      status_code: t.Integer(),
+      status_code: Type.Integer(),
       status_message: t.Optional(t.String()),
       timestamp: t.String(),
     },
@@ -48,7 +49,7 @@ export function Envelope<T extends TSchema>(data: T) {
 }
 
 const envelopeFields = {
-  status_code: t.Integer(),
+  status_code: Type.Integer(),
   status_message: t.Optional(t.String()),
   timestamp: t.String(),
 };
@@ -64,7 +65,7 @@ export const EmptyEnvelope = t.Object(envelopeFields, {
 function ErrorEnvelope(description: string, examples: { status_code: number; status_message: string }[]) {
   return t.Object(
     {
-      status_code: t.Integer({
+      status_code: Type.Integer({
         minimum: 2000,
         maximum: 2999,
         description: '2000 generic client error, 2001 invalid or missing parameters, 2003 unknown location/EVSE/connector/session, 2004 unknown token',
