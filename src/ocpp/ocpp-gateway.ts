@@ -58,7 +58,8 @@ export function createOcppGateway(deps: {
     ws.send(frame);
   };
 
-  const throttle = new FailureThrottle();
+  // The failure window runs on our Clock; the refusal's hold itself (below) stays a real delay on the socket.
+  const throttle = new FailureThrottle(() => deps.clock.now().getTime());
 
   /** undefined: not an OCPP path; null: upgraded (Bun wants no response then); otherwise the refusal. */
   function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
@@ -92,7 +93,7 @@ export function createOcppGateway(deps: {
     sendPings: true,
     open(ws) {
       const conn = ws.data;
-      conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame));
+      conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame), deps.clock);
       conn.queue = Promise.resolve();
       conn.badFrames = { count: 0, since: deps.clock.now().getTime() };
       const previous = live.get(conn.chargePointId);

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { OutboundCallError } from '../../src/ocpp/rpc/outbound-calls.ts';
+import { eventually } from '../support/eventually.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
+/** Our call timeouts run on this clock: the test moves it past them instead of waiting. */
+const clock = new ManualClock('2026-11-20T12:00:00.000Z');
 /** The OutboundCallError a call failed with (fails the test if it succeeded). */
 const failureOf = (call: Promise<unknown>) =>
   call.then(
@@ -16,7 +20,7 @@ const failureOf = (call: Promise<unknown>) =>
     },
   );
 beforeAll(() => {
-  server = startTestServer();
+  server = startTestServer({ clock });
 });
 afterAll(async () => {
   await server.stop();
@@ -33,6 +37,7 @@ test('our CALLs go one at a time, in order, and are answered while the station k
     maxInFlight = Math.max(maxInFlight, inFlight);
     // While our CALL is outstanding the station's own CALL is still answered.
     await client.call('Heartbeat', {});
+    // The station's own answer latency (its clock, not ours): our next CALL must still wait for the answer.
     await Bun.sleep(20);
     order.push(String(params?.requestedMessage));
     inFlight -= 1;
@@ -50,13 +55,21 @@ test('our CALLs go one at a time, in order, and are answered while the station k
 
 test('a station that never answers times out; a closed connection fails every waiting call at once', async () => {
   const { client } = await connectStation(server, 'CP-SLOW');
-  client.handle('TriggerMessage', () => new Promise(() => {}));
-  const timedOut = await failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 100));
+  let asked = 0;
+  client.handle('TriggerMessage', () => {
+    asked += 1;
+    return new Promise(() => {});
+  });
+  const timing = failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 100));
+  await eventually(() => expect(asked).toBe(1));
+  clock.advance(100);
+  const timedOut = await timing;
   expect(timedOut).toBeInstanceOf(OutboundCallError);
   expect(timedOut.reason).toBe('timeout');
 
   const pending = [1, 2].map(() => failureOf(server.gateway.call('CP-SLOW', 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 10_000)));
-  await Bun.sleep(50);
+  // The first is at the station, the second queued behind it, when the connection goes.
+  await eventually(() => expect(asked).toBe(2));
   // The station's handler never settles, so close without waiting for it.
   await client.close({ force: true });
   const failed = await Promise.all(pending);

@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/clock.ts';
 import type { OcppVersion } from '../../model/ocpp-version.ts';
 import { callFrame } from './frame.ts';
 import { validatePayload } from './schema-validation.ts';
@@ -23,16 +24,18 @@ interface Pending {
 /**
  * Our CALLs to one station: at most one outstanding (OCPP-J §4.1.1), the rest queued in order, each with a
  * timeout. The station's own CALLs are handled elsewhere and never wait for these. When the socket goes away
- * every waiting call fails at once, so a command never hangs on a dead connection.
+ * every waiting call fails at once, so a command never hangs on a dead connection. Timeouts run on the Clock
+ * port, so a test moves time past them instead of waiting.
  */
 export class OutboundCalls {
   private readonly queue: Pending[] = [];
-  private inFlight?: Pending & { id: string; timer: ReturnType<typeof setTimeout> };
+  private inFlight?: Pending & { id: string; cancelTimeout: () => void };
   private closed = false;
 
   constructor(
     private readonly version: OcppVersion,
     private readonly send: (frame: string) => void,
+    private readonly clock: Clock,
   ) {}
 
   call(action: string, payload: unknown, timeoutMs: number): Promise<unknown> {
@@ -48,7 +51,7 @@ export class OutboundCalls {
   settle(id: string, outcome: { payload: unknown } | { code: string; description: string }): boolean {
     const call = this.inFlight;
     if (!call || call.id !== id) return false;
-    clearTimeout(call.timer);
+    call.cancelTimeout();
     this.inFlight = undefined;
     if ('code' in outcome) call.reject(new OutboundCallError('call-error', `${call.action}: ${outcome.code} ${outcome.description}`.trim(), outcome.code));
     else {
@@ -66,7 +69,7 @@ export class OutboundCalls {
   close() {
     this.closed = true;
     const failed = [...(this.inFlight ? [this.inFlight] : []), ...this.queue.splice(0)];
-    if (this.inFlight) clearTimeout(this.inFlight.timer);
+    this.inFlight?.cancelTimeout();
     this.inFlight = undefined;
     for (const call of failed) call.reject(new OutboundCallError('closed', `${call.action}: connection closed`));
   }
@@ -76,13 +79,13 @@ export class OutboundCalls {
     const call = this.queue.shift();
     if (!call) return;
     const id = crypto.randomUUID();
-    const timer = setTimeout(() => {
+    const cancelTimeout = this.clock.at(this.clock.now().getTime() + call.timeoutMs, () => {
       if (this.inFlight?.id !== id) return;
       this.inFlight = undefined;
       call.reject(new OutboundCallError('timeout', `${call.action}: no answer within ${call.timeoutMs} ms`));
       this.next();
-    }, call.timeoutMs);
-    this.inFlight = { ...call, id, timer };
+    });
+    this.inFlight = { ...call, id, cancelTimeout };
     this.send(callFrame(id, call.action, call.payload));
   }
 }
