@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let emsp: FakeEmsp;
 let token: string;
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The server's clock: the offline grace (1 s) and the second-precision stamps move only when the test says so. */
+const clock = new ManualClock('2026-11-20T12:00:00.000Z');
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32 };
 
 beforeAll(async () => {
-  server = startTestServer({ env: { OFFLINE_GRACE_S: '1' } });
+  server = startTestServer({ env: { OFFLINE_GRACE_S: '1' }, clock });
   emsp = startFakeEmsp();
   const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
   token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
@@ -34,11 +37,13 @@ afterAll(async () => {
   removeDir(server.dir);
 });
 
+/** The grace timer is armed when the server has handled the close: wait for that before moving time. */
+const offline = (chargePointId: string) => eventually(async () => expect((await server.api('GET', `/api/v1/charge-points/${chargePointId}`)).body.connected).toBe(false));
 const evse = async (uid: string) => (await server.ocpi('GET', `/ocpi/cpo/2.2.1/locations/SITE1/${uid}`, token)).body.data;
 
 test('station statuses become OCPI EVSE statuses; offline past the grace period they are UNKNOWN', async () => {
   const before = (await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations/SITE1', token)).body.data.last_updated;
-  await wait(1100);
+  clock.advance(1100);
   const { client } = await connectStation(server, 'CP-S');
   await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
   await client.call('StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
@@ -51,7 +56,7 @@ test('station statuses become OCPI EVSE statuses; offline past the grace period 
 
   // Preparing → Charging is no OCPI change: the stamp stays.
   const stamp = (await evse('SITE1-1')).last_updated;
-  await wait(1100);
+  clock.advance(1100);
   await client.call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError' });
   expect((await evse('SITE1-1')).last_updated).toBe(stamp);
 
@@ -62,9 +67,10 @@ test('station statuses become OCPI EVSE statuses; offline past the grace period 
   expect((await evse('SITE1-1')).status).toBe('CHARGING');
 
   await client.close();
-  await wait(300);
-  expect((await evse('SITE1-1')).status).toBe('CHARGING'); // within the grace period
-  await wait(1200);
+  await offline('CP-S');
+  clock.advance(999);
+  expect((await evse('SITE1-1')).status).toBe('CHARGING'); // within the grace period (1 ms left)
+  clock.advance(1);
   expect((await evse('SITE1-1')).status).toBe('UNKNOWN');
   expect((await evse('SITE1-2')).status).toBe('UNKNOWN');
 
@@ -78,9 +84,13 @@ test('after a restart, stations that were online get their grace period again, t
   const { client } = await connectStation(server, 'CP-S', { register: false });
   await client.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
   expect((await evse('SITE1-1')).status).toBe('AVAILABLE');
+  // To a whole second: the disconnection is stored at second precision and the restart re-arms the grace from it.
+  clock.advance(1000 - (clock.now().getTime() % 1000));
   server = await server.restart();
   expect((await evse('SITE1-1')).status).toBe('AVAILABLE');
-  await wait(1300);
+  clock.advance(999);
+  expect((await evse('SITE1-1')).status).toBe('AVAILABLE'); // within the grace period the restart gave it
+  clock.advance(1);
   expect((await evse('SITE1-1')).status).toBe('UNKNOWN');
   await client.close();
 });

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { Logger } from '../../src/lib/logger.ts';
+import { eventually } from '../support/eventually.ts';
 import { connectStation, nextAnswer, STATION_PASSWORD, stationClient } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
+/** What the server logged: a socket's close handler has run once its "Station disconnected" line is here. */
+const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
+const capturing: Logger = {
+  info: (msg, fields) => void lines.push({ msg, fields }),
+  warn: (msg, fields) => void lines.push({ msg, fields }),
+  error: (msg, fields) => void lines.push({ msg, fields }),
+};
+const disconnects = (chargePointId: string) => lines.filter((l) => l.msg === 'Station disconnected' && l.fields?.chargePointId === chargePointId).length;
+
 let server: TestServer;
 beforeAll(() => {
-  server = startTestServer();
+  server = startTestServer({ logger: capturing });
 });
 afterAll(async () => {
   await server.stop();
@@ -12,7 +23,6 @@ afterAll(async () => {
 });
 
 const boot16 = { chargePointVendor: 'Acme', chargePointModel: 'AC-22', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' };
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('an OCPP 1.6 station', () => {
   test('boots, heartbeats and reports statuses; the operator sees it live', async () => {
@@ -28,8 +38,7 @@ describe('an OCPP 1.6 station', () => {
     expect(live.body.connectors).toEqual([expect.objectContaining({ evse_id: 1, status: 'Preparing' })]);
     expect(strictFailures).toEqual([]);
     await client.close();
-    await wait(50);
-    expect((await server.api('GET', '/api/v1/charge-points/CP-16')).body).toMatchObject({ connected: false, state: 'disconnected' });
+    await eventually(async () => expect((await server.api('GET', '/api/v1/charge-points/CP-16')).body).toMatchObject({ connected: false, state: 'disconnected' }));
   });
 
   test('an unknown action gets NotImplemented and a schema violation the right CALLERROR; the socket stays up', async () => {
@@ -85,7 +94,8 @@ describe('an OCPP 1.6 station', () => {
     const second = await connectStation(server, 'CP-DUP', { register: false });
     await closed;
     expect(await second.client.call('Heartbeat', {})).toHaveProperty('currentTime');
-    await wait(50);
+    // Once the replaced socket's close handler has run, its close can no longer disconnect the newcomer.
+    await eventually(() => expect(disconnects('CP-DUP')).toBe(1));
     expect((await server.api('GET', '/api/v1/charge-points/CP-DUP')).body.connected).toBe(true);
     await second.client.close();
   });
