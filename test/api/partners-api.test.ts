@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 const TTL_SECONDS = 3600;
@@ -163,12 +164,16 @@ describe('partners', () => {
   });
 
   test('an invitation whose TTL passed no longer opens versions', async () => {
-    const short = startTestServer({ env: { INVITATION_TTL_S: '1' } });
+    const clock = new ManualClock('2026-11-20T12:00:00.000Z');
+    const short = startTestServer({ env: { INVITATION_TTL_S: '1' }, clock });
     try {
       const response = await short.api('POST', '/api/v1/ocpi/invitations', { name: 'Expiring' });
       expect(response.status).toBe(201);
       expect((await short.ocpi('GET', '/ocpi/versions', response.body.token)).status).toBe(200);
-      await Bun.sleep(Math.max(0, Date.parse(response.body.expires_at) - Date.now()) + 100);
+      // Up to the last millisecond before expires_at the invitation still opens versions; at expires_at it no longer does.
+      clock.advance(Date.parse(response.body.expires_at) - clock.now().getTime() - 1);
+      expect((await short.ocpi('GET', '/ocpi/versions', response.body.token)).status).toBe(200);
+      clock.advance(1);
       const expired = await short.ocpi('GET', '/ocpi/versions', response.body.token);
       expect(expired.status).toBe(401);
       expect(expired.body.status_code).toBe(2000);
