@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation, type Station } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-REG', 'T-ADHOC'] };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function setUp(env: Record<string, string> = {}) {
-  const server = startTestServer({ env: { GUEST_STOP_WAIT_S: '5', COMMAND_TIMEOUT_S: '2', ...env } });
+async function setUp(env: Record<string, string> = {}, clock?: ManualClock) {
+  const server = startTestServer({ env: { GUEST_STOP_WAIT_S: '5', COMMAND_TIMEOUT_S: '2', ...env }, ...(clock ? { clock } : {}) });
   // Regular drivers pay 0.30/kWh; ad-hoc (card) payment 0.50/kWh + 20% VAT: the guest's price is the AD_HOC one.
   await server.api('PUT', '/api/v1/tariffs/T-REG', { currency: 'EUR', type: 'REGULAR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 20, step_size: 1 }] }] });
   await server.api('PUT', '/api/v1/tariffs/T-ADHOC', { currency: 'EUR', type: 'AD_HOC_PAYMENT', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 20, step_size: 1 }] }] });
@@ -133,7 +134,7 @@ describe('a guest pays by card at an OCPP 1.6 station', () => {
     expect(occupied.body.reason).toBe('connector_occupied');
     await station.client.call('StopTransaction', { transactionId, meterStop: 0, timestamp: new Date().toISOString() });
     await station.client.close();
-    await Bun.sleep(50);
+    await eventually(async () => expect((await server.api('GET', '/api/v1/charge-points/CP-G')).body.connected).toBe(false));
     const offline = await authorize({});
     expect(offline.status).toBe(409);
     expect(offline.body.reason).toBe('charge_point_offline');
@@ -180,9 +181,15 @@ describe('a guest pays by card at an OCPP 1.6 station', () => {
   });
 
   test('a start the station rejects fails the session and releases the hold; no start before expires_at expires it', async () => {
-    const quick = await setUp({ GUEST_START_TIMEOUT_S: '1' });
+    // The start timeout runs on this clock: the test moves it to expires_at instead of waiting a second.
+    const clock = new ManualClock('2026-11-20T12:00:00.000Z');
+    const quick = await setUp({ GUEST_START_TIMEOUT_S: '1' }, clock);
     const station = await connectStation(quick, 'CP-G');
-    station.client.handle('RemoteStartTransaction', async ({ params }: { params?: any }) => ({ status: params.connectorId === 1 ? 'Rejected' : 'Accepted' }));
+    const asked: number[] = [];
+    station.client.handle('RemoteStartTransaction', async ({ params }: { params?: any }) => {
+      asked.push(params.connectorId);
+      return { status: params.connectorId === 1 ? 'Rejected' : 'Accepted' };
+    });
     const rejected = (await quick.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 1, payment_method_id: 'pm_card_visa' })).body.session_token;
     const failed = await eventually(async () => {
       const view = (await quick.api('GET', `/api/v1/sessions/guest/${rejected}`)).body;
@@ -191,14 +198,19 @@ describe('a guest pays by card at an OCPP 1.6 station', () => {
     });
     expect(failed).toMatchObject({ status: 'failed', reason: 'The charge point rejected the start' });
 
-    const unused = (await quick.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 2, payment_method_id: 'pm_card_visa' })).body.session_token;
+    const unused = (await quick.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 2, payment_method_id: 'pm_card_visa' })).body;
+    // The station accepted the start and then started nothing: 1 ms before expires_at the session still waits, held.
+    await eventually(() => expect(asked).toContain(2));
+    clock.advance(Date.parse(unused.expires_at) - clock.now().getTime() - 1);
+    expect((await quick.api('GET', `/api/v1/sessions/guest/${unused.session_token}`)).body).toMatchObject({ status: 'starting', payment: { status: 'held' } });
+    clock.advance(1);
     const expired = await eventually(async () => {
-      const view = (await quick.api('GET', `/api/v1/sessions/guest/${unused}`)).body;
+      const view = (await quick.api('GET', `/api/v1/sessions/guest/${unused.session_token}`)).body;
       expect(view.payment.status).toBe('released');
       return view;
-    }, 4000);
+    });
     expect(expired.status).toBe('expired');
-    expect((await quick.api('GET', `/api/v1/sessions/guest/${unused}/receipt`)).status).toBe(409);
+    expect((await quick.api('GET', `/api/v1/sessions/guest/${unused.session_token}/receipt`)).status).toBe(409);
     expect((await quick.api('GET', '/api/v1/sessions/guest/unknown-token-0000000000/receipt')).status).toBe(404);
     await station.client.close();
     await quick.stop();
