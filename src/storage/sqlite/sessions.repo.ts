@@ -12,8 +12,9 @@ interface SessionSnapshot {
   context: { id: string; chargePointId: string; transactionId: string; ocppEvseId: number; lastUpdated: string };
 }
 
+/** Rows of the owners' tokens; no owners own nothing (drizzle's empty `or()` would match every row). */
 const ownedBy = (table: typeof sessions | typeof cdrs, owners: Owner[]) =>
-  or(...owners.map((o) => and(eq(table.tokenCountryCode, o.countryCode.toUpperCase()), eq(table.tokenPartyId, o.partyId.toUpperCase()))));
+  or(...owners.map((o) => and(eq(table.tokenCountryCode, o.countryCode.toUpperCase()), eq(table.tokenPartyId, o.partyId.toUpperCase())))) ?? sql`0`;
 
 export function sessionsRepo(db: Db) {
   // Asked for every MeterValues and StatusNotification: a prepared statement.

@@ -1,0 +1,193 @@
+/**
+ * OutboxStore: work that must happen exactly once after a change commits. Each channel's delivery actor
+ * (actors/partner/deliveries.ts) asks for the next due row, carries it out, and records the outcome; it sleeps
+ * until `nextAttemptAt` when nothing is due. Rows of one object go out in the order they were made.
+ */
+import { describe, expect, test } from 'bun:test';
+import type { OutboxStore } from '../../src/storage/ports.ts';
+import { freshPerTest, type AdapterUnderTest } from './adapter-fixture.ts';
+import { aDelivery, T0 } from './mothers.ts';
+
+const SECOND = 1000;
+
+export function describeOutboxStoreContract(name: string, makeAdapter: () => AdapterUnderTest<OutboxStore>) {
+  describe(`OutboxStore contract: ${name}`, () => {
+    const fixture = freshPerTest(makeAdapter);
+    const outbox = () => fixture().adapter;
+    const dueIds = (channel: string, nowMs: number) => {
+      // What the delivery actor sees when every due row succeeds at once.
+      const ids: number[] = [];
+      for (let row = outbox().nextDue(channel, nowMs); row; row = outbox().nextDue(channel, nowMs)) {
+        ids.push(row.id);
+        outbox().delivered(row.id, nowMs);
+      }
+      return ids;
+    };
+
+    test('a new row is pending, due at once, with no attempts and everything it was given', () => {
+      const delivery = aDelivery('emsp-1', 'session:1', { method: 'PATCH', body: { kwh: 2.25, note: 'Zoë ⚡', tags: [1, null] } });
+      const id = outbox().enqueue(delivery, T0);
+      expect(outbox().nextDue('emsp-1', T0)).toEqual({
+        id,
+        ...delivery,
+        status: 'pending',
+        attempts: 0,
+        createdAtMs: T0,
+        nextAttemptAtMs: T0,
+        lastError: null,
+        deliveredAtMs: null,
+        responseLocation: null,
+      });
+    });
+
+    test('a row without a module carries an absolute URL (a command result) and no body when it has none', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'command:1', { method: 'POST', module: null, path: 'https://emsp.example/cb/1', body: null }), T0);
+      expect(outbox().nextDue('emsp-1', T0)).toMatchObject({ id, module: null, path: 'https://emsp.example/cb/1', body: null });
+    });
+
+    test('every enqueue gets a new id', () => {
+      const ids = [1, 2, 3].map(() => outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0));
+      expect(new Set(ids).size).toBe(3);
+    });
+
+    test('nothing is due on an empty or unknown channel', () => {
+      expect(outbox().nextDue('emsp-1', T0)).toBeUndefined();
+      expect(outbox().nextAttemptAt('emsp-1')).toBeUndefined();
+    });
+
+    test('a row is never due before it was made', () => {
+      outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      expect(outbox().nextDue('emsp-1', T0 - 1)).toBeUndefined();
+    });
+
+    test('a channel sees only its own rows', () => {
+      outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      const other = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
+      expect(dueIds('emsp-2', T0)).toEqual([other]);
+    });
+
+    test('due rows come oldest first, across objects', () => {
+      const ids = ['session:1', 'session:2', 'session:1', 'cdr:9'].map((key, i) => outbox().enqueue(aDelivery('emsp-1', key), T0 + i));
+      expect(dueIds('emsp-1', T0 + 10)).toEqual(ids);
+    });
+
+    test('a newer row of an object never overtakes an older pending one, even while the older waits for a retry', () => {
+      const older = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      const newer = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      const otherObject = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
+      outbox().failed(older, 'HTTP 503', T0 + 30 * SECOND);
+      expect(dueIds('emsp-1', T0 + SECOND)).toEqual([otherObject]);
+      expect(dueIds('emsp-1', T0 + 30 * SECOND)).toEqual([older, newer]);
+    });
+
+    test('failed() counts the attempt, keeps the error and moves the next attempt; the row stays pending', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().failed(id, 'HTTP 503', T0 + 5 * SECOND);
+      outbox().failed(id, 'timeout', T0 + 20 * SECOND);
+      expect(outbox().nextDue('emsp-1', T0 + 20 * SECOND - 1)).toBeUndefined();
+      expect(outbox().nextDue('emsp-1', T0 + 20 * SECOND)).toMatchObject({ id, status: 'pending', attempts: 2, lastError: 'timeout', nextAttemptAtMs: T0 + 20 * SECOND });
+    });
+
+    test("nextAttemptAt is the earliest pending row's next attempt, whether due or not", () => {
+      const a = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      const b = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0 + SECOND);
+      outbox().failed(a, 'HTTP 503', T0 + 60 * SECOND);
+      expect(outbox().nextAttemptAt('emsp-1')).toBe(T0 + SECOND);
+      outbox().delivered(b, T0 + 2 * SECOND);
+      expect(outbox().nextAttemptAt('emsp-1')).toBe(T0 + 60 * SECOND);
+      outbox().delivered(a, T0 + 60 * SECOND);
+      expect(outbox().nextAttemptAt('emsp-1')).toBeUndefined();
+    });
+
+    test('a delivered row is never due again and keeps when it went and the response location', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'cdr:1', { method: 'POST' }), T0);
+      outbox().failed(id, 'HTTP 503', T0 + SECOND);
+      outbox().delivered(id, T0 + 2 * SECOND, 'https://emsp.example/cdrs/1');
+      expect(outbox().nextDue('emsp-1', T0 + 365 * 24 * 3600 * SECOND)).toBeUndefined();
+      expect(outbox().list('emsp-1', ['delivered'], 10)).toEqual([
+        expect.objectContaining({ id, status: 'delivered', attempts: 2, deliveredAtMs: T0 + 2 * SECOND, lastError: null, responseLocation: 'https://emsp.example/cdrs/1' }),
+      ]);
+    });
+
+    test('a delivered row cannot be retried', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().delivered(id, T0);
+      expect(outbox().retry('emsp-1', id, T0 + SECOND)).toBe(false);
+      expect(outbox().nextDue('emsp-1', T0 + SECOND)).toBeUndefined();
+    });
+
+    test("a dead-lettered row leaves the queue, keeps its error, and lets its object's later rows through", () => {
+      const dead = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      const next = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().deadLetter(dead, 'HTTP 400: unknown location');
+      expect(dueIds('emsp-1', T0)).toEqual([next]);
+      expect(outbox().list('emsp-1', ['dead'], 10)).toEqual([expect.objectContaining({ id: dead, status: 'dead', attempts: 1, lastError: 'HTTP 400: unknown location' })]);
+    });
+
+    test('retry brings a dead row back: pending, due at the given time, attempts from zero', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().deadLetter(id, 'HTTP 400');
+      expect(outbox().retry('emsp-1', id, T0 + 60 * SECOND)).toBe(true);
+      expect(outbox().nextDue('emsp-1', T0 + 60 * SECOND - 1)).toBeUndefined();
+      expect(outbox().nextDue('emsp-1', T0 + 60 * SECOND)).toMatchObject({ id, status: 'pending', attempts: 0, nextAttemptAtMs: T0 + 60 * SECOND });
+    });
+
+    test('retry makes a pending row waiting for its backoff due now', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().failed(id, 'HTTP 503', T0 + 3600 * SECOND);
+      expect(outbox().retry('emsp-1', id, T0 + SECOND)).toBe(true);
+      expect(outbox().nextDue('emsp-1', T0 + SECOND)?.id).toBe(id);
+    });
+
+    test("retry refuses another channel's row and an unknown row", () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().deadLetter(id, 'HTTP 400');
+      expect(outbox().retry('emsp-2', id, T0)).toBe(false);
+      expect(outbox().retry('emsp-1', id + 1000, T0)).toBe(false);
+      expect(outbox().list('emsp-1', ['dead'], 10).map((r) => r.id)).toEqual([id]);
+    });
+
+    test("cancelAll cancels the channel's pending rows only: delivered and dead rows and other channels stay", () => {
+      const delivered = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().delivered(delivered, T0);
+      const dead = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
+      outbox().deadLetter(dead, 'HTTP 400');
+      const pending = [outbox().enqueue(aDelivery('emsp-1', 'session:3'), T0), outbox().enqueue(aDelivery('emsp-1', 'session:4'), T0)];
+      outbox().failed(pending[1]!, 'HTTP 503', T0 + 60 * SECOND);
+      const elsewhere = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
+      outbox().cancelAll('emsp-1');
+      expect(outbox().nextDue('emsp-1', T0 + 3600 * SECOND)).toBeUndefined();
+      expect(outbox().nextAttemptAt('emsp-1')).toBeUndefined();
+      expect(outbox().list('emsp-1', ['cancelled'], 10).map((r) => r.id).toSorted()).toEqual(pending.toSorted());
+      expect(outbox().list('emsp-1', ['delivered', 'dead'], 10).map((r) => r.id).toSorted()).toEqual([delivered, dead].toSorted());
+      expect(outbox().nextDue('emsp-2', T0)?.id).toBe(elsewhere);
+    });
+
+    test('a cancelled row cannot be retried', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().cancelAll('emsp-1');
+      expect(outbox().retry('emsp-1', id, T0)).toBe(false);
+    });
+
+    test("list returns the channel's rows in the asked statuses, newest first, at most `limit`", () => {
+      const [first, dead, delivered, last] = [1, 2, 3, 4].map((n) => outbox().enqueue(aDelivery('emsp-1', `session:${n}`), T0 + n)) as [number, number, number, number];
+      outbox().deadLetter(dead, 'HTTP 400');
+      outbox().delivered(delivered, T0 + 10);
+      outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
+      expect(outbox().list('emsp-1', ['pending', 'dead'], 10).map((r) => r.id)).toEqual([last, dead, first]);
+      expect(outbox().list('emsp-1', ['pending', 'dead'], 2).map((r) => r.id)).toEqual([last, dead]);
+      expect(outbox().list('emsp-1', [], 10)).toEqual([]);
+    });
+
+    test('channelsWithPending names every channel with a pending row once, due or waiting, and no other', () => {
+      outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
+      const waiting = outbox().enqueue(aDelivery('payments', 'guest:1', { module: null, path: 'capture' }), T0);
+      outbox().failed(waiting, 'provider down', T0 + 3600 * SECOND);
+      const done = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
+      outbox().delivered(done, T0);
+      outbox().deadLetter(outbox().enqueue(aDelivery('emsp-3', 'session:1'), T0), 'HTTP 400');
+      expect(outbox().channelsWithPending().toSorted()).toEqual(['emsp-1', 'payments']);
+    });
+  });
+}
