@@ -179,6 +179,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   close(): void {
     this.deadlines.cancelAll();
     this.deliveries.stopAll();
+    this.commands.stopAll();
     for (const host of this.hosts) host.stopAll();
   }
 }

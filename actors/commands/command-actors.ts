@@ -1,0 +1,124 @@
+import { createActor, fromPromise, type Actor } from 'xstate';
+import { xstateClock, type Clock } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import type { CommandResult } from '../../src/model/ocpi/commands.ts';
+import type { CommandRecord, CommandStore } from '../../src/storage/ports.ts';
+import type { AuthenticatedPartner } from '../partner/partners.ts';
+import { commandMachine, type CommandOutcome } from './command.machine.ts';
+import type { Reception } from './command-targets.ts';
+
+/** What a command does at the station once accepted: its OCPP call(s), resolving to the command's result. */
+export type StationWork = (command: CommandRecord) => Promise<CommandOutcome>;
+
+export interface CommandActorDeps {
+  store: CommandStore;
+  station: { call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> };
+  /** Queues the CommandResult for the eMSP (durable outbox); call inside a transaction. */
+  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult): void;
+  transact: <T>(fn: () => T) => T;
+  clock: Clock;
+  logger: Logger;
+  timeoutSeconds: number;
+}
+
+/**
+ * The live command actors (commandMachine), one per open command, kept in a Map by id and run on the Clock
+ * port. The command row is each actor's durable record — no machine snapshot is stored: what a restored actor
+ * needs is the row's deadline_ms, and whether it is still open is its `result` (settled once, in the transaction
+ * that queues the CommandResult). At boot `resume()` starts an actor for every open row, which waits for its
+ * deadline only: the station call died with the old process and is not repeated.
+ */
+export class CommandActors {
+  private readonly live = new Map<string, Actor<typeof commandMachine>>();
+  /** Station work of accepted commands, taken by their actor's `callStation` when it starts. */
+  private readonly pending = new Map<string, () => Promise<CommandOutcome>>();
+  private readonly machine: typeof commandMachine;
+
+  constructor(private readonly deps: CommandActorDeps) {
+    this.machine = commandMachine.provide({
+      actors: {
+        callStation: fromPromise<CommandOutcome, { commandId: string; deadlineMs: number }>(async ({ input }) => {
+          const work = this.pending.get(input.commandId);
+          this.pending.delete(input.commandId);
+          if (!work) throw new Error(`No station work for command ${input.commandId}`);
+          // The station is contacted after we answered the eMSP: the response is never held up by the charger.
+          await Promise.resolve();
+          return work();
+        }),
+      },
+      actions: {
+        settle: ({ context }, { result }) => this.settle(context.commandId, result),
+        reportBug: ({ context }, { error }) => this.deps.logger.error('Command failed', { command: context.commandId, type: context.type, error }),
+      },
+    });
+  }
+
+  /** Records an accepted command with its deadline and starts its actor, which carries out `work`. */
+  accept(partner: AuthenticatedPartner, type: string, body: { response_url: string }, target: { chargePointId: string; ocppEvseId: number }, ocppIdTag: string | null, work: StationWork): Reception {
+    const now = this.deps.clock.now().getTime();
+    const command: CommandRecord = {
+      id: crypto.randomUUID(),
+      partnerId: partner.partnerId,
+      type,
+      body,
+      chargePointId: target.chargePointId || null,
+      ocppEvseId: target.chargePointId ? target.ocppEvseId : null,
+      ocppIdTag,
+      createdAtMs: now,
+      deadlineMs: now + this.deps.timeoutSeconds * 1000,
+      result: null,
+    };
+    const { result: _open, ...row } = command;
+    this.deps.store.insert(row);
+    this.pending.set(command.id, () => work(command));
+    this.start(command, false);
+    return { response: { result: 'ACCEPTED', timeout: this.deps.timeoutSeconds } };
+  }
+
+  /** Our CALL for a command, within what is left of its deadline. */
+  call(command: CommandRecord, action: string, payload: unknown): Promise<unknown> {
+    const left = Math.max(1, command.deadlineMs - this.deps.clock.now().getTime());
+    return this.deps.station.call(command.chargePointId!, action, payload, left);
+  }
+
+  /** After a restart: every open command gets its actor back, waiting for its deadline. */
+  resume(): void {
+    for (const command of this.deps.store.open()) if (!this.live.has(command.id)) this.start(command, true);
+  }
+
+  /** Open commands with a live actor (their rows stay open across a stop; the next start re-arms them). */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** Stops every live actor (their timers go with them); what they settled is committed. */
+  stopAll(): void {
+    for (const actor of this.live.values()) actor.stop();
+    this.live.clear();
+    this.pending.clear();
+  }
+
+  private start(command: CommandRecord, resumed: boolean) {
+    const input = { commandId: command.id, type: command.type, deadlineMs: command.deadlineMs, nowMs: this.deps.clock.now().getTime(), resumed };
+    const actor = createActor(this.machine, { input, clock: xstateClock(this.deps.clock) });
+    this.live.set(command.id, actor);
+    actor.subscribe({
+      complete: () => this.live.delete(command.id),
+      error: (error) => {
+        // Settling failed (e.g. the database): the row stays open and the next start times it out.
+        this.deps.logger.error('Command actor failed', { command: command.id, type: command.type, error });
+        this.live.delete(command.id);
+      },
+    });
+    actor.start();
+  }
+
+  /** The result, once: the row is settled and the CommandResult queued in one transaction (exactly once). */
+  private settle(commandId: string, result: CommandOutcome) {
+    this.deps.transact(() => {
+      const command = this.deps.store.get(commandId);
+      if (!command || !this.deps.store.settle(commandId, result)) return;
+      this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result });
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { commandResultOf, ocpp16IdTag, ocpp201IdTokenType } from '../../src/domain/command-mapping.ts';
+import { ocpiDateTime, type Clock } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import type { CancelReservation, ReserveNow } from '../../src/model/ocpi/commands.ts';
+import type { EVSE } from '../../src/model/ocpi/location.ts';
+import type { Token } from '../../src/model/ocpi/token.ts';
+import type { OcppVersion } from '../../src/model/ocpp-version.ts';
+import type { CommandStore, ReservationRecord } from '../../src/storage/ports.ts';
+import type { Deadlines } from '../system/deadlines.ts';
+import type { AuthenticatedPartner } from '../partner/partners.ts';
+import type { CommandActors } from './command-actors.ts';
+import { checkToken, findTarget, respond, type Reception, type TargetLookup } from './command-targets.ts';
+
+export interface ReservationDeps extends TargetLookup {
+  store: CommandStore;
+  station: {
+    protocolOf(chargePointId: string): OcppVersion | undefined;
+    call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  };
+  /** The RESERVATION session of an accepted reservation, and its end when cancelled or expired unused. */
+  reservationSessions: {
+    reserved(r: { chargePointId: string; protocol: OcppVersion; ocppEvseId: number; reservationId: number; token: Token; authorizationReference?: string; at: string }): void;
+    ended(chargePointId: string, reservationId: number, reason: string): void;
+  };
+  clock: Clock;
+  deadlines: Deadlines;
+  logger: Logger;
+  timeoutSeconds: number;
+}
+
+/**
+ * RESERVE_NOW and CANCEL_RESERVATION: commands like the others (a command actor each), plus the reservation they
+ * make or end — a row with a status and an expiry. The reservation outlives its RESERVE_NOW command (which is
+ * done when the station answers), so its expiry is not the command's deadline: it is a timer in the shared
+ * Deadlines registry, armed from the row's expiry_ms and re-armed from it at boot, whose one effect is guarded by
+ * the row's status (an expired reservation is cancelled on the station too).
+ */
+export class Reservations {
+  constructor(
+    private readonly deps: ReservationDeps,
+    private readonly actors: CommandActors,
+  ) {}
+
+  reserveNow(partner: AuthenticatedPartner, body: ReserveNow): Reception {
+    const refused = checkToken(partner, body.token);
+    if (refused) return refused;
+    const expiryMs = expiryMsOf(body);
+    if (expiryMs <= this.deps.clock.now().getTime()) return respond('REJECTED', 'expiry_date is in the past');
+    const target = findTarget(this.deps, partner, body.location_id, body.evse_uid, 'RESERVABLE');
+    if ('response' in target) return target;
+    const protocol = this.deps.station.protocolOf(target.chargePointId);
+    const idTag = protocol === 'ocpp2.0.1' ? body.token.uid : ocpp16IdTag(body.token.uid);
+    return this.actors.accept(partner, 'RESERVE_NOW', body, target, idTag, async (command) => {
+      const reservation = this.deps.store.upsertReservation({
+        partnerId: partner.partnerId,
+        emspReservationId: body.reservation_id,
+        chargePointId: target.chargePointId,
+        ocppEvseId: target.ocppEvseId,
+        responseUrl: body.response_url,
+        expiryMs,
+        status: 'requested',
+      });
+      const expiryDate = new Date(expiryMs).toISOString();
+      const answer =
+        protocol === 'ocpp2.0.1'
+          ? await this.actors.call(command, 'ReserveNow', { id: reservation.reservationId, expiryDateTime: expiryDate, idToken: { idToken: body.token.uid, type: ocpp201IdTokenType(body.token.type) }, evseId: target.ocppEvseId })
+          : await this.actors.call(command, 'ReserveNow', { connectorId: target.ocppEvseId, expiryDate, idTag, reservationId: reservation.reservationId });
+      const result = commandResultOf('reserve', answer);
+      this.deps.store.setReservationStatus(reservation.reservationId, result === 'ACCEPTED' ? 'active' : 'refused');
+      if (result === 'ACCEPTED') {
+        this.armExpiry({ ...reservation, status: 'active' });
+        this.deps.reservationSessions.reserved({
+          chargePointId: target.chargePointId,
+          protocol: protocol ?? 'ocpp1.6',
+          ocppEvseId: target.ocppEvseId,
+          reservationId: reservation.reservationId,
+          token: body.token,
+          ...(body.authorization_reference ? { authorizationReference: body.authorization_reference } : {}),
+          at: ocpiDateTime(this.deps.clock.now()),
+        });
+      }
+      return result;
+    });
+  }
+
+  cancelReservation(partner: AuthenticatedPartner, body: CancelReservation): Reception {
+    const reservation = this.deps.store.reservation(partner.partnerId, body.reservation_id);
+    const live = reservation && (reservation.status === 'active' || reservation.status === 'requested') ? reservation : undefined;
+    const target = { chargePointId: reservation?.chargePointId ?? '', ocppEvseId: reservation?.ocppEvseId ?? 0, evse: undefined as unknown as EVSE };
+    return this.actors.accept(partner, 'CANCEL_RESERVATION', body, target, null, async (command) => {
+      if (!live) return 'UNKNOWN_RESERVATION';
+      const result = commandResultOf('cancel', await this.actors.call(command, 'CancelReservation', { reservationId: live.reservationId }));
+      if (result === 'ACCEPTED') {
+        this.deps.store.setReservationStatus(live.reservationId, 'cancelled');
+        this.deps.reservationSessions.ended(live.chargePointId, live.reservationId, 'Reservation cancelled');
+      }
+      return result;
+    });
+  }
+
+  /** A transaction consumed a reservation. */
+  used(reservationId: number) {
+    this.deps.store.setReservationStatus(reservationId, 'used');
+  }
+
+  /** After a restart: every live reservation gets its expiry back. */
+  resume() {
+    for (const reservation of this.deps.store.liveReservations()) this.armExpiry(reservation);
+  }
+
+  /** At expiry an unused reservation is cancelled on the station too (it may not have expired it itself). */
+  private armExpiry(reservation: ReservationRecord) {
+    this.deps.deadlines.arm(`reservation:${reservation.reservationId}`, reservation.expiryMs, () => {
+      const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
+      if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;
+      this.deps.store.setReservationStatus(current.reservationId, 'expired');
+      this.deps.reservationSessions.ended(current.chargePointId, current.reservationId, 'Reservation expired');
+      void this.deps.station
+        .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
+        .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));
+    });
+  }
+}
+
+/** A reservation's expiry_date in epoch ms (a value without designator is UTC). */
+export function expiryMsOf(body: Pick<ReserveNow, 'expiry_date'>): number {
+  return Date.parse(body.expiry_date.endsWith('Z') ? body.expiry_date : `${body.expiry_date}Z`);
+}
