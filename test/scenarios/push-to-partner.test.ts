@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' };
+/** Retries wait on the server's clock: each step moves it past the longest backoff (DELIVERY_MAX_DELAY_MS). */
+const pastBackoff = (clock: ManualClock) => clock.advance(Number(fast.DELIVERY_MAX_DELAY_MS));
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-PUSH'] };
 const iso = (ms: number) => new Date(ms).toISOString();
 const rfid = (uid: string) => ({ country_code: 'DE', party_id: 'EMS', uid, type: 'RFID', contract_id: `C-${uid}`, issuer: 'Fake', valid: true, whitelist: 'ALWAYS', last_updated: '2026-01-01T00:00:00Z' });
 
+const clock = new ManualClock('2026-11-24T09:00:00.000Z');
 let server: TestServer;
 let emsp: FakeEmsp;
 let token: string;
@@ -16,7 +20,7 @@ let partnerId: string;
 let emspTokenB: string;
 
 beforeAll(async () => {
-  server = startTestServer({ env: fast });
+  server = startTestServer({ env: fast, clock });
   emsp = startFakeEmsp();
   await server.api('PUT', '/api/v1/tariffs/T-PUSH', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.4, vat: 25, step_size: 1 }] }] });
   await server.api('PUT', '/api/v1/locations/LOC-PUSH', {
@@ -96,8 +100,12 @@ describe('pushes to a registered eMSP', () => {
     expect(emsp.store.cdrs).toHaveLength(1);
 
     emsp.state.failWith = undefined;
-    await eventually(() => expect(emsp.store.cdrs).toHaveLength(3), 10_000);
-    await Bun.sleep(300);
+    // Time moves past every backoff until the queue is empty: from then on nothing is left that could arrive again.
+    await eventually(async () => {
+      pastBackoff(clock);
+      expect(emsp.store.cdrs).toHaveLength(3);
+      expect((await server.api('GET', `/api/v1/ocpi/partners/${partnerId}/deliveries`)).body).toEqual([]);
+    }, 10_000);
     const ids = emsp.store.cdrs.map((c) => c.id);
     expect(new Set(ids).size).toBe(3);
     expect(emsp.store.cdrs.map((c) => c.cdr_token.uid).sort()).toEqual(['PUSH0001', 'PUSH0002', 'PUSH0003']);
@@ -110,13 +118,15 @@ describe('pushes to a registered eMSP', () => {
 
 describe('dead letters', () => {
   test('after the configured attempts a delivery is dead-lettered with its error, and replay sends it', async () => {
-    const local = startTestServer({ env: { ...fast, DELIVERY_MAX_ATTEMPTS: '2' } });
+    const localClock = new ManualClock('2026-11-24T09:00:00.000Z');
+    const local = startTestServer({ env: { ...fast, DELIVERY_MAX_ATTEMPTS: '2' }, clock: localClock });
     const partner = startFakeEmsp({ partyId: 'DLQ' });
     const invitation = (await local.api('POST', '/api/v1/ocpi/invitations')).body;
     await partner.registerWith(invitation.versions_url, invitation.token);
     partner.state.failWith = 500;
     await local.api('PUT', '/api/v1/tariffs/T-DLQ', { currency: 'EUR', elements: [{ price_components: [{ type: 'FLAT', price: 1, step_size: 1 }] }] });
     const dead = await eventually(async () => {
+      pastBackoff(localClock);
       const rows = (await local.api('GET', `/api/v1/ocpi/partners/${invitation.partner_id}/deliveries?state=dead`)).body;
       expect(rows).toHaveLength(1);
       return rows[0];
