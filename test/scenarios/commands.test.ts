@@ -109,7 +109,9 @@ describe('START_SESSION and STOP_SESSION on an OCPP 1.6 station', () => {
     const bad = await command('START_SESSION', { response_url: emsp.responseUrl('x5'), location_id: 'LOC-CMD' });
     expect(bad.status).toBe(400);
     expect(bad.body.status_code).toBe(2001);
-    await Bun.sleep(100);
+    // A marker command whose result (FAILED: the station is offline) is queued after anything the refusals queued.
+    await command('START_SESSION', { response_url: emsp.responseUrl('x-marker'), token: appUser('U3'), location_id: 'LOC-CMD', evse_uid: 'CMD-OFF' });
+    expect(await resultOf('x-marker')).toEqual({ result: 'FAILED' });
     for (const id of ['x1', 'x2', 'x3', 'x4', 'x5']) expect(emsp.store.commandResults.has(id)).toBe(false);
   });
 
