@@ -6,6 +6,7 @@ import { DEV_LIMITS, devSnapshot, type DevSources } from '../../src/dev/page/dev
 import { emspViewOf } from '../../src/dev/page/emsp-view.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { Delivery } from '../../src/storage/ports.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 
 const cdr = (n: number) =>
   ({
@@ -164,24 +165,30 @@ describe('emspViewOf', () => {
 });
 
 describe('SnapshotHub', () => {
-  test('tells listeners at subscribe and then only on change; polls only while someone listens', async () => {
+  test('tells listeners at subscribe and then only on change; polls only while someone listens', () => {
     let value = 'a';
     let reads = 0;
-    const hub = new SnapshotHub(() => {
-      reads++;
-      return value;
-    }, 10);
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const hub = new SnapshotHub(
+      () => {
+        reads++;
+        return value;
+      },
+      10,
+      clock,
+    );
     const heard: string[] = [];
     const unsubscribe = hub.subscribe((json) => heard.push(json));
-    await Bun.sleep(50);
+    clock.advance(50);
     value = 'b';
-    await Bun.sleep(50);
+    clock.advance(50);
     expect(heard).toEqual(['a', 'b']);
     expect(hub.subscriberCount).toBe(1);
     unsubscribe();
     expect(hub.subscriberCount).toBe(0);
+    expect(clock.pending).toBe(0);
     const after = reads;
-    await Bun.sleep(50);
+    clock.advance(50);
     expect(reads).toBe(after);
   });
 });

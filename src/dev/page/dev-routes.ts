@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Elysia } from 'elysia';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import { devSnapshot, type DevSources } from './dev-snapshot.ts';
 
 export interface DevRoutesOptions {
@@ -18,20 +19,21 @@ export interface DevRoutesOptions {
 
 /**
  * Reads the snapshot every `pollMs` while anyone listens, once for all listeners, and tells them only when its
- * JSON changed. Stops polling when the last listener leaves.
+ * JSON changed. Stops polling when the last listener leaves. The polling runs on a Clock (a test moves it).
  */
 export class SnapshotHub {
   private readonly listeners = new Set<(json: string) => void>();
   private last: string | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private cancelPoll: (() => void) | undefined;
 
   constructor(
     private readonly read: () => string,
     private readonly pollMs = 500,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  static of(sources: DevSources, pollMs?: number) {
-    return new SnapshotHub(() => JSON.stringify(devSnapshot(sources)), pollMs);
+  static of(sources: DevSources, pollMs?: number, clock?: Clock) {
+    return new SnapshotHub(() => JSON.stringify(devSnapshot(sources)), pollMs, clock);
   }
 
   get subscriberCount() {
@@ -49,14 +51,23 @@ export class SnapshotHub {
     const json = this.current();
     this.listeners.add(listener);
     listener(json);
-    this.timer ??= setInterval(() => this.tick(), this.pollMs);
+    if (!this.cancelPoll) this.poll();
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
+      if (this.listeners.size === 0 && this.cancelPoll) {
+        this.cancelPoll();
+        this.cancelPoll = undefined;
       }
     };
+  }
+
+  /** The next read, `pollMs` from now; it arms the one after while anyone still listens. */
+  private poll() {
+    this.cancelPoll = this.clock.at(this.clock.now().getTime() + this.pollMs, () => {
+      this.cancelPoll = undefined;
+      this.tick();
+      if (this.listeners.size > 0 && !this.cancelPoll) this.poll();
+    });
   }
 
   private tick() {
