@@ -24,7 +24,10 @@ export function renderError(clock: Clock, logger: Logger) {
   return ({ code, error, request, set }: { code: unknown; error: unknown; request: Request; set: { status?: number | string; headers: Record<string, unknown> } }) => {
     const isOcpi = new URL(request.url).pathname.startsWith('/ocpi');
     const failure = classify(code, error, isOcpi);
-    if (failure.http >= 500) logger.error('Unhandled error', { method: request.method, path: new URL(request.url).pathname, requestId: set.headers['x-request-id'], error: error as Error });
+    const where = { method: request.method, path: new URL(request.url).pathname, requestId: set.headers['x-request-id'] };
+    // A registration the partner's platform made fail (either direction) is the operator's business, not a bug of ours.
+    if (error instanceof RegistrationError) logger.warn('Partner registration failed', { ...where, reason: error.reason, message: error.message });
+    else if (failure.http >= 500) logger.error('Unhandled error', { ...where, error: error as Error });
     set.status = failure.http;
     set.headers['content-type'] = 'application/json';
     const body = isOcpi ? envelope(clock, undefined, failure.ocpi, failure.message) : { error: failure.code, message: failure.message, ...failure.extra };
