@@ -5,19 +5,22 @@
  * survives a restart.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { stampsOf, waitForNextSecond, withoutBindings } from '../support/mothers/examples.ts';
+import { stampsOf, advanceToNextSecond, withoutBindings } from '../support/mothers/examples.ts';
 import { aConnector, aLocation, anEvse, aTariff, putLocation, putTariff, type LocationBody } from '../support/mothers/network.ts';
 import { expectOcpiError, ocpiData } from '../support/mothers/ocpi.ts';
 import { partnerPool, type Partner } from '../support/mothers/partners.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 const LOCATIONS = '/ocpi/cpo/2.2.1/locations';
 const partners = partnerPool();
 let cpo: TestServer;
+/** The server's clock: stamps (second precision) move to a later second when the test says so, not after a real wait. */
+const clock = new ManualClock('2026-11-20T12:00:00.000Z');
 let partner: Partner;
 
 beforeAll(async () => {
-  cpo = startTestServer();
+  cpo = startTestServer({ clock });
   partner = await partners.registered(cpo);
 });
 afterAll(async () => {
@@ -221,7 +224,7 @@ describe('last_updated moves with content only', () => {
     });
     const created = await putLocation(cpo, 'CASCADE', body);
     const before = stampsOf(created);
-    await waitForNextSecond(created.last_updated);
+    advanceToNextSecond(clock, created.last_updated);
 
     // The operator sends back what it read (our identity, our stamps, the bindings), or the same content bare.
     const echoed = await cpo.api('PUT', '/api/v1/locations/CASCADE', created);

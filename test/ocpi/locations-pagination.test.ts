@@ -4,16 +4,19 @@
  * date_from (inclusive) and date_to (exclusive), and get a 2001 for parameters that make no sense.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { waitForNextSecond } from '../support/mothers/examples.ts';
+import { advanceToNextSecond } from '../support/mothers/examples.ts';
 import { aLocation, anEvse, putLocation } from '../support/mothers/network.ts';
 import { expectOcpiError, nextLink, ocpiData, pathOf } from '../support/mothers/ocpi.ts';
 import { partnerPool, type Partner } from '../support/mothers/partners.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 const LOCATIONS = '/ocpi/cpo/2.2.1/locations';
 const PUBLIC_URL = 'https://csms.example.com';
 const partners = partnerPool();
 let cpo: TestServer;
+/** The server's clock: stamps (second precision) move to a later second when the test says so, not after a real wait. */
+const clock = new ManualClock('2026-11-20T12:00:00.000Z');
 let partner: Partner;
 /** Every location of `cpo`, in creation order, with the last_updated we were given back. */
 const created: { id: string; lastUpdated: string }[] = [];
@@ -25,7 +28,7 @@ async function createSite(server: TestServer, id: string) {
 }
 
 beforeAll(async () => {
-  cpo = startTestServer();
+  cpo = startTestServer({ clock });
   partner = await partners.registered(cpo);
   for (let n = 1; n <= 260; n++) created.push(await createSite(cpo, siteId('A', n)));
 });
@@ -164,7 +167,7 @@ describe('date_from (inclusive) and date_to (exclusive) on last_updated', () => 
 
   beforeAll(async () => {
     lastA = batchA().map((c) => c.lastUpdated).sort().at(-1)!;
-    await waitForNextSecond(lastA); // stamps have second precision: the second batch must land in a later second
+    advanceToNextSecond(clock, lastA); // stamps have second precision: the second batch must land in a later second
     for (let n = 1; n <= 12; n++) created.push(await createSite(cpo, siteId('B', n)));
     firstB = batchB().map((c) => c.lastUpdated).sort()[0]!;
   });

@@ -1,13 +1,14 @@
 /**
- * The official OCPI 2.2.1 examples (verbatim in test/fixtures/ocpi-2.2.1-examples) and what a test does with
+ * The official OCPI 2.2.1 examples (verbatim in src/model/ocpi/examples) and what a test does with
  * them: read one, make it ours (the API fills in our country_code/party_id and sets every last_updated itself),
  * and compare what the server gives back while ignoring the stamps it chose.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'bun:test';
+import type { ManualClock } from '../manual-clock.ts';
 
-export const EXAMPLES_DIR = join(import.meta.dir, '../../fixtures/ocpi-2.2.1-examples');
+export const EXAMPLES_DIR = join(import.meta.dir, '../../../src/model/ocpi/examples');
 
 /** A fresh copy of an example file each call, so tests can change it freely. */
 export function example(name: string): any {
@@ -73,8 +74,8 @@ export function expectFreshLocationStamps(location: any, sinceMs: number) {
   }
 }
 
-/** Waits until the wall clock is past the second of `stamp`, so the next stamp the server writes is later. */
-export async function waitForNextSecond(stamp: string) {
-  const wait = Date.parse(stamp) + 1000 + 25 - Date.now();
-  if (wait > 0) await Bun.sleep(wait);
+/** Moves the server's clock into the second after `stamp`'s, so the next stamp the server writes is later. */
+export function advanceToNextSecond(clock: ManualClock, stamp: string) {
+  const next = Math.floor(Date.parse(stamp) / 1000) * 1000 + 1000;
+  clock.advance(Math.max(0, next - clock.now().getTime()));
 }
