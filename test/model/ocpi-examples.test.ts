@@ -1,5 +1,5 @@
 /**
- * The OCPI 2.2.1 release examples (test/fixtures/ocpi-2.2.1-examples) checked against our TypeBox schemas:
+ * The OCPI 2.2.1 release examples (src/model/ocpi/examples) checked against our TypeBox schemas:
  * the sound ones must validate, the ones the digest (8.4) calls defective must fail for that reason.
  */
 import { describe, expect, test } from 'bun:test';

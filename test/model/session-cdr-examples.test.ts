@@ -1,5 +1,5 @@
 /**
- * Sessions, CDRs and Commands schemas against the OCPI 2.2.1 release examples (test/fixtures/ocpi-2.2.1-examples) and
+ * Sessions, CDRs and Commands schemas against the OCPI 2.2.1 release examples (src/model/ocpi/examples) and
  * the digest's rules (5.2, 5.3, 5.6, pitfalls 8.2). Examples with known defects (8.4) are schema-valid: the
  * defects (Wh-looking kWh values, swapped coordinates) are semantic and asserted as such below.
  */
