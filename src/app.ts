@@ -71,7 +71,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       })
     : undefined;
   const inboundTrace = trace && inboundOcpiTrace(trace.push, clock);
-  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound);
+  const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound, clock);
   const provider = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
   const payments = instrumentedPayments(trace ? tracedPayments(provider, trace.push, clock) : provider, metrics.payment, logger);
   const gateway = createOcppGateway({ clock, stations: storage.chargePoints, secrets, logger, tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp });

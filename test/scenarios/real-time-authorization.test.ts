@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
+/** The server's clock: the authorization timeout (300 ms) passes when the test moves it. */
+const clock = new ManualClock('2026-11-24T09:00:00.000Z');
 let server: TestServer;
 let emsp: FakeEmsp;
 let token: string;
@@ -13,7 +16,7 @@ const card = (uid: string, whitelist: string, valid = true) => ({
 const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
-  server = startTestServer({ env: { AUTHORIZE_TIMEOUT_MS: '300' } });
+  server = startTestServer({ env: { AUTHORIZE_TIMEOUT_MS: '300' }, clock });
   emsp = startFakeEmsp();
   emsp.tokens.push(card('NEVER1', 'NEVER'), card('NEVERBLK', 'NEVER'), card('OFFLINE1', 'ALLOWED_OFFLINE'), card('NEVERHANG', 'NEVER'), card('LISTED5', 'ALWAYS'));
   emsp.authorizations.set('NEVER1', { allowed: 'ALLOWED', authorization_reference: 'REF-NEVER1' });
@@ -48,10 +51,17 @@ test('real-time authorization: allowed, blocked, unknown and timeouts as the whi
   expect(await status('NEVER1')).toBe('Accepted');
   expect(await status('NEVERBLK')).toBe('Blocked');
   expect(await status('GHOST')).toBe('Invalid');
+  /** Asks for a token the eMSP never answers on: once our request reached it, time moves past the timeout. */
+  const unanswered = async (idTag: string) => {
+    const answer = status(idTag);
+    await eventually(() => expect(emsp.received.some((r) => r.method === 'POST' && r.path === `/ocpi/emsp/2.2.1/tokens/${idTag}/authorize`)).toBe(true));
+    clock.advance(300);
+    return answer;
+  };
   // ALLOWED_OFFLINE: the eMSP does not answer in time, the cached valid token is enough.
-  expect(await status('OFFLINE1')).toBe('Accepted');
+  expect(await unanswered('OFFLINE1')).toBe('Accepted');
   // NEVER: no answer, no charging.
-  expect(await status('NEVERHANG')).toBe('Invalid');
+  expect(await unanswered('NEVERHANG')).toBe('Invalid');
 
   const asked = emsp.received.find((r) => r.method === 'POST' && r.path === '/ocpi/emsp/2.2.1/tokens/NEVER1/authorize');
   expect(asked?.body).toEqual({ location_id: 'LOC-RTA', evse_uids: ['RTA-1'] });

@@ -5,6 +5,7 @@
  * only when no HTTP answer came (network error, timeout).
  */
 import { tokenHeader } from '../../domain/credentials-token.ts';
+import type { Clock } from '../../lib/clock.ts';
 
 /** A party as OCPI names it in roles and routing headers. */
 export interface RoutingParty {
@@ -25,6 +26,8 @@ export interface OcpiCall {
   /** Further headers. */
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** Whose time the timeout runs on (the server's Clock, so a test can move it); real time when absent. */
+  clock?: Clock | undefined;
   /** Told how the call went, answered or not (the protocol trace listens here). Never sees the token. */
   observe?: ((observation: OcpiObservation) => void) | undefined;
 }
@@ -64,10 +67,19 @@ export interface OcpiAnswer {
   message: string;
 }
 
-export async function ocpiExchange({ method, url, token, body, routing, headers, timeoutMs, observe }: OcpiCall): Promise<OcpiAnswer> {
+/** Aborts after `timeoutMs` on `clock`, or on real time (AbortSignal.timeout) without one; `done` disarms it. */
+function timeoutSignal(timeoutMs: number, clock: Clock | undefined): { signal: AbortSignal; done: () => void } {
+  if (!clock) return { signal: AbortSignal.timeout(timeoutMs), done: () => {} };
+  const controller = new AbortController();
+  const done = clock.at(clock.now().getTime() + timeoutMs, () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')));
+  return { signal: controller.signal, done };
+}
+
+export async function ocpiExchange({ method, url, token, body, routing, headers, timeoutMs, clock, observe }: OcpiCall): Promise<OcpiAnswer> {
   const ids = { requestId: crypto.randomUUID(), correlationId: crypto.randomUUID() };
   const started = performance.now();
   const seen = (outcome: Partial<OcpiObservation>) => observe?.({ method, url, body, to: routing?.to, ...ids, durationMs: performance.now() - started, ...outcome });
+  const timeout = timeoutSignal(timeoutMs, clock);
   const response = await fetch(url, {
     method,
     headers: {
@@ -79,12 +91,14 @@ export async function ocpiExchange({ method, url, token, body, routing, headers,
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: timeout.signal,
   }).catch((error: Error) => {
+    timeout.done();
     seen({ error: error.message });
     throw error;
   });
   const text = await response.text().catch(() => '');
+  timeout.done();
   let envelope: OcpiAnswer['envelope'];
   try {
     envelope = text ? JSON.parse(text) : undefined;

@@ -2,6 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { t, type TSchema } from 'elysia';
 import { CloneType, type Static } from '@sinclair/typebox';
 import type { Party, PartnerGateway, PushOutcome, PushRequest } from '../../../actors/partner/partner.ports.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { Credentials } from '../../model/ocpi/credentials.ts';
 import { AuthorizationInfo } from '../../model/ocpi/token.ts';
 import { Version, VersionDetails } from '../../model/ocpi/versions.ts';
@@ -38,16 +39,16 @@ interface CallOptions {
 /**
  * OCPI calls to a partner over HTTP ({@link ocpiExchange}), read as the partner ports expect them. `us` is the
  * CPO party every functional-module call comes from; the routing headers are added here, in the one place all
- * those calls pass, so no call site can forget them.
+ * those calls pass, so no call site can forget them. Their timeouts run on `clock` (real time without one).
  */
-export function createPartnerClient(timeoutMs: number, us: Party, observe?: OcpiCall['observe']): PartnerGateway {
+export function createPartnerClient(timeoutMs: number, us: Party, observe?: OcpiCall['observe'], clock?: Clock): PartnerGateway {
   const routed = (to: Party | undefined) => ({ routing: { from: us, to } });
 
   async function call<S extends TSchema>(method: string, url: string, token: string, schema: S | undefined, body?: unknown, opts: CallOptions = {}) {
     let result: OcpiAnswer;
     try {
       const routing = opts.functional ? routed(opts.functional.to) : {};
-      result = await ocpiExchange({ method, url, token, body, ...routing, timeoutMs: opts.timeoutMs ?? timeoutMs, observe });
+      result = await ocpiExchange({ method, url, token, body, ...routing, timeoutMs: opts.timeoutMs ?? timeoutMs, clock, observe });
     } catch (error) {
       throw new PartnerCallError(`${method} ${url}: ${(error as Error).message}`);
     }
@@ -68,7 +69,7 @@ export function createPartnerClient(timeoutMs: number, us: Party, observe?: Ocpi
   async function push({ method, url, token, body, to }: PushRequest): Promise<PushOutcome> {
     let result: OcpiAnswer;
     try {
-      result = await ocpiExchange({ method, url, token, body, ...routed(to), timeoutMs, observe });
+      result = await ocpiExchange({ method, url, token, body, ...routed(to), timeoutMs, clock, observe });
     } catch (error) {
       return { ok: false, retryable: true, error: `${method} ${url}: ${(error as Error).message}` };
     }
