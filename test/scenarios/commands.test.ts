@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { connectStation } from '../support/stations.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
+// Command deadlines and reservation expiry are moved past by the test, not waited for.
+const clock = new ManualClock();
 let emsp: FakeEmsp;
 let token: string;
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-CMD'] };
@@ -18,7 +21,7 @@ const resultOf = (id: string) => eventually(() => {
 });
 
 beforeAll(async () => {
-  server = startTestServer({ env: { COMMAND_TIMEOUT_S: '1', DELIVERY_BASE_DELAY_MS: '50' } });
+  server = startTestServer({ clock, env: { COMMAND_TIMEOUT_S: '1', DELIVERY_BASE_DELAY_MS: '50' } });
   emsp = startFakeEmsp();
   await server.api('PUT', '/api/v1/tariffs/T-CMD', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 20, step_size: 1 }] }] });
   await server.api('PUT', '/api/v1/locations/LOC-CMD', {
@@ -121,13 +124,18 @@ describe('START_SESSION and STOP_SESSION on an OCPP 1.6 station', () => {
     expect(await resultOf('off-1')).toEqual({ result: 'FAILED' });
 
     const { client } = await connectStation(server, 'CP-CMD', { register: false });
-    client.handle('RemoteStartTransaction', () => new Promise(() => {}));
+    let asked = false;
+    client.handle('RemoteStartTransaction', () => {
+      asked = true;
+      return new Promise(() => {});
+    });
     await command('START_SESSION', { response_url: emsp.responseUrl('silent-1'), token: appUser('U5'), location_id: 'LOC-CMD', evse_uid: 'CMD-2' });
-    expect(await eventually(() => {
-      const r = emsp.store.commandResults.get('silent-1');
-      expect(r).toBeDefined();
-      return r;
-    }, 4000)).toEqual({ result: 'TIMEOUT' });
+    await eventually(() => expect(asked).toBe(true));
+    // COMMAND_TIMEOUT_S is 1: nothing is due a millisecond before the deadline, TIMEOUT at it.
+    clock.advance(999);
+    expect(emsp.store.commandResults.has('silent-1')).toBe(false);
+    clock.advance(1);
+    expect(await resultOf('silent-1')).toEqual({ result: 'TIMEOUT' });
     await client.close({ force: true });
     // No session was started, so none lingers: neither the eMSP nor the Sessions list has one for these tokens.
     const listed = (await server.ocpi('GET', '/ocpi/cpo/2.2.1/sessions?date_from=2020-01-01T00:00:00Z', token)).body.data as any[];
@@ -149,7 +157,7 @@ describe('reservations and unlocking', () => {
       calls.push({ action: 'CancelReservation', params });
       return { status: 'Accepted' };
     });
-    const expiry = new Date(Date.now() + 60 * 60_000).toISOString();
+    const expiry = new Date(clock.now().getTime() + 60 * 60_000).toISOString();
     const reserve = await command('RESERVE_NOW', { response_url: emsp.responseUrl('res-1'), token: appUser('R1'), expiry_date: expiry, reservation_id: 'EMSP-RES-1', location_id: 'LOC-CMD', evse_uid: 'CMD-2' });
     expect(reserve.body.data.result).toBe('ACCEPTED');
     expect(await resultOf('res-1')).toEqual({ result: 'ACCEPTED' });
@@ -189,9 +197,11 @@ describe('reservations and unlocking', () => {
     await eventually(() => expect(emsp.store.cdrs.find((c) => c.session_id === waiting.id)).toMatchObject({ total_energy: 1 }));
 
     // A reservation that expires unused is cancelled on the station.
-    await command('RESERVE_NOW', { response_url: emsp.responseUrl('res-2'), token: appUser('R2'), expiry_date: new Date(Date.now() + 700).toISOString(), reservation_id: 'EMSP-RES-2', location_id: 'LOC-CMD', evse_uid: 'CMD-2' });
+    await command('RESERVE_NOW', { response_url: emsp.responseUrl('res-2'), token: appUser('R2'), expiry_date: new Date(clock.now().getTime() + 700).toISOString(), reservation_id: 'EMSP-RES-2', location_id: 'LOC-CMD', evse_uid: 'CMD-2' });
     await resultOf('res-2');
-    await eventually(() => expect(calls.filter((c) => c.action === 'CancelReservation')).toHaveLength(2), 3000);
+    expect(calls.filter((c) => c.action === 'CancelReservation')).toHaveLength(1);
+    clock.advance(700);
+    await eventually(() => expect(calls.filter((c) => c.action === 'CancelReservation')).toHaveLength(2));
     await eventually(() => expect([...emsp.store.sessions.values()].find((x) => x.cdr_token.uid === 'R2')?.status).toBe('COMPLETED'));
     expect(strictFailures).toEqual([]);
     await client.close();
