@@ -4,7 +4,7 @@
  * then on, and nothing in the way it all happens is logged as an error.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { Logger } from '../../src/lib/logger.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
 import { eventually } from '../support/eventually.ts';
 import { aConnector, aLocation, aTariff, anEvse, putLocation, putTariff } from '../support/mothers/network.ts';
 import { aDriverToken, partnerPool, pushToken, type Partner } from '../support/mothers/partners.ts';
@@ -12,12 +12,7 @@ import { connectStation, STATION_PASSWORD, stationClient } from '../support/stat
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 /** Every line the server logs, kept for the assertions instead of being written out. */
-const lines: { level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }[] = [];
-const capturing: Logger = {
-  info: (msg, fields) => void lines.push({ level: 'info', msg, fields }),
-  warn: (msg, fields) => void lines.push({ level: 'warn', msg, fields }),
-  error: (msg, fields) => void lines.push({ level: 'error', msg, fields }),
-};
+const { logger: capturing, lines } = capturingLogger();
 const iso = (ms: number) => new Date(ms).toISOString();
 const pool = partnerPool();
 

@@ -3,9 +3,10 @@
  * generators, and the figures the issue asks for (cases, slowest answer, peak RSS, a control station's Heartbeat
  * round trip while the fuzzer runs).
  */
+import { afterAll, beforeAll, expect } from 'bun:test';
 import fc from 'fast-check';
 import { rawStation, type RawStation } from '../support/raw-station.ts';
-import type { TestServer } from '../support/server.ts';
+import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 /** `bun run fuzz` sets FUZZ_RUNS (default there 10,000); CI runs a bounded number per interface. */
 export const LONG_RUN = process.env.FUZZ_RUNS !== undefined;
@@ -103,3 +104,27 @@ export async function controlStation(server: TestServer) {
 }
 
 console.log(`[fuzz] seed ${SEED}, ${RUNS} runs per property (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} to replay)`);
+
+/**
+ * The server a fuzz file attacks, with the control station running throughout; at the end the figures are printed
+ * and, in the long run, the control station's p99 is held to 100 ms. `setUp` runs before the control starts.
+ */
+export function fuzzedServer(label: string, setUp: (server: TestServer) => Promise<void>, tearDown: () => void = () => {}) {
+  const stats = figures(label);
+  let server: TestServer;
+  let control: Awaited<ReturnType<typeof controlStation>>;
+  beforeAll(async () => {
+    server = startTestServer();
+    await setUp(server);
+    control = await controlStation(server);
+  });
+  afterAll(async () => {
+    const p99 = await control.stop();
+    stats.report(p99);
+    if (LONG_RUN) expect(p99).toBeLessThan(100);
+    await server.stop();
+    tearDown();
+    removeDir(server.dir);
+  });
+  return stats;
+}

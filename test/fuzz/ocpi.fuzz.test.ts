@@ -3,7 +3,7 @@
  * authorize) and Sender query strings. Never a 5xx; a refusal is 4xx with the envelope (2001 for bad input); a
  * refused token left no row; what was stored or listed validates against the OCPI schema.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { t } from 'elysia';
@@ -12,34 +12,23 @@ import { Tariff } from '../../src/model/ocpi/tariff.ts';
 import { Token } from '../../src/model/ocpi/token.ts';
 import { aLocation, anEvse, aTariff, putLocation, putTariff } from '../support/mothers/network.ts';
 import { aDriverToken, partnerPool, type Partner } from '../support/mothers/partners.ts';
-import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
-import { controlStation, figures, fuzzOptions, hostileString, LONG_RUN, mutated } from './fuzz-support.ts';
+import type { TestServer } from '../support/server.ts';
+import { fuzzedServer, fuzzOptions, hostileString, mutated } from './fuzz-support.ts';
 
 const BASE = '/ocpi/cpo/2.2.1';
 const validToken = TypeCompiler.Compile(Token);
 const validList = { locations: TypeCompiler.Compile(t.Array(Location)), tariffs: TypeCompiler.Compile(t.Array(Tariff)) } as Record<string, { Check(v: unknown): boolean }>;
 const partners = partnerPool();
-const stats = figures('OCPI');
 let cpo: TestServer;
 let partner: Partner;
-let control: Awaited<ReturnType<typeof controlStation>>;
 let n = 0;
 
-beforeAll(async () => {
-  cpo = startTestServer();
+const stats = fuzzedServer('OCPI', async (server) => {
+  cpo = server;
   partner = await partners.registered(cpo);
   await putTariff(cpo, 'T1', aTariff());
   await putLocation(cpo, 'L1', aLocation({ evses: [anEvse('E1')] }));
-  control = await controlStation(cpo);
-});
-afterAll(async () => {
-  const p99 = await control.stop();
-  stats.report(p99);
-  if (LONG_RUN) expect(p99).toBeLessThan(100);
-  await cpo.stop();
-  partners.stopAll();
-  removeDir(cpo.dir);
-});
+}, () => partners.stopAll());
 
 async function send(method: string, path: string, body?: unknown) {
   const response = await stats.timed(() => cpo.ocpi(method, path, partner.token, body === undefined ? undefined : JSON.stringify(body)));

@@ -4,11 +4,11 @@
  * serves its station; only the bad-frame budget closes a socket
  * (1008), after which the station reconnects and carries on.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { rawStation, type RawStation } from '../support/raw-station.ts';
-import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
-import { controlStation, figures, fuzzOptions, hostileJson, hostileString, LONG_RUN, mutated } from './fuzz-support.ts';
+import type { TestServer } from '../support/server.ts';
+import { fuzzedServer, fuzzOptions, hostileJson, hostileString, mutated } from './fuzz-support.ts';
 
 const now = '2026-01-01T00:00:00Z';
 const CALLS = {
@@ -39,19 +39,9 @@ const CODES = {
 type Version = keyof typeof CALLS;
 
 let cpo: TestServer;
-const stats = figures('OCPP');
-let control: Awaited<ReturnType<typeof controlStation>>;
 
-beforeAll(async () => {
-  cpo = startTestServer();
-  control = await controlStation(cpo);
-});
-afterAll(async () => {
-  const p99 = await control.stop();
-  stats.report(p99);
-  if (LONG_RUN) expect(p99).toBeLessThan(100);
-  await cpo.stop();
-  removeDir(cpo.dir);
+const stats = fuzzedServer('OCPP', async (server) => {
+  cpo = server;
 });
 
 /** A CALL of a real action with a mutated payload, an unknown action, or a frame that is not a CALL at all. */

@@ -2,32 +2,22 @@
  * Fuzzing the operator API's write routes (issue 16): never a 5xx; a refusal is a 4xx `{ error, message }` and
  * left no row; what was accepted reads back valid against the OCPI schema.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { OperatorLocation } from '../../src/model/api/network-input.ts';
 import { Tariff } from '../../src/model/ocpi/tariff.ts';
 import { aConnector, aLocation, anEvse, aTariff } from '../support/mothers/network.ts';
-import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
-import { controlStation, figures, fuzzOptions, hostileJson, hostileString, LONG_RUN, mutated } from './fuzz-support.ts';
+import type { TestServer } from '../support/server.ts';
+import { fuzzedServer, fuzzOptions, hostileJson, hostileString, mutated } from './fuzz-support.ts';
 
 const validLocation = TypeCompiler.Compile(OperatorLocation);
 const validTariff = TypeCompiler.Compile(Tariff);
 let cpo: TestServer;
-const stats = figures('operator REST');
-let control: Awaited<ReturnType<typeof controlStation>>;
 let n = 0;
 
-beforeAll(async () => {
-  cpo = startTestServer();
-  control = await controlStation(cpo);
-});
-afterAll(async () => {
-  const p99 = await control.stop();
-  stats.report(p99);
-  if (LONG_RUN) expect(p99).toBeLessThan(100);
-  await cpo.stop();
-  removeDir(cpo.dir);
+const stats = fuzzedServer('operator REST', async (server) => {
+  cpo = server;
 });
 
 async function send(method: string, path: string, body: unknown) {

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { Logger } from '../../src/lib/logger.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectStation, nextAnswer, STATION_PASSWORD, stationClient } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
 /** What the server logged: a socket's close handler has run once its "Station disconnected" line is here. */
-const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
-const capturing: Logger = {
-  info: (msg, fields) => void lines.push({ msg, fields }),
-  warn: (msg, fields) => void lines.push({ msg, fields }),
-  error: (msg, fields) => void lines.push({ msg, fields }),
-};
+const { logger: capturing, lines } = capturingLogger();
 const disconnects = (chargePointId: string) => lines.filter((l) => l.msg === 'Station disconnected' && l.fields?.chargePointId === chargePointId).length;
 
 let server: TestServer;

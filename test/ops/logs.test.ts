@@ -1,16 +1,11 @@
 /** What the operator reads in the logs on a bad night: station connections with their close codes, partners that failed to register. */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { Logger } from '../../src/lib/logger.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
 import { eventually } from '../support/eventually.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
-const lines: { level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }[] = [];
-const capturing: Logger = {
-  info: (msg, fields) => void lines.push({ level: 'info', msg, fields }),
-  warn: (msg, fields) => void lines.push({ level: 'warn', msg, fields }),
-  error: (msg, fields) => void lines.push({ level: 'error', msg, fields }),
-};
+const { logger: capturing, lines } = capturingLogger();
 
 let server: TestServer;
 beforeAll(() => {
