@@ -208,6 +208,10 @@ interface RunResult {
   bytesPerStationConnected: number;
   bytesPerStationAfterLoad: number;
   serverCpu: number;
+  /** Server CPU (user + sys, every thread) over the load window, per answered CALL. */
+  serverMicrosPerMessage: number;
+  /** The same for the server's main thread alone (the rest: workers, GC and other helper threads). */
+  mainMicrosPerMessage: number;
   benchCpu: number;
   unanswered: number;
   tally: Tally;
@@ -260,7 +264,7 @@ async function run(target: Target): Promise<RunResult> {
     const connected = await server.request<Stats>('stats');
 
     progress(target, `load for ${SECONDS} s on ${live.length} connections`);
-    const serverCpu0 = (await server.request<{ cpuMicros: number }>('cpu')).cpuMicros;
+    const cpu0 = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
     const benchCpu0 = process.cpuUsage();
     tally.running = true;
     const started = performance.now();
@@ -270,7 +274,9 @@ async function run(target: Target): Promise<RunResult> {
     const windowMs = performance.now() - started;
     const completed = tally.completed;
     const benchCpu = cpuShare(process.cpuUsage(benchCpu0), windowMs);
-    const serverCpu = ((await server.request<{ cpuMicros: number }>('cpu')).cpuMicros - serverCpu0) / (windowMs * 1000);
+    const cpu1 = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
+    const serverMicros = cpu1.cpuMicros - cpu0.cpuMicros;
+    const serverCpu = serverMicros / (windowMs * 1000);
 
     // Let the calls in flight come back (bounded), so the memory figure is not taken mid-burst.
     const drainUntil = performance.now() + DRAIN_MS;
@@ -296,6 +302,8 @@ async function run(target: Target): Promise<RunResult> {
       bytesPerStationConnected: perStation(connected),
       bytesPerStationAfterLoad: perStation(loaded),
       serverCpu,
+      serverMicrosPerMessage: completed ? serverMicros / completed : NaN,
+      mainMicrosPerMessage: completed ? (cpu1.mainMicros - cpu0.mainMicros) / completed : NaN,
       benchCpu,
       unanswered,
       tally,
@@ -335,6 +343,7 @@ async function register(port: number, ids: string[]) {
 function report(ours: RunResult, echo: RunResult) {
   const ms = (value: number) => `${value.toFixed(2)} ms`;
   const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`;
+  const us = (value: number) => `${value.toFixed(1)} µs`;
   const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
   const mib = ({ memory: m }: RunResult, key: 'rss' | 'heapUsed') => [m.idle, m.connected, m.loaded].map((s) => (s[key] / 2 ** 20).toFixed(0)).join(' → ');
   const rows: [string, string, string, string][] = [
@@ -350,6 +359,8 @@ function report(ours: RunResult, echo: RunResult) {
     ['server RSS / station, connected', kib(ours.bytesPerStationConnected), kib(echo.bytesPerStationConnected), ''],
     ['server RSS / station, after load', kib(ours.bytesPerStationAfterLoad), kib(echo.bytesPerStationAfterLoad), ''],
     ['server CPU during load', pct(ours.serverCpu), pct(echo.serverCpu), ''],
+    ['server CPU µs / message', us(ours.serverMicrosPerMessage), us(echo.serverMicrosPerMessage), ratio(ours.serverMicrosPerMessage, echo.serverMicrosPerMessage)],
+    ['  of which the main thread', us(ours.mainMicrosPerMessage), us(echo.mainMicrosPerMessage), ''],
     ['load generator CPU during load', pct(ours.benchCpu), pct(echo.benchCpu), ''],
   ];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -5,10 +5,11 @@
  *   bun bench/support/server-process.ts echo                      bare Bun WebSocket: every frame gets [3,id,{}]
  *
  * It speaks JSON lines: prints {"port"} once listening, then answers each line read from stdin:
- *   "cpu"   → {"cpuMicros"}                          CPU time so far, nothing else (no GC inside a timed window)
+ *   "cpu"   → {"cpuMicros","mainMicros"}             CPU time so far (all threads; the main thread alone, Linux only), nothing else (no GC inside a timed window)
  *   "stats" → {"rss","heapUsed","cpuMicros","logs"}  after a full GC, so garbage is not counted as per-station memory
  *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../../src/server.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -77,7 +78,7 @@ const cpuMicros = () => {
 reply({ port });
 for await (const line of console) {
   const command = line.trim();
-  if (command === 'cpu') reply({ cpuMicros: cpuMicros() });
+  if (command === 'cpu') reply({ cpuMicros: cpuMicros(), mainMicros: mainThreadMicros() });
   else if (command === 'stats') {
     Bun.gc(true);
     const { rss, heapUsed } = process.memoryUsage();
@@ -87,6 +88,18 @@ for await (const line of console) {
 await stop();
 reply({ stopped: true });
 process.exit(0);
+
+/** The main thread's user + sys CPU (Linux /proc, clock ticks of 10 ms), apart from workers and Bun's helper threads; NaN elsewhere. */
+function mainThreadMicros() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) counted from 1, i.e. 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 function safeJson(value: unknown) {
   try {

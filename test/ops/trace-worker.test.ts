@@ -75,6 +75,27 @@ describe('the trace writer thread', () => {
     expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual(['StartTransaction CALL', 'StartTransaction CALLRESULT', 'MeterValues CALL']);
   });
 
+  test('the timer’s batches are held and committed together within about a second; an explicit flush commits what is held', async () => {
+    const { storage } = fileStorage();
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings: { ...settings, flushMs: 20 } });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 2);
+    // Several timer batches go to the worker, which holds them and commits them within its hold (1 s), unasked.
+    await Bun.sleep(100);
+    heartbeats(trace.tap, 1);
+    await Bun.sleep(100);
+    const deadline = performance.now() + 3000;
+    while (storage.trace.count() < 6 && performance.now() < deadline) await Bun.sleep(20);
+    expect(storage.trace.count()).toBe(6);
+    heartbeats(trace.tap, 1);
+    await trace.flush();
+    expect(storage.trace.count()).toBe(8);
+    // While the worker runs it checkpoints the WAL; the service's connection does not.
+    expect(storage.sqlite.query('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 0 });
+    trace.stop();
+    expect(storage.sqlite.query('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 1000 });
+  });
+
   test('stop() commits what is left before it returns, and ends the worker', async () => {
     const { storage } = fileStorage();
     const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });

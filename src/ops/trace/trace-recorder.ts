@@ -43,8 +43,8 @@ export interface TraceRecorderDeps {
 
 /** Where batches go: the worker (a database file), or the main thread (`:memory:`). */
 interface Sink {
-  /** Resolves once the batch is committed (it was lost if it rejects; the loss is already logged). */
-  write(batch: EncodedBatch): Promise<void>;
+  /** Resolves once the batch is committed (it was lost if it rejects; the loss is already logged); `urgent`: not held. */
+  write(batch: EncodedBatch, urgent: boolean): Promise<void>;
   prune(beforeMs: number): Promise<{ old: number; excess: number }>;
   /** Synchronous: what was written before is committed when this returns (or given up on after STOP_WAIT_MS). */
   stop(): void;
@@ -53,7 +53,7 @@ interface Sink {
 export function createTraceRecorder({ repo, transact, clock, logger, resolvers, settings }: TraceRecorderDeps) {
   const flushMs = settings.flushMs ?? 250;
   const batchSize = settings.batchSize ?? 2000;
-  const sink = repo.path === ':memory:' ? inThreadSink(repo, transact, resolvers, settings, logger) : workerSink(repo.path, settings, logger);
+  const sink = repo.path === ':memory:' ? inThreadSink(repo, transact, resolvers, settings, logger) : workerSink(repo, settings, logger);
   let batch = new BatchBuilder();
   let dropped = 0;
   let soon: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +66,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
   };
   // A full batch is posted on the next turn of the event loop, never inside the caller.
   const counted = () => {
-    if (batch.size >= batchSize && !soon) soon = setTimeout(flush, 0);
+    if (batch.size >= batchSize && !soon) soon = setTimeout(() => void postBatch(false).catch(() => undefined), 0);
   };
 
   function push(record: TraceRecord) {
@@ -75,8 +75,16 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
     counted();
   }
 
-  /** Posts what is queued; resolves once everything pushed before the call is committed. */
+  /**
+   * Posts what is queued; resolves once everything pushed before the call is committed. The timer's batches are
+   * `urgent: false`: the worker may hold them to commit several together (one commit per second rewrites each page
+   * of the station index once, not once per batch); an explicit flush() is committed at once, with what was held.
+   */
   function flush(): Promise<void> {
+    return postBatch(true);
+  }
+
+  function postBatch(urgent: boolean): Promise<void> {
     if (soon) clearTimeout(soon);
     soon = undefined;
     if (dropped > 0) {
@@ -92,7 +100,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
       return { ...record, partnerId: partnerOf(record.url, record.to) };
     });
     batch = new BatchBuilder();
-    return sink.write(taken);
+    return sink.write(taken, urgent);
   }
 
   /** Deletes rows past the retention and the cap (also runs every minute). */
@@ -101,7 +109,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
     return sink.prune(clock.now().getTime() - settings.retentionHours * 3600_000);
   }
 
-  const flushTimer = setInterval(() => void flush().catch(() => undefined), flushMs);
+  const flushTimer = setInterval(() => void postBatch(false).catch(() => undefined), flushMs);
   const pruneTimer = setInterval(() => void prune().catch(() => undefined), settings.pruneMs ?? 60_000);
   flushTimer.unref?.();
   pruneTimer.unref?.();
@@ -186,7 +194,8 @@ function inThreadSink(repo: TraceRepo, transact: <T>(fn: () => T) => T, resolver
  * reject) and replaced on the next batch, at most every RESTART_DELAY_MS; after MAX_CRASHES crashes in a row the
  * trace is given up (logged) and records are dropped, the service carries on.
  */
-function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink {
+function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Logger): Sink {
+  const path = repo.path;
   type Waiter = { resolve: (value: any) => void; reject: (error: Error) => void };
   let worker: Worker | undefined;
   let seq = 0;
@@ -220,6 +229,7 @@ function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink
       crashes++;
       lastCrashMs = performance.now();
       givenUp = crashes >= MAX_CRASHES;
+      repo.checkpointElsewhere(false);
       logger.error(givenUp ? 'The protocol trace writer crashed again: tracing stops' : 'The protocol trace writer crashed; a new one starts with the next batch', {
         error: event.message,
         batchesLost: waiting.size,
@@ -230,6 +240,10 @@ function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink
       waiting.clear();
     });
     post(w, { type: 'open', path, maxRows: settings.maxRows });
+    // The worker writes most of the WAL and checkpoints it (passively, after its commits and every second): were the
+    // main connection to keep its automatic checkpoint, its first commit past the threshold would copy the trace's
+    // pages into the database file on the service's thread.
+    repo.checkpointElsewhere(true);
     worker = w;
     return w;
   }
@@ -249,9 +263,9 @@ function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink
   }
 
   return {
-    write(batch) {
+    write(batch, urgent) {
       const records = batch.nums.length / 3;
-      return send<void>((seq) => ({ type: 'batch', seq, ...batch }), records);
+      return send<void>((seq) => ({ type: 'batch', seq, urgent, ...batch }), records);
     },
     prune(beforeMs) {
       return send((seq) => ({ type: 'prune', seq, beforeMs }), 0);
@@ -267,6 +281,7 @@ function workerSink(path: string, settings: TraceSettings, logger: Logger): Sink
       const outcome = Atomics.wait(new Int32Array(stopped), 0, 0, STOP_WAIT_MS);
       if (outcome === 'timed-out') logger.warn('The protocol trace writer did not finish in time; its last records may be lost', { waitedMs: STOP_WAIT_MS });
       w.terminate();
+      repo.checkpointElsewhere(false);
       // Their 'done' messages were not delivered before terminate: committed all the same (or lost, logged above).
       for (const waiter of waiting.values()) (outcome === 'timed-out' ? waiter.reject(new Error('The protocol trace writer was stopped')) : waiter.resolve(undefined));
       waiting.clear();

@@ -52,7 +52,8 @@ export function traceRepo(sqlite: Database) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const linkSession = sqlite.prepare('UPDATE protocol_trace SET session_id = ? WHERE id = ? AND session_id IS NULL');
-  const bounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM protocol_trace');
+  // Two subqueries: `SELECT min(id), max(id)` in one is a scan of the whole table (SQLite's min/max shortcut takes one aggregate).
+  const bounds = sqlite.prepare('SELECT (SELECT min(id) FROM protocol_trace) AS low, (SELECT max(id) FROM protocol_trace) AS high');
   let byTransaction: ReturnType<typeof sqlite.prepare<{ id: string }, [string, string]>> | undefined;
   const n = (v: unknown) => (v === undefined ? null : v) as string | number | null;
 
@@ -97,6 +98,21 @@ export function traceRepo(sqlite: Database) {
         n(row.method), n(row.url), n(row.payload),
       );
       return Number(result.lastInsertRowid);
+    },
+    /**
+     * `true`: this connection no longer checkpoints the WAL on its own (another one, the trace worker, does);
+     * `false`: back to SQLite's default (every 1,000 pages), as when no worker runs. Never throws (a closed database).
+     */
+    checkpointElsewhere(elsewhere: boolean) {
+      try {
+        if (sqlite.filename !== ':memory:') sqlite.exec(`PRAGMA wal_autocheckpoint = ${elsewhere ? 0 : 1000}`);
+      } catch {
+        // Closed: nothing left to checkpoint from here.
+      }
+    },
+    /** A passive checkpoint: copies what no reader still needs from the WAL into the database file, never waits. */
+    checkpoint() {
+      sqlite.exec('PRAGMA wal_checkpoint(PASSIVE)');
     },
     linkSession(id: number, sessionId: string) {
       linkSession.run(sessionId, id);
