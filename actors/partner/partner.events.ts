@@ -14,6 +14,5 @@ export interface PartnerPlatform {
 export type PartnerEvent =
   | ({ type: 'REGISTERED'; at: string } & PartnerPlatform)
   | ({ type: 'CREDENTIALS_UPDATED'; at: string } & PartnerPlatform)
-  | { type: 'REGISTRATION_FAILED'; at: string; error: string }
   | { type: 'UNREGISTERED'; at: string; by: 'partner' | 'operator' }
   | { type: 'CONTACTED'; at: string };

@@ -13,7 +13,6 @@ export interface PartnerContext extends Partial<PartnerPlatform> {
   registeredAt?: string;
   unregisteredAt?: string;
   lastContactAt?: string;
-  lastError?: string;
 }
 
 export type PartnerInput = Pick<PartnerContext, 'id' | 'name' | 'initiatedBy' | 'createdAt'>;
@@ -29,7 +28,7 @@ export const partnerMachine = setup({
     adoptPlatform: assign(({ event }) => {
       if (event.type !== 'REGISTERED' && event.type !== 'CREDENTIALS_UPDATED') return {};
       const { roles, versionsUrl, version, endpoints, sealedTokenOut, at } = event;
-      return { roles, versionsUrl, version, endpoints, sealedTokenOut, lastContactAt: at, lastError: undefined };
+      return { roles, versionsUrl, version, endpoints, sealedTokenOut, lastContactAt: at };
     }),
   },
 }).createMachine({
@@ -47,10 +46,6 @@ export const partnerMachine = setup({
     registering: {
       on: {
         REGISTERED: { target: 'registered', actions: ['adoptPlatform', assign({ registeredAt: ({ event }) => event.at })] },
-        REGISTRATION_FAILED: {
-          target: 'unregistered',
-          actions: assign({ lastError: ({ event }) => event.error, unregisteredAt: ({ event }) => event.at }),
-        },
       },
     },
     registered: {

@@ -20,6 +20,8 @@ export interface PartnersDeps {
   /** Our Credentials object carrying the token the partner is to use with us. */
   ourCredentials: (token: string) => Credentials;
   invitationTtlSeconds: number;
+  /** Forgets a partner whose registration never completed: its actor and everything stored for it. */
+  discard(id: string): void;
 }
 
 export interface AuthenticatedPartner {
@@ -129,8 +131,8 @@ export class Partners {
       host.send(id, { type: 'REGISTERED', at: clock.now().toISOString(), ...this.platformOf(platform, theirs) });
       this.lifecycle.registered(id);
     } catch (error) {
-      const at = clock.now().toISOString();
-      host.send(id, { type: 'REGISTRATION_FAILED', at, error: (error as Error).message }, () => tokens.revokeAll(id, clock.now()));
+      // Nothing was agreed with the partner: no row stays behind (the operator retries with a new POST).
+      this.deps.discard(id);
       throw error;
     }
     return this.view(id)!;

@@ -53,6 +53,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       clock,
       invitationTtlSeconds: settings.invitationTtlSeconds,
       ourCredentials: ports.ourCredentials,
+      discard: (id) =>
+        storage.transact(() => {
+          partnerHost.forget(id);
+          storage.partnerSnapshots.delete(id);
+        }),
     });
     this.realTime = new RealTimeAuthorization({ partners: this.partners, gateway, logger, timeoutMs: settings.authorizeTimeoutMs });
     this.deliveries = new Deliveries({

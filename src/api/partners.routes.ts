@@ -22,7 +22,6 @@ const PartnerSchema = t.Object({
   registered_at: t.Optional(t.String()),
   unregistered_at: t.Optional(t.String()),
   last_contact_at: t.Optional(t.String()),
-  last_error: t.Optional(t.String()),
 }, {
   examples: [
     {
@@ -50,7 +49,6 @@ function present(view: PartnerView): typeof PartnerSchema.static {
     registered_at: view.registeredAt,
     unregistered_at: view.unregisteredAt,
     last_contact_at: view.lastContactAt,
-    last_error: view.lastError,
   };
   return {
     id: view.id,

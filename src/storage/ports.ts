@@ -18,6 +18,12 @@ export interface SnapshotCollection extends SnapshotStore {
   ids(): string[];
 }
 
+/** Partner connections' snapshots; a registration that never completed leaves none behind. */
+export interface PartnerSnapshots extends SnapshotCollection {
+  /** Removes the partner with everything stored for it (its credentials tokens). */
+  delete(id: string): void;
+}
+
 /** Runs `fn` inside one synchronous transaction, so a snapshot and the rows that go with it commit together. */
 export type Transact = <T>(fn: () => T) => T;
 
@@ -177,7 +183,7 @@ export interface GuestSessionStore {
 /** Everything the actor system persists through. */
 export interface ActorStorage {
   transact: Transact;
-  partnerSnapshots: SnapshotCollection;
+  partnerSnapshots: PartnerSnapshots;
   credentialsTokens: CredentialsTokenStore;
   tokens: DriverTokenCache;
   chargePoints: ChargePointRegistry;

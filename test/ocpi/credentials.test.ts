@@ -200,6 +200,29 @@ describe('we register with an eMSP using its token A', () => {
     expect((await cpo.api('GET', '/api/v1/ocpi/partners')).body).toHaveLength(before);
   });
 
+  test('an eMSP whose credentials POST fails after its versions were read gives 502 and leaves no partner behind', async () => {
+    // Versions and details answer; the registration itself fails on their side.
+    const envelope = (data: unknown) => Response.json({ data, status_code: 1000, timestamp: new Date().toISOString() });
+    const broken: ReturnType<typeof Bun.serve> = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch(request) {
+        const base = `http://127.0.0.1:${broken.port}`;
+        const path = new URL(request.url).pathname;
+        if (path === '/ocpi/versions') return envelope([{ version: '2.2.1', url: `${base}/ocpi/2.2.1` }]);
+        const modules = [['credentials', 'SENDER'], ['locations', 'RECEIVER'], ['sessions', 'RECEIVER'], ['cdrs', 'RECEIVER'], ['tariffs', 'RECEIVER'], ['tokens', 'SENDER']];
+        if (path === '/ocpi/2.2.1') return envelope({ version: '2.2.1', endpoints: modules.map(([identifier, role]) => ({ identifier, role, url: `${base}/ocpi/emsp/2.2.1/${identifier}` })) });
+        return Response.json({ status_code: 3000, status_message: 'Broken', timestamp: new Date().toISOString() }, { status: 500 });
+      },
+    });
+    const before = (await cpo.api('GET', '/api/v1/ocpi/partners')).body as { id: string }[];
+    const created = await cpo.api('POST', '/api/v1/ocpi/partners', { versions_url: `http://127.0.0.1:${broken.port}/ocpi/versions`, token: 'their-token-a' });
+    broken.stop(true);
+    expect(created.status).toBe(502);
+    expect(created.body.message).toContain('Credentials POST');
+    expect((await cpo.api('GET', '/api/v1/ocpi/partners')).body).toEqual(before);
+  });
+
   test('an unreachable versions URL gives 502 and leaves no partner behind', async () => {
     // A port nobody listens on: bound, then closed again.
     const closed = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });

@@ -21,6 +21,10 @@ export function partnerSnapshotsRepo(db: Db) {
         .onConflictDoUpdate({ target: partners.id, set: { machineVersion, snapshot, updatedAt: at } })
         .run();
     },
+    /** Credentials tokens go with it (foreign key, on delete cascade). */
+    delete(id: string) {
+      db.delete(partners).where(eq(partners.id, id)).run();
+    },
     ids(): string[] {
       return db.select({ id: partners.id }).from(partners).orderBy(partners.createdAt).all().map((r) => r.id);
     },
