@@ -4,20 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
 import { createTraceRecorder, type TraceSettings } from '../../src/ops/trace/trace-recorder.ts';
-import type { Logger } from '../../src/lib/logger.ts';
 import { systemClock } from '../../src/lib/clock.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
+import { eventually } from '../support/eventually.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir } from '../support/server.ts';
 
 const settings: TraceSettings = { retentionHours: 72, maxRows: 1_000_000 };
 const station = { chargePointId: 'CP-W', version: 'ocpp1.6' } as never;
 const resolvers = { sessionOfTransaction: () => undefined, partnersForBatch: () => () => undefined };
 
-function recordingLogger() {
-  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -41,7 +37,7 @@ function heartbeats(tap: { frame: (s: never, d: 'in' | 'out', t: string) => void
 describe('the trace writer thread', () => {
   test('flush() resolves once the worker has committed what was pushed before it; answers are paired with their CALLs', async () => {
     const { storage } = fileStorage();
-    const { logger, lines } = recordingLogger();
+    const { logger, lines } = capturingLogger();
     const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger, resolvers, settings });
     cleanup.push(() => trace.stop());
     heartbeats(trace.tap, 3);
@@ -59,7 +55,7 @@ describe('the trace writer thread', () => {
 
   test('a CALL written in one batch is linked to the session its answer names in a later one (looked up on the worker’s connection)', async () => {
     const { storage } = fileStorage();
-    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: capturingLogger().logger, resolvers, settings });
     cleanup.push(() => trace.stop());
     trace.tap.frame(station, 'in', '[2,"s1","StartTransaction",{"connectorId":1,"idTag":"T1","meterStart":0,"timestamp":"2026-11-20T09:00:00Z"}]');
     await trace.flush();
@@ -77,16 +73,11 @@ describe('the trace writer thread', () => {
 
   test('the timer’s batches are held and committed together within about a second; an explicit flush commits what is held', async () => {
     const { storage } = fileStorage();
-    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings: { ...settings, flushMs: 20 } });
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: capturingLogger().logger, resolvers, settings: { ...settings, flushMs: 20 } });
     cleanup.push(() => trace.stop());
-    heartbeats(trace.tap, 2);
-    // Several timer batches go to the worker, which holds them and commits them within its hold (1 s), unasked.
-    await Bun.sleep(100);
-    heartbeats(trace.tap, 1);
-    await Bun.sleep(100);
-    const deadline = performance.now() + 3000;
-    while (storage.trace.count() < 6 && performance.now() < deadline) await Bun.sleep(20);
-    expect(storage.trace.count()).toBe(6);
+    heartbeats(trace.tap, 3);
+    // The timer's batches go to the worker, which holds them and commits them within its hold (1 s), unasked.
+    await eventually(() => expect(storage.trace.count()).toBe(6), 3000);
     heartbeats(trace.tap, 1);
     await trace.flush();
     expect(storage.trace.count()).toBe(8);
@@ -98,7 +89,7 @@ describe('the trace writer thread', () => {
 
   test('stop() commits what is left before it returns, and ends the worker', async () => {
     const { storage } = fileStorage();
-    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: capturingLogger().logger, resolvers, settings });
     heartbeats(trace.tap, 5);
     trace.stop();
     expect(storage.trace.count()).toBe(10);
@@ -110,12 +101,11 @@ describe('the trace writer thread', () => {
 
   test('prune() deletes in the worker and answers how many rows went', async () => {
     const { storage } = fileStorage();
-    let now = Date.parse('2026-11-20T09:00:00Z');
-    const clock = { now: () => new Date(now) } as never;
-    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock, logger: recordingLogger().logger, resolvers, settings: { retentionHours: 1, maxRows: 3 } });
+    const clock = new ManualClock('2026-11-20T09:00:00Z');
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock, logger: capturingLogger().logger, resolvers, settings: { retentionHours: 1, maxRows: 3 } });
     cleanup.push(() => trace.stop());
     heartbeats(trace.tap, 1);
-    now += 2 * 3600_000;
+    clock.advance(2 * 3600_000);
     heartbeats(trace.tap, 1);
     // The flush before the prune writes all four rows and caps them at three; the prune then takes the old one left.
     expect(await trace.prune()).toEqual({ old: 1, excess: 0 });
@@ -124,15 +114,14 @@ describe('the trace writer thread', () => {
 
   test('a crashed worker is logged, its flush rejects, and the service carries on', async () => {
     const { storage, dir } = fileStorage();
-    const { logger, lines } = recordingLogger();
+    const { logger, lines } = capturingLogger();
     // A database the worker cannot open: it throws outside any handler, which ends the thread.
     const repo = { ...storage.trace, path: join(dir, 'no-such-dir', 'x.sqlite') };
     const trace = createTraceRecorder({ repo, transact: storage.transact, clock: systemClock, logger, resolvers, settings });
     cleanup.push(() => trace.stop());
     heartbeats(trace.tap, 2);
     await expect(trace.flush()).rejects.toThrow(/crashed/);
-    await Bun.sleep(0);
-    expect(lines.some((l) => l.level === 'error' && /protocol trace writer crashed/.test(l.msg))).toBe(true);
+    await eventually(() => expect(lines.some((l) => l.level === 'error' && /protocol trace writer crashed/.test(l.msg))).toBe(true));
     // Within the restart delay no new worker starts: batches are dropped, the caller told so.
     heartbeats(trace.tap, 1);
     await expect(trace.flush()).rejects.toThrow(/not running/);
@@ -142,7 +131,7 @@ describe('the trace writer thread', () => {
   test('an in-memory database (no second connection possible) is written on the calling thread', async () => {
     const storage = createStorage(':memory:');
     cleanup.push(() => storage.close());
-    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: recordingLogger().logger, resolvers, settings });
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger: capturingLogger().logger, resolvers, settings });
     cleanup.push(() => trace.stop());
     heartbeats(trace.tap, 2);
     await trace.flush();
