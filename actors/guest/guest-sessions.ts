@@ -3,7 +3,8 @@ import type { Clock } from '../../src/lib/clock.ts';
 import { ocpiDateTime } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { Secrets } from '../../src/lib/secrets.ts';
-import { currencyMinorUnits, dec, roundHalfUp, ZERO } from '../../src/domain/money.ts';
+import { dec, ZERO } from '../../src/domain/money.ts';
+import { fromMinorUnits, toMinorUnits } from '../../src/domain/minor-units.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
@@ -73,7 +74,7 @@ export class GuestSessions {
     const token = randomBytes(24).toString('base64url'); // 192 bits, not time-ordered
     const id = deps.secrets.hash(token);
     const now = deps.clock.now();
-    const holdMinor = toMinor(deps.settings.holdAmount, currency);
+    const holdMinor = toMinorUnits(deps.settings.holdAmount, currency);
     deps.host.create(id, {
       id,
       chargePointId: req.chargePointId,
@@ -176,7 +177,7 @@ export class GuestSessions {
     if (next.status === 'COMPLETED') return;
     // Stop before the next meter interval could take the cost past the hold: the driver is never charged more
     // than was authorised.
-    const hold = dec(view.holdMinor).div(dec(10 ** currencyMinorUnits(view.currency)));
+    const hold = fromMinorUnits(view.holdMinor, view.currency);
     const step = dec(cost).minus(previous);
     if (this.view(id)!.state === 'charging' && dec(cost).plus(step.gt(ZERO) ? step : ZERO).gte(hold))
       queueMicrotask(() => void this.requestStop(id, 'The running cost reached the authorised amount'));
@@ -188,7 +189,7 @@ export class GuestSessions {
     const view = id ? this.view(id) : undefined;
     if (!id || !view || !view.holdReference) return;
     const finalCost = String(cdr.total_cost.incl_vat ?? cdr.total_cost.excl_vat);
-    const finalMinor = toMinor(finalCost, view.currency);
+    const finalMinor = toMinorUnits(finalCost, view.currency);
     const chargedMinor = Math.min(finalMinor, view.holdMinor);
     this.send(id, { type: 'ENDED', cdrId: cdr.id, finalCost, chargedMinor, shortfallMinor: finalMinor - chargedMinor, at: cdr.end_date_time });
     if (chargedMinor === 0) this.queueRelease(id);
@@ -288,12 +289,6 @@ export class GuestSessions {
 /** An outbox row on the payments channel; one object key per guest keeps release and capture in order. */
 function job(payment: PaymentJob): NewDelivery {
   return { channel: PAYMENTS_CHANNEL, objectKey: `guest:${payment.guestId}`, method: 'POST', module: null, path: payment.op, body: payment };
-}
-
-/** Amount in the currency's minor units, rounded half-up (e.g. EUR 12.345 → 1235). */
-function toMinor(amount: string, currency: string): number {
-  const decimals = currencyMinorUnits(currency);
-  return roundHalfUp(dec(amount), decimals).times(dec(10 ** decimals)).toNumber();
 }
 
 /** OCPP 2.0.1 remoteStartId is an integer; derived from the guest id so a retried start uses the same one. */

@@ -9,7 +9,7 @@ import { createStripePaymentProvider } from './stripe.ts';
 import type { PaymentProvider, PaymentProviderName } from './port.ts';
 
 export * from './port.ts';
-export * from './amounts.ts';
+export * from '../domain/minor-units.ts';
 export * from './simulated-ledger.ts';
 export { createSimulatedPaymentProvider, TEST_PAYMENT_METHODS, type SimulatedPaymentProvider, type SimulatedProviderOptions } from './simulated.ts';
 export { createStripePaymentProvider, redactStripeSecrets, type StripeProviderOptions } from './stripe.ts';

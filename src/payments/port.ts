@@ -6,7 +6,7 @@
  * - every call carries an idempotency key the caller derives from the guest session and the step
  *   ({@link paymentIdempotencyKey}); the same key with the same parameters gives the same result and never a
  *   second hold or capture, at Stripe and in the simulation alike;
- * - amounts are integer minor units plus an ISO 4217 currency (5000 + "EUR" is €50.00); see ./amounts.ts.
+ * - amounts are integer minor units plus an ISO 4217 currency (5000 + "EUR" is €50.00); see src/domain/minor-units.ts.
  *
  * A provider never rejects its promise for a payment outcome: declines, provider trouble and refused requests are
  * results. Only a programming error inside the adapter itself throws.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import Big from 'big.js';
 import { dec } from '../../src/domain/money.ts';
-import { formatMinorUnits, fromMinorUnits, minorAmount, minorUnitDigits, toMinorUnits } from '../../src/payments/amounts.ts';
+import { formatMinorUnits, fromMinorUnits, minorAmount, minorUnitDigits, toMinorUnits } from '../../src/domain/minor-units.ts';
 
 describe('amounts in minor units', () => {
   test('minor-unit digits come from ISO 4217 (EUR 2, JPY 0, KWD 3)', () => {

@@ -6,7 +6,7 @@
  * HUF/TWD amounts divisible by 100; amounts here follow ISO 4217, which is right for EUR, GBP and the other
  * currencies a CPO normally bills in.
  */
-import { currencyMinorUnits, dec, roundHalfUp, type Decimal, type DecimalInput } from '../domain/money.ts';
+import { currencyMinorUnits, dec, roundHalfUp, type Decimal, type DecimalInput } from './money.ts';
 
 /** An exact amount as the payment port takes it. */
 export interface MinorAmount {
