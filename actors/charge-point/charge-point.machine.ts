@@ -26,12 +26,13 @@ export interface ChargePointContext {
 
 /**
  * A charge point: disconnected → online (connected → booted), with its EVSE statuses and last contact. Every accepted
- * event is persisted by the actor host before the station gets its answer.
+ * event is persisted by the actor host before the station gets its answer. Disconnected longer than the offline
+ * grace, it announces its EVSEs as UNKNOWN to partners (the last real statuses come back on reconnect).
  */
 export const chargePointMachine = setup({
   types: { context: {} as ChargePointContext, events: {} as ChargePointEvent, input: {} as { id: string } },
   actions: {
-    seen: assign({ lastSeenAt: ({ event }) => event.at }),
+    seen: assign({ lastSeenAt: ({ context, event }) => ('at' in event ? event.at : context.lastSeenAt) }),
     recordStatus: assign({
       evses: ({ context, event }) =>
         event.type === 'CONNECTOR_STATUS'
@@ -53,7 +54,12 @@ export const chargePointMachine = setup({
     connect: assign(({ event }) =>
       event.type === 'CONNECTED' ? { protocol: event.protocol, connectedAt: event.at, lastSeenAt: event.at, disconnectedAt: undefined } : {},
     ),
+    /** Partners see the station's EVSEs as UNKNOWN (provided by the host: it writes the statuses). */
+    announceOffline: () => {},
   },
+  guards: { wasOnline: ({ context }) => context.disconnectedAt !== undefined },
+  /** Until OFFLINE_GRACE_S after `disconnectedAt` (provided by the host, which knows the setting and the clock). */
+  delays: { offlineGrace: () => 0 },
 }).createMachine({
   id: 'charge-point',
   context: ({ input }) => ({ id: input.id, evses: {} }),
@@ -66,7 +72,11 @@ export const chargePointMachine = setup({
     ],
   },
   states: {
-    disconnected: {},
+    disconnected: {
+      // The grace is data (disconnectedAt): a restored actor re-enters this state on RESTORED and waits what is left.
+      after: { offlineGrace: { guard: 'wasOnline', actions: 'announceOffline' } },
+      on: { RESTORED: { target: 'disconnected', reenter: true } },
+    },
     online: {
       initial: 'connected',
       on: {

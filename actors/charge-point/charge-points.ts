@@ -3,7 +3,6 @@ import type { Logger } from '../../src/lib/logger.ts';
 import type { Status } from '../../src/model/ocpi/evse.ts';
 import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
-import type { Deadlines } from '../system/deadlines.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
 import type { ChargePointContext, chargePointMachine } from './charge-point.machine.ts';
 
@@ -46,14 +45,11 @@ export class ChargePoints {
       transact: <T>(fn: () => T) => T;
       clock: Clock;
       logger: Logger;
-      offlineGraceMs: number;
-      deadlines: Deadlines;
       removal: RemovalPorts;
     },
   ) {}
 
   connected(id: string, protocol: OcppVersion) {
-    this.cancelGrace(id);
     if (!this.deps.host.get(id)) this.deps.host.create(id, { id });
     this.record(id, { type: 'CONNECTED', protocol, at: this.now() });
   }
@@ -61,8 +57,8 @@ export class ChargePoints {
   disconnected(id: string) {
     // A removed station's socket closes after its actor and registration are gone: nothing left to record.
     if (!this.deps.host.get(id)) return;
-    this.record(id, { type: 'DISCONNECTED', at: this.now() });
-    this.armGrace(id, this.deps.clock.now().getTime() + this.deps.offlineGraceMs);
+    // To the millisecond: the offline grace counts from it, also after a restart.
+    this.record(id, { type: 'DISCONNECTED', at: this.deps.clock.now().toISOString() });
   }
 
   booted(id: string, info: BootInfo) {
@@ -96,7 +92,6 @@ export class ChargePoints {
     const at = this.now();
     // Each stop commits on its own, as a station's StopTransaction would: a failure below leaves them done.
     for (const sessionId of removal.sessions.runningAt(id)) removal.sessions.stop(sessionId, at, REMOVED_STOP_REASON);
-    this.cancelGrace(id);
     transact(() => {
       sink.applyEvseStatuses(id, () => 'UNKNOWN', at);
       removal.registration.delete(id);
@@ -116,15 +111,23 @@ export class ChargePoints {
 
   /**
    * After a restart no station is connected yet: mark those the snapshots still call online as disconnected
-   * now, and re-arm every offline grace from its stored `disconnectedAt` (timers do not survive a restart).
+   * now; the others' actors re-enter their state, which re-arms the offline grace from the stored
+   * `disconnectedAt` (timers do not survive a restart).
    */
   resume() {
     for (const id of this.deps.ids()) {
       const view = this.view(id);
       if (!view) continue;
       if (view.connected) this.disconnected(id);
-      else if (view.disconnectedAt) this.armGrace(id, Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs);
+      else this.deps.host.rearm(id, { type: 'RESTORED' });
     }
+  }
+
+  /** The offline grace ran out (the machine's delayed transition): partners see the station's EVSEs as UNKNOWN. */
+  announceOffline(id: string) {
+    const view = this.view(id);
+    if (!view || view.connected) return;
+    this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
   }
 
   private record(id: string, event: ChargePointEvent) {
@@ -138,18 +141,6 @@ export class ChargePoints {
       if (event.type === 'CONNECTOR_STATUS' || event.type === 'CONNECTED')
         sink.applyEvseStatuses(id, (evseId) => rule(station, evseId, online), event.at);
     });
-  }
-
-  private armGrace(id: string, atMs: number) {
-    this.deps.deadlines.arm(`grace:${id}`, atMs, () => {
-      const view = this.view(id);
-      if (!view || view.connected) return;
-      this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
-    });
-  }
-
-  private cancelGrace(id: string) {
-    this.deps.deadlines.cancel(`grace:${id}`);
   }
 
   private now() {

@@ -18,6 +18,8 @@ export class ActorHost<M extends AnyStateMachine> {
     private readonly store: SnapshotStore,
     private readonly transact: Transact,
     private readonly now: () => Date,
+    /** The scheduler delayed transitions (`after`) run on: the Clock port, through xstateClock. */
+    private readonly clock?: object,
   ) {}
 
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
@@ -28,7 +30,7 @@ export class ActorHost<M extends AnyStateMachine> {
     if (!stored) return undefined;
     if (stored.machineVersion !== this.machineVersion)
       throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
-    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { snapshot: stored.snapshot }).start();
+    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { snapshot: stored.snapshot, ...this.options() }).start();
     // Finished actors are read, never changed: they are not kept in memory.
     if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.live.set(id, actor);
     return actor;
@@ -41,7 +43,7 @@ export class ActorHost<M extends AnyStateMachine> {
   /** Creates and persists a new actor; `alsoWrite` runs in the same transaction. */
   create(id: string, input: InputFrom<M>, alsoWrite?: () => void): Actor<M> {
     if (this.get(id)) throw new ActorEventRejected(`Actor ${id} already exists`);
-    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { input }).start();
+    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { input, ...this.options() }).start();
     this.persist(id, actor, alsoWrite);
     return actor;
   }
@@ -79,6 +81,18 @@ export class ActorHost<M extends AnyStateMachine> {
       this.live.delete(id);
       throw error;
     }
+  }
+
+  /**
+   * Delivers an event that changes nothing to persist — a restored actor re-entering its state so its delayed
+   * transitions are armed again (XState does not restore them from a snapshot).
+   */
+  rearm(id: string, event: EventFromLogic<M>): void {
+    this.get(id)?.send(event);
+  }
+
+  private options() {
+    return this.clock ? { clock: this.clock } : {};
   }
 
   /** Calls `listener` after every committed change of actor `id` (e.g. to wait for a state); returns the unsubscribe. */

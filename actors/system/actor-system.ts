@@ -1,4 +1,4 @@
-import { ocpiDateTime } from '../../src/lib/clock.ts';
+import { ocpiDateTime, xstateClock } from '../../src/lib/clock.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../charge-point/charge-points.ts';
 import { Commands } from '../commands/commands.ts';
@@ -108,7 +108,12 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       logger,
     });
 
-    const chargePointHost = new ActorHost(chargePointMachine, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now);
+    const offlineGraceMs = settings.offlineGraceSeconds * 1000;
+    const chargePointLogic = chargePointMachine.provide({
+      delays: { offlineGrace: ({ context }) => Math.max(0, Date.parse(context.disconnectedAt ?? '') + offlineGraceMs - clock.now().getTime() || 0) },
+      actions: { announceOffline: ({ context }) => this.chargePoints.announceOffline(context.id) },
+    });
+    const chargePointHost = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock));
     this.chargePoints = new ChargePoints({
       host: chargePointHost,
       ids: () => storage.chargePoints.snapshots.ids(),
@@ -117,8 +122,6 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       transact: storage.transact,
       clock,
       logger,
-      offlineGraceMs: settings.offlineGraceSeconds * 1000,
-      deadlines: this.deadlines,
       removal: {
         registration: { exists: (id) => storage.chargePoints.get(id) !== undefined, delete: (id) => storage.chargePoints.delete(id) },
         sessions: { runningAt: (id) => storage.chargePoints.runningSessions(id), stop: (id, at, reason) => this.sessions.stop(id, at, undefined, reason) },

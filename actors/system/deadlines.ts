@@ -1,11 +1,11 @@
 import type { Clock } from '../../src/lib/clock.ts';
 
 /**
- * Durable timers of the actor kinds, in one place and on the Clock port: a station's offline grace, a reservation's
- * or a guest's expiry (a command's timeout is its machine's `after`, on the same Clock). The deadlines themselves
- * are data in each kind's rows (they survive a restart); each kind re-arms them from that data when the actor
- * system starts, and `cancelAll` stops every one at shutdown. Keys are namespaced by kind (`grace:CP1`,
- * `reservation:7`), one timer per key.
+ * Durable timers kept outside a machine, in one place and on the Clock port: a reservation's and a guest session's
+ * expiry. (A station's offline grace and a command's timeout are their machines' `after`, on the same Clock.) The
+ * deadlines themselves are data in each kind's rows (they survive a restart); each kind re-arms them from that data
+ * when the actor system starts, and `cancelAll` stops every one at shutdown. Keys are namespaced by kind
+ * (`reservation:7`, `guest:<id>`), one timer per key.
  */
 export class Deadlines {
   private readonly armed = new Map<string, () => void>();
