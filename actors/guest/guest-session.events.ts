@@ -36,4 +36,6 @@ export type GuestEvent =
   | { type: 'RELEASED'; call: PaymentCall }
   | { type: 'PAYMENT_FAILED'; call: PaymentCall }
   | { type: 'EXPIRED'; at: string }
-  | { type: 'CANCELLED'; at: string };
+  | { type: 'CANCELLED'; at: string }
+  /** The actor was restored after a restart: its state is entered again so the expiry timer is re-armed. */
+  | { type: 'RESTORED' };

@@ -26,7 +26,8 @@ export interface GuestContext extends GuestInput {
 
 /**
  * A guest (card-paid) charging session: authorizing (hold) → starting (remote start sent) → charging → stopping
- * (waiting for the stop and the capture) → stopped; or failed / expired / cancelled with a reason. Every
+ * (waiting for the stop and the capture) → stopped; or failed / expired / cancelled with a reason (expired when
+ * expires_at passes before charging started: the machine's own delayed transition). Every
  * payment call is kept with its idempotency key, so "money moves exactly once" can be checked from outside.
  */
 export const guestSessionMachine = setup({
@@ -42,7 +43,11 @@ export const guestSessionMachine = setup({
     ),
     started: assign(({ event }) => (event.type === 'STARTED' ? { sessionId: event.sessionId, startedAt: event.at } : {})),
     released: assign(({ context }) => ({ releasedMinor: context.holdMinor - (context.capturedMinor ?? 0) })),
+    /** expires_at passed before charging started (provided by the host: it expires the session and releases the hold). */
+    expire: () => {},
   },
+  /** Until `expiresAt` (provided by the host, which owns the clock). */
+  delays: { expiry: () => 0 },
 }).createMachine({
   id: 'guest-session',
   context: ({ input }) => ({ ...input, energyKwh: 0, costInclVat: '0', payments: [] }),
@@ -53,7 +58,10 @@ export const guestSessionMachine = setup({
   },
   states: {
     authorizing: {
+      // The deadline is data (expiresAt): a restored actor re-enters its state on RESTORED and waits what is left.
+      after: { expiry: { actions: 'expire' } },
       on: {
+        RESTORED: { target: 'authorizing', reenter: true },
         HELD: { actions: ['record', assign(({ event }) => ({ holdReference: event.reference, brand: event.brand, last4: event.last4 }))] },
         HOLD_FAILED: { target: 'failed', actions: ['record', 'reason'] },
         START_REQUESTED: 'starting',
@@ -64,7 +72,9 @@ export const guestSessionMachine = setup({
       },
     },
     starting: {
+      after: { expiry: { actions: 'expire' } },
       on: {
+        RESTORED: { target: 'starting', reenter: true },
         START_REFUSED: { target: 'failed', actions: 'reason' },
         STARTED: { target: 'charging', actions: 'started' },
         EXPIRED: { target: 'expired', actions: assign({ reason: () => 'No charging started before expires_at' }) },

@@ -10,7 +10,6 @@ import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { NewDelivery } from '../../src/storage/ports.ts';
 import type { ActorHost } from '../system/actor-host.ts';
-import type { Deadlines } from '../system/deadlines.ts';
 import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
 import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
 import { GuestRefusal } from './guest-error.ts';
@@ -45,7 +44,6 @@ export interface GuestDeps {
   transact: <T>(fn: () => T) => T;
   secrets: Secrets;
   clock: Clock;
-  deadlines: Deadlines;
   logger: Logger;
   owner: { countryCode: string; partyId: string; name: string };
   settings: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number; callTimeoutSeconds: number };
@@ -97,7 +95,6 @@ export class GuestSessions {
         : new GuestRefusal(502, 'payment_provider_error', held.reason, true);
     }
     this.send(id, { type: 'HELD', reference: held.reference, ...(held.brand ? { brand: held.brand } : {}), ...(held.last4 ? { last4: held.last4 } : {}), call });
-    this.armExpiry(id);
     // The charge point is asked after we answered: the driver's app gets its token at once.
     queueMicrotask(() => void this.startRemote(id));
     return { token, view: this.view(id)! };
@@ -207,13 +204,23 @@ export class GuestSessions {
     this.send(payment.guestId, { type: 'PAYMENT_FAILED', call: { step: payment.op, idempotencyKey: payment.idempotencyKey, outcome: `failed: ${error}`, at: this.now() } });
   }
 
-  /** After a restart: expiry deadlines come back from the data; a hold whose start was never sent gets it now. */
+  /** After a restart: expiry timers are re-armed from the data; a hold whose start was never sent gets it now. */
   resume() {
     for (const id of this.deps.ids()) {
       const view = this.view(id);
-      if (view?.state === 'authorizing' || view?.state === 'starting') this.armExpiry(id);
+      if (view?.state === 'authorizing' || view?.state === 'starting') this.deps.host.rearm(id, { type: 'RESTORED' });
       if (view?.state === 'authorizing' && view.holdReference) void this.startRemote(id);
     }
+  }
+
+  /** expires_at passed with no charging started (the machine's timer): the session expires and its hold is released. */
+  expire(id: string) {
+    const current = this.view(id);
+    if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
+    this.deps.transact(() => {
+      this.send(id, { type: 'EXPIRED', at: this.now() });
+      this.queueRelease(id);
+    });
   }
 
   private async startRemote(id: string) {
@@ -249,19 +256,6 @@ export class GuestSessions {
       ? this.deps.station.call(view.chargePointId, 'RequestStopTransaction', { transactionId: session.transactionId }, timeoutMs)
       : this.deps.station.call(view.chargePointId, 'RemoteStopTransaction', { transactionId: Number(session.transactionId) }, timeoutMs)
     ).catch((error: Error) => this.deps.logger.warn('Guest stop not delivered to the charge point', { guest: id, error: error.message }));
-  }
-
-  private armExpiry(id: string) {
-    const view = this.view(id);
-    if (!view) return;
-    this.deps.deadlines.arm(`guest:${id}`, Date.parse(view.expiresAt), () => {
-      const current = this.view(id);
-      if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
-      this.deps.transact(() => {
-        this.send(id, { type: 'EXPIRED', at: this.now() });
-        this.queueRelease(id);
-      });
-    });
   }
 
   private queueRelease(id: string) {

@@ -145,7 +145,12 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       deadlines: this.deadlines,
     });
 
-    const guestHost = new ActorHost(guestSessionMachine, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now);
+    const guestLogic = guestSessionMachine.provide({
+      delays: { expiry: ({ context }) => Math.max(0, Date.parse(context.expiresAt) - clock.now().getTime()) },
+      // After the timer's transition, not inside it: expiring sends the actor an event and commits with the release.
+      actions: { expire: ({ context }) => queueMicrotask(() => this.guests.expire(context.id)) },
+    });
+    const guestHost = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now, xstateClock(clock));
     this.guests = new GuestSessions({
       host: guestHost,
       idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
@@ -165,7 +170,6 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       logger,
       owner: settings.owner,
       settings: { ...settings.guest, callTimeoutSeconds: settings.commandTimeoutSeconds },
-      deadlines: this.deadlines,
     });
     this.hosts = [partnerHost, sessionHost, chargePointHost, guestHost];
   }

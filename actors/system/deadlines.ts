@@ -1,11 +1,11 @@
 import type { Clock } from '../../src/lib/clock.ts';
 
 /**
- * Durable timers kept outside a machine, in one place and on the Clock port: a reservation's and a guest session's
- * expiry. (A station's offline grace and a command's timeout are their machines' `after`, on the same Clock.) The
- * deadlines themselves are data in each kind's rows (they survive a restart); each kind re-arms them from that data
- * when the actor system starts, and `cancelAll` stops every one at shutdown. Keys are namespaced by kind
- * (`reservation:7`, `guest:<id>`), one timer per key.
+ * Durable timers kept outside a machine, on the Clock port: a reservation's expiry (a reservation is a row, not an
+ * actor). A station's offline grace, a command's timeout and a guest session's expiry are their machines' `after`,
+ * on the same Clock. The deadlines themselves are data in the rows (they survive a restart); they are re-armed from
+ * that data when the actor system starts, and `cancelAll` stops every one at shutdown. One timer per key
+ * (`reservation:7`).
  */
 export class Deadlines {
   private readonly armed = new Map<string, () => void>();

@@ -180,6 +180,33 @@ describe('a guest pays by card at an OCPP 1.6 station', () => {
     removeDir(small.dir);
   });
 
+  test('a guest waiting for its start expires at expires_at also across a restart (the timer is re-armed from the data)', async () => {
+    const clock = new ManualClock('2026-11-20T12:00:00.000Z');
+    let server = await setUp({ GUEST_START_TIMEOUT_S: '60' }, clock);
+    const station = await connectStation(server, 'CP-G');
+    let asked = false;
+    station.client.handle('RemoteStartTransaction', async () => {
+      asked = true;
+      return { status: 'Accepted' };
+    });
+    const waiting = (await server.api('POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 2, payment_method_id: 'pm_card_visa' })).body;
+    await eventually(() => expect(asked).toBe(true));
+    await station.client.close();
+    clock.advance(30_000);
+    server = await server.restart();
+    clock.advance(Date.parse(waiting.expires_at) - clock.now().getTime() - 1);
+    expect((await server.api('GET', `/api/v1/sessions/guest/${waiting.session_token}`)).body).toMatchObject({ status: 'starting', payment: { status: 'held' } });
+    clock.advance(1);
+    const expired = await eventually(async () => {
+      const view = (await server.api('GET', `/api/v1/sessions/guest/${waiting.session_token}`)).body;
+      expect(view.payment.status).toBe('released');
+      return view;
+    });
+    expect(expired.status).toBe('expired');
+    await server.stop();
+    removeDir(server.dir);
+  });
+
   test('a start the station rejects fails the session and releases the hold; no start before expires_at expires it', async () => {
     // The start timeout runs on this clock: the test moves it to expires_at instead of waiting a second.
     const clock = new ManualClock('2026-11-20T12:00:00.000Z');
