@@ -29,10 +29,6 @@ export class Deadlines {
     this.armed.delete(key);
   }
 
-  get size(): number {
-    return this.armed.size;
-  }
-
   cancelAll(): void {
     for (const cancel of this.armed.values()) cancel();
     this.armed.clear();
