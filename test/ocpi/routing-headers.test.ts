@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp, type ReceivedRequest } from '../support/fake-emsp.ts';
+import { startFakeEmsp, type FakeEmsp, type ReceivedRequest, registerInvited } from '../support/fake-emsp.ts';
 import { aConnector, aLocation, aTariff, anEvse, putLocation, putTariff } from '../support/mothers/network.ts';
 import { connectStation, STATION_PASSWORD } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
@@ -36,8 +36,7 @@ beforeAll(async () => {
     evses: [anEvse('RH-1', { ...remote, ocpp: { charge_point_id: 'CP-RH', evse_id: 1 } }), anEvse('RH-OFF', { ...remote, ocpp: { charge_point_id: 'CP-RH-OFF', evse_id: 1 } })],
   }));
   await server.api('PUT', '/api/v1/charge-points/CP-RH-OFF', { password: STATION_PASSWORD });
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
 });
 afterAll(async () => {
   await server.stop();

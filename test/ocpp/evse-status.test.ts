@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
@@ -15,8 +15,7 @@ const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_t
 beforeAll(async () => {
   server = startTestServer({ env: { OFFLINE_GRACE_S: '1' }, clock });
   emsp = startFakeEmsp();
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
   const put = await server.api('PUT', '/api/v1/locations/SITE1', {
     publish: true,
     address: 'Main St 1',

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { connectStation } from '../support/stations.ts';
 import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -104,8 +104,7 @@ describe('metrics', () => {
   });
 
   test('OCPI requests are counted by module, method and status; dead letters and payments too', async () => {
-    const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-    const token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+    const token = (await registerInvited(server, emsp)).cpo.token;
     expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations', token)).status).toBe(200);
     expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations/NOPE', token)).status).toBe(404);
     const families = await scrape(server);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -23,8 +23,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 beforeAll(async () => {
   server = startTestServer();
   emsp = startFakeEmsp();
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
   // 0.25 per kWh excl. VAT, 10% VAT (the spec's tariff_8).
   await server.api('PUT', '/api/v1/tariffs/T-KWH', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.25, vat: 10, step_size: 1 }] }] });
   // The spec's tariff_13: TIME 3.00/h (10% VAT, step 60 s) and PARKING_TIME 5.00/h (20% VAT, step 300 s).
@@ -133,8 +132,7 @@ describe('a driver charges at an OCPP 1.6 station with an eMSP token', () => {
 
   test('a second eMSP sees neither the session nor the CDR', async () => {
     const other = startFakeEmsp({ partyId: 'OTH' });
-    const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-    const otherToken = (await other.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+    const otherToken = (await registerInvited(server, other)).cpo.token;
     expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/sessions?date_from=2026-01-01T00:00:00Z', otherToken)).body.data).toEqual([]);
     expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/cdrs', otherToken)).body.data).toEqual([]);
     other.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { connectStation } from '../support/stations.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
@@ -35,8 +35,7 @@ beforeAll(async () => {
     ],
   });
   await server.api('PUT', '/api/v1/charge-points/CP-CMD-OFF', { password: 'station-password-0123456789' });
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
 });
 afterAll(async () => {
   await server.stop();

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 import { connectStation, type Station } from '../support/stations.ts';
 import { play16, play201, stamp, trafficArb, type Traffic } from '../support/transaction-traffic.ts';
@@ -45,8 +45,7 @@ const stations: Record<'ocpp1.6' | 'ocpp2.0.1', Station> = {} as never;
 beforeAll(async () => {
   server = startTestServer();
   emsp = startFakeEmsp();
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
   for (const name of ['A', 'B'] as const) expect((await server.api('PUT', `/api/v1/tariffs/MT-${name}`, TARIFFS[name])).status).toBe(201);
   const connector = (tariff: TariffName) => ({
     id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: [`MT-${tariff}`],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
@@ -29,8 +29,7 @@ beforeAll(async () => {
     evses: [{ uid: 'RTA-1', status: 'AVAILABLE', ocpp: { charge_point_id: 'CP-RTA', evse_id: 1 },
       connectors: [{ id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 16 }] }],
   });
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  token = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  token = (await registerInvited(server, emsp)).cpo.token;
 });
 afterAll(async () => {
   await server.stop();

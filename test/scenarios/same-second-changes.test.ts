@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -21,8 +21,7 @@ beforeAll(async () => {
   emsp = startFakeEmsp();
   await server.api('PUT', '/api/v1/tariffs/T-SS', tariff(0.3));
   await server.api('PUT', '/api/v1/locations/LOC-SS', location('Brink 1'));
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  await emsp.registerWith(invitation.versions_url, invitation.token);
+  await registerInvited(server, emsp);
   await eventually(() => expect(emsp.store.locations.get('NL/DYN/LOC-SS')).toMatchObject({ address: 'Brink 1' }));
 });
 afterAll(async () => {

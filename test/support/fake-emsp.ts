@@ -247,3 +247,9 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
 }
 
 export type FakeEmsp = ReturnType<typeof startFakeEmsp>;
+
+/** The operator invites the eMSP (token A) and the eMSP registers with it: the credentials handshake of most tests. */
+export async function registerInvited(server: { api(method: string, path: string): Promise<{ body: any }> }, emsp: FakeEmsp) {
+  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
+  return emsp.registerWith(invitation.versions_url, invitation.token);
+}

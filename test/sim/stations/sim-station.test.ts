@@ -3,7 +3,7 @@ import { createRandom } from '../../../src/sim/random.ts';
 import { createSimClock } from '../../../src/sim/sim-clock.ts';
 import { createSimStation, type SimStation, type StationEvent } from '../../../src/sim/stations/sim-station.ts';
 import { eventually } from '../../support/eventually.ts';
-import { startFakeEmsp, type FakeEmsp } from '../../support/fake-emsp.ts';
+import { registerInvited, startFakeEmsp, type FakeEmsp } from '../../support/fake-emsp.ts';
 import { removeDir, startTestServer, type TestServer } from '../../support/server.ts';
 
 /**
@@ -49,8 +49,7 @@ beforeAll(async () => {
   emsp = startFakeEmsp();
   // The eMSP's own list (pulled at registration) and a push of each card: either way the CSMS knows them.
   emsp.tokens.push(...CARDS.map(rfid));
-  const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
-  partnerToken = (await emsp.registerWith(invitation.versions_url, invitation.token)).cpo.token;
+  partnerToken = (await registerInvited(server, emsp)).cpo.token;
   await server.api('PUT', '/api/v1/tariffs/T-REG', { currency: 'EUR', type: 'REGULAR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 20, step_size: 1 }] }] });
   await server.api('PUT', '/api/v1/tariffs/T-ADHOC', { currency: 'EUR', type: 'AD_HOC_PAYMENT', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 20, step_size: 1 }] }] });
   const capabilities = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE', 'RFID_READER'];
