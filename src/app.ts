@@ -101,6 +101,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
   });
   system.start();
+  metrics.observeActors(() => system.liveActors());
 
   const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()

@@ -54,8 +54,10 @@ export const chargePointMachine = setup({
     connect: assign(({ event }) =>
       event.type === 'CONNECTED' ? { protocol: event.protocol, connectedAt: event.at, lastSeenAt: event.at, disconnectedAt: undefined } : {},
     ),
-    /** Partners see the station's EVSEs as UNKNOWN (provided by the host: it writes the statuses). */
+    /** Partners see the station's EVSEs as UNKNOWN (provided by the kind: it writes the statuses). */
     announceOffline: () => {},
+    /** Partners see the EVSE statuses the station's reports now imply (provided by the kind, in the commit). */
+    publishStatuses: () => {},
   },
   guards: { wasOnline: ({ context }) => context.disconnectedAt !== undefined },
   /** Until OFFLINE_GRACE_S after `disconnectedAt` (provided by the host, which knows the setting and the clock). */
@@ -67,8 +69,8 @@ export const chargePointMachine = setup({
   on: {
     // A station reconnecting after a network blip does not boot again (OCPP 1.6 §4.2): it stays booted.
     CONNECTED: [
-      { guard: ({ context }) => context.boot !== undefined, target: '.online.booted', actions: 'connect' },
-      { target: '.online.connected', actions: 'connect' },
+      { guard: ({ context }) => context.boot !== undefined, target: '.online.booted', actions: ['connect', 'publishStatuses'] },
+      { target: '.online.connected', actions: ['connect', 'publishStatuses'] },
     ],
   },
   states: {
@@ -82,7 +84,7 @@ export const chargePointMachine = setup({
       on: {
         // Before its boot is accepted a station may still report; we keep what it says.
         SEEN: { actions: 'seen' },
-        CONNECTOR_STATUS: { actions: ['seen', 'recordStatus'] },
+        CONNECTOR_STATUS: { actions: ['seen', 'recordStatus', 'publishStatuses'] },
         DISCONNECTED: { target: 'disconnected', actions: assign({ disconnectedAt: ({ event }) => event.at }) },
       },
       states: {

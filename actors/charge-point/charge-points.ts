@@ -130,17 +130,16 @@ export class ChargePoints {
     this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
   }
 
+  /** The machine's `publishStatuses` action, inside the commit: the OCPI statuses of an online station's EVSEs. */
+  publishStatuses(station: ChargePointContext, at: string) {
+    this.deps.sink.applyEvseStatuses(station.id, (evseId) => this.deps.rule(station, evseId, true), at);
+  }
+
   private record(id: string, event: ChargePointEvent) {
-    const { host, sink, rule, logger } = this.deps;
+    const { host, logger } = this.deps;
     // A frame already queued when its station was removed finds no actor (every connection creates one).
     if (!host.get(id)) return logger.info('Event for a removed charge point ignored', { chargePointId: id, event: event.type });
-    host.send(id, event, () => {
-      // The actor has already taken the event (persist runs after send): publish what it now implies.
-      const station = host.snapshot(id)!.context;
-      const online = event.type !== 'DISCONNECTED';
-      if (event.type === 'CONNECTOR_STATUS' || event.type === 'CONNECTED')
-        sink.applyEvseStatuses(id, (evseId) => rule(station, evseId, online), event.at);
-    });
+    host.send(id, event);
   }
 
   private now() {

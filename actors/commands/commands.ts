@@ -137,6 +137,11 @@ export class Commands {
   }
 
   /** Stops the live command actors (their rows stay open until a result or, after the next start, the deadline). */
+  /** Open commands with a live actor. */
+  get live(): number {
+    return this.actors.size;
+  }
+
   stopAll() {
     this.actors.stopAll();
   }

@@ -43,8 +43,12 @@ export const guestSessionMachine = setup({
     ),
     started: assign(({ event }) => (event.type === 'STARTED' ? { sessionId: event.sessionId, startedAt: event.at } : {})),
     released: assign(({ context }) => ({ releasedMinor: context.holdMinor - (context.capturedMinor ?? 0) })),
-    /** expires_at passed before charging started (provided by the host: it expires the session and releases the hold). */
+    /** expires_at passed before charging started (provided by the kind: it sends EXPIRED). */
     expire: () => {},
+    /** Provided by the kind, in the commit: the card hold is released (a payments outbox row), if one was taken. */
+    releaseHold: () => {},
+    /** Provided by the kind, in the commit: the final amount is captured, or the hold released when it is zero. */
+    settle: () => {},
   },
   /** Until `expiresAt` (provided by the host, which owns the clock). */
   delays: { expiry: () => 0 },
@@ -65,33 +69,33 @@ export const guestSessionMachine = setup({
         HELD: { actions: ['record', assign(({ event }) => ({ holdReference: event.reference, brand: event.brand, last4: event.last4 }))] },
         HOLD_FAILED: { target: 'failed', actions: ['record', 'reason'] },
         START_REQUESTED: 'starting',
-        START_REFUSED: { target: 'failed', actions: 'reason' },
+        START_REFUSED: { target: 'failed', actions: ['reason', 'releaseHold'] },
         STARTED: { target: 'charging', actions: 'started' },
-        EXPIRED: { target: 'expired', actions: assign({ reason: () => 'No charging started before expires_at' }) },
-        CANCELLED: { target: 'cancelled', actions: assign({ reason: () => 'Stopped before charging started' }) },
+        EXPIRED: { target: 'expired', actions: [assign({ reason: () => 'No charging started before expires_at' }), 'releaseHold'] },
+        CANCELLED: { target: 'cancelled', actions: [assign({ reason: () => 'Stopped before charging started' }), 'releaseHold'] },
       },
     },
     starting: {
       after: { expiry: { actions: 'expire' } },
       on: {
         RESTORED: { target: 'starting', reenter: true },
-        START_REFUSED: { target: 'failed', actions: 'reason' },
+        START_REFUSED: { target: 'failed', actions: ['reason', 'releaseHold'] },
         STARTED: { target: 'charging', actions: 'started' },
-        EXPIRED: { target: 'expired', actions: assign({ reason: () => 'No charging started before expires_at' }) },
-        CANCELLED: { target: 'cancelled', actions: assign({ reason: () => 'Stopped before charging started' }) },
+        EXPIRED: { target: 'expired', actions: [assign({ reason: () => 'No charging started before expires_at' }), 'releaseHold'] },
+        CANCELLED: { target: 'cancelled', actions: [assign({ reason: () => 'Stopped before charging started' }), 'releaseHold'] },
       },
     },
     charging: {
       on: {
         PROGRESS: { actions: 'progress' },
         STOP_REQUESTED: { target: 'stopping', actions: 'reason' },
-        ENDED: { target: 'stopping', actions: 'ended' },
+        ENDED: { target: 'stopping', actions: ['ended', 'settle'] },
       },
     },
     stopping: {
       on: {
         PROGRESS: { actions: 'progress' },
-        ENDED: { actions: 'ended' },
+        ENDED: { actions: ['ended', 'settle'] },
         CAPTURED: { target: 'stopped', actions: ['record', assign({ capturedMinor: ({ event }) => event.call.amountMinor ?? 0 }), 'released'] },
         // Nothing to charge (a session that used no energy under a free tariff): the hold is simply released.
         RELEASED: { target: 'stopped', actions: ['record', assign({ capturedMinor: () => 0 }), 'released'] },

@@ -41,7 +41,6 @@ export interface GuestDeps {
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
   session(id: string): { transactionId: string; protocol: 'ocpp1.6' | 'ocpp2.0.1' } | undefined;
   enqueue(job: NewDelivery): void;
-  transact: <T>(fn: () => T) => T;
   secrets: Secrets;
   clock: Clock;
   logger: Logger;
@@ -117,12 +116,8 @@ export class GuestSessions {
     const id = this.deps.secrets.hash(token);
     const view = this.view(id);
     if (!view) return undefined;
-    if (view.state === 'authorizing' || view.state === 'starting') {
-      this.deps.transact(() => {
-        this.send(id, { type: 'CANCELLED', at: this.now() });
-        this.queueRelease(id);
-      });
-    } else if (view.state === 'charging') await this.requestStop(id, 'Stopped by the driver');
+    if (view.state === 'authorizing' || view.state === 'starting') this.send(id, { type: 'CANCELLED', at: this.now() });
+    else if (view.state === 'charging') await this.requestStop(id, 'Stopped by the driver');
     await this.settled(id, this.deps.clock.now().getTime() + this.deps.settings.stopWaitSeconds * 1000);
     return this.view(id);
   }
@@ -180,7 +175,7 @@ export class GuestSessions {
       queueMicrotask(() => void this.requestStop(id, 'The running cost reached the authorised amount'));
   }
 
-  /** Inside the CDR's transaction: the amount to charge is fixed and the capture queued. */
+  /** Inside the CDR's transaction: the amount to charge is fixed (the machine's `settle` queues the capture). */
   cdrCreated(cdr: CDR) {
     const id = this.guestOf(cdr.cdr_token);
     const view = id ? this.view(id) : undefined;
@@ -189,8 +184,18 @@ export class GuestSessions {
     const finalMinor = toMinorUnits(finalCost, view.currency);
     const chargedMinor = Math.min(finalMinor, view.holdMinor);
     this.send(id, { type: 'ENDED', cdrId: cdr.id, finalCost, chargedMinor, shortfallMinor: finalMinor - chargedMinor, at: cdr.end_date_time });
-    if (chargedMinor === 0) this.queueRelease(id);
-    else this.deps.enqueue(job({ op: 'capture', guestId: id, holdReference: view.holdReference, amountMinor: chargedMinor, idempotencyKey: `guest:${id}:capture` }));
+  }
+
+  /** The machine's `settle` action, in the commit of ENDED: capture what the CDR costs (at most the hold). */
+  settle(guest: GuestContext) {
+    if (!guest.holdReference) return;
+    if (!guest.chargedMinor) return this.releaseHold(guest);
+    this.deps.enqueue(job({ op: 'capture', guestId: guest.id, holdReference: guest.holdReference, amountMinor: guest.chargedMinor, idempotencyKey: `guest:${guest.id}:capture` }));
+  }
+
+  /** The machine's `releaseHold` action, in the commit of the transition that ends the session without charging. */
+  releaseHold(guest: GuestContext) {
+    if (guest.holdReference) this.deps.enqueue(job({ op: 'release', guestId: guest.id, holdReference: guest.holdReference, idempotencyKey: `guest:${guest.id}:release` }));
   }
 
   /** A payment job succeeded (inside the outbox's transaction). */
@@ -213,14 +218,9 @@ export class GuestSessions {
     }
   }
 
-  /** expires_at passed with no charging started (the machine's timer): the session expires and its hold is released. */
+  /** expires_at passed with no charging started (the machine's timer): the session expires (and releases its hold). */
   expire(id: string) {
-    const current = this.view(id);
-    if (current?.state !== 'authorizing' && current?.state !== 'starting') return;
-    this.deps.transact(() => {
-      this.send(id, { type: 'EXPIRED', at: this.now() });
-      this.queueRelease(id);
-    });
+    this.send(id, { type: 'EXPIRED', at: this.now() });
   }
 
   private async startRemote(id: string) {
@@ -238,11 +238,7 @@ export class GuestSessions {
     } catch (error) {
       reason = `The charge point did not start: ${(error as Error).message}`;
     }
-    if (reason && this.view(id)?.state === 'starting')
-      this.deps.transact(() => {
-        this.send(id, { type: 'START_REFUSED', reason: reason!, at: this.now() });
-        this.queueRelease(id);
-      });
+    if (reason && this.view(id)?.state === 'starting') this.send(id, { type: 'START_REFUSED', reason, at: this.now() });
   }
 
   private async requestStop(id: string, reason: string) {
@@ -256,11 +252,6 @@ export class GuestSessions {
       ? this.deps.station.call(view.chargePointId, 'RequestStopTransaction', { transactionId: session.transactionId }, timeoutMs)
       : this.deps.station.call(view.chargePointId, 'RemoteStopTransaction', { transactionId: Number(session.transactionId) }, timeoutMs)
     ).catch((error: Error) => this.deps.logger.warn('Guest stop not delivered to the charge point', { guest: id, error: error.message }));
-  }
-
-  private queueRelease(id: string) {
-    const view = this.view(id);
-    if (view?.holdReference) this.deps.enqueue(job({ op: 'release', guestId: id, holdReference: view.holdReference, idempotencyKey: `guest:${id}:release` }));
   }
 
   private guestOf(token: { country_code: string; party_id: string; uid: string }) {

@@ -30,6 +30,10 @@ export const partnerMachine = setup({
       const { roles, versionsUrl, version, endpoints, sealedTokenOut, at } = event;
       return { roles, versionsUrl, version, endpoints, sealedTokenOut, lastContactAt: at };
     }),
+    /** Provided by the actor system, in the registration's commit: the initial sync and the token pull. */
+    connectionOpened: () => {},
+    /** Provided by the actor system, in the unregistration's commit: everything queued for the partner stops. */
+    connectionClosed: () => {},
   },
 }).createMachine({
   id: 'partner',
@@ -49,12 +53,13 @@ export const partnerMachine = setup({
       },
     },
     registered: {
+      entry: 'connectionOpened',
       on: {
         CREDENTIALS_UPDATED: { actions: 'adoptPlatform' },
         CONTACTED: { actions: assign({ lastContactAt: ({ event }) => event.at }) },
         UNREGISTERED: {
           target: 'unregistered',
-          actions: assign({ unregisteredAt: ({ event }) => event.at, sealedTokenOut: undefined }),
+          actions: [assign({ unregisteredAt: ({ event }) => event.at, sealedTokenOut: undefined }), 'connectionClosed'],
         },
       },
     },

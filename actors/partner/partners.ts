@@ -41,23 +41,13 @@ export interface PartnerView extends PartnerContext {
 /** Recording "last contact" on every request would write on every request; once a minute is enough. */
 const CONTACT_RESOLUTION_MS = 60_000;
 
-/** The partner connections: handshakes in both directions, token checks, and what operators see. */
-export interface PartnerLifecycle {
-  /** After a registration committed (either direction): time for the initial sync. */
-  registered(partnerId: string): void;
-  /** Inside the unregistration's transaction: stop everything queued for the partner. */
-  unregistered(partnerId: string): void;
-}
-
+/**
+ * The partner connections: handshakes in both directions, token checks, and what operators see. What a
+ * registration starts and an unregistration stops (initial sync, token pull, the outbox) are the partner
+ * machine's named actions, provided by the actor system.
+ */
 export class Partners {
-  private lifecycle: PartnerLifecycle = { registered: () => {}, unregistered: () => {} };
-
   constructor(private readonly deps: PartnersDeps) {}
-
-  /** Wired after construction: the outbox needs the partners, and the partners tell the outbox. */
-  onLifecycle(lifecycle: PartnerLifecycle) {
-    this.lifecycle = lifecycle;
-  }
 
   invite(name: string | undefined) {
     const { host, tokens, secrets, clock, invitationTtlSeconds } = this.deps;
@@ -129,7 +119,6 @@ export class Partners {
         throw new RegistrationError('client-api-unusable', `Credentials POST to ${platform.credentialsUrl} failed: ${error.message}`);
       });
       host.send(id, { type: 'REGISTERED', at: clock.now().toISOString(), ...this.platformOf(platform, theirs) });
-      this.lifecycle.registered(id);
     } catch (error) {
       // Nothing was agreed with the partner: no row stays behind (the operator retries with a new POST).
       this.deps.discard(id);
@@ -187,7 +176,6 @@ export class Partners {
       if (error instanceof ActorEventRejected) throw new RegistrationError('already-registered', 'Registration changed concurrently');
       throw error;
     }
-    if (type === 'REGISTERED') this.lifecycle.registered(partner.partnerId);
     return this.deps.ourCredentials(tokenC);
   }
 
@@ -203,9 +191,6 @@ export class Partners {
 
   private unregister(id: string, by: 'partner' | 'operator') {
     const { host, tokens, clock } = this.deps;
-    host.send(id, { type: 'UNREGISTERED', at: clock.now().toISOString(), by }, () => {
-      tokens.revokeAll(id, clock.now());
-      this.lifecycle.unregistered(id);
-    });
+    host.send(id, { type: 'UNREGISTERED', at: clock.now().toISOString(), by }, () => tokens.revokeAll(id, clock.now()));
   }
 }

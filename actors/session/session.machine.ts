@@ -2,6 +2,7 @@ import Big from 'big.js';
 import { assign, setup } from 'xstate';
 import { ocpiDateTime } from '../../src/lib/clock.ts';
 import type { MeterSample } from '../../src/domain/tariff/session-trace.ts';
+import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
 
 export const SESSION_MACHINE_VERSION = 1;
@@ -55,13 +56,19 @@ export function closedSamples(samples: MeterSample[], endAt: string, finalKwh: s
   return [...capped, { at: endAt, energy_kwh: finalKwh, charging: capped.at(-1)!.charging }];
 }
 
+const publishAs = (status: Session['status']) => ({ type: 'publish', params: { status } }) as const;
+
 /**
  * A charging session: pending (transaction exists, not authorised yet) → active → completed. Everything that
- * prices it is data in the context, so the same snapshot always renders the same Session and CDR.
+ * prices it is data in the context, so the same snapshot always renders the same Session and CDR. Every change
+ * ends in `publish`: the kind renders the OCPI Session (and, completed, the one CDR) and queues their pushes,
+ * inside the same commit as the snapshot.
  */
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput },
   actions: {
+    /** Provided by the session kind (actors/session/sessions.ts): it owns the rendered views and the feed. */
+    publish: (_, _params: { status: Session['status'] }) => {},
     meter: assign(({ context, event }) => {
       if (event.type !== 'METER') return {};
       const baseline = context.meterStartKnown ? undefined : event.readings.find((r) => r.energyKwh !== undefined)?.energyKwh;
@@ -112,6 +119,7 @@ export const sessionMachine = setup({
      * transaction becomes that same session (start time and meter from the transaction).
      */
     reserved: {
+      entry: publishAs('RESERVATION'),
       on: {
         TRANSACTION_STARTED: {
           target: 'active',
@@ -135,6 +143,7 @@ export const sessionMachine = setup({
       },
     },
     pending: {
+      entry: publishAs('PENDING'),
       on: {
         AUTHORIZED: {
           target: 'active',
@@ -145,19 +154,20 @@ export const sessionMachine = setup({
             lastUpdated: event.at,
           })),
         },
-        METER: { actions: 'meter' },
-        CHARGING_STATE: { actions: 'chargingState' },
+        METER: { actions: ['meter', publishAs('PENDING')] },
+        CHARGING_STATE: { actions: ['chargingState', publishAs('PENDING')] },
         STOPPED: { target: 'completed', actions: 'stop' },
       },
     },
     active: {
+      entry: publishAs('ACTIVE'),
       on: {
-        METER: { actions: 'meter' },
-        CHARGING_STATE: { actions: 'chargingState' },
+        METER: { actions: ['meter', publishAs('ACTIVE')] },
+        CHARGING_STATE: { actions: ['chargingState', publishAs('ACTIVE')] },
         STOPPED: { target: 'completed', actions: 'stop' },
       },
     },
-    completed: { type: 'final' },
+    completed: { type: 'final', entry: publishAs('COMPLETED') },
   },
 });
 

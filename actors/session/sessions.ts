@@ -37,7 +37,6 @@ export interface TransactionStart {
   reservationId?: number;
 }
 
-const STATUS: Record<SessionView['state'], Session['status']> = { reserved: 'RESERVATION', pending: 'PENDING', active: 'ACTIVE', completed: 'COMPLETED' };
 const reservationKey = (reservationId: number) => `reservation:${reservationId}`;
 
 /** The session's token, auth method and authorization reference, when the decision allowed charging. */
@@ -110,7 +109,7 @@ export class Sessions {
       ...allowed,
       ...(place ? { place } : {}),
     };
-    host.create(id, input, () => this.publish(id));
+    host.create(id, input);
     return id;
   }
 
@@ -142,7 +141,6 @@ export class Sessions {
         ...(place ? { place } : {}),
         reservationOnly: true,
       },
-      () => this.publish(id),
     );
   }
 
@@ -229,22 +227,23 @@ export class Sessions {
       this.deps.logger.info('Event for a finished or unknown session ignored', { id, event: event.type });
       return;
     }
-    this.deps.host.send(id, event, () => this.publish(id));
+    this.deps.host.send(id, event);
   }
 
-  /** Inside the actor's commit: the rendered Session, the CDR once complete, and their pushes to the eMSP. */
-  private publish(id: string) {
-    const { host, store, feed } = this.deps;
-    const snapshot = host.snapshot(id)!;
-    const state = snapshot.value as SessionView['state'];
+  /**
+   * The session machine's `publish` action, run inside the actor's commit: the rendered Session, the CDR once
+   * complete, and their pushes to the eMSP.
+   */
+  publish(context: SessionContext, status: Session['status']) {
+    const { store, feed } = this.deps;
     const now = this.now();
-    const previous = store.viewOf(id);
-    const next = renderSession(snapshot.context, STATUS[state], now);
-    store.saveView(id, next);
+    const previous = store.viewOf(context.id);
+    const next = renderSession(context, status, now);
+    store.saveView(context.id, next);
     // Any change is news for the eMSP — also one within the same second as the last (same last_updated).
     if (next && !sameContent(next, previous)) feed.sessionChanged(previous, next);
-    if (state === 'completed') {
-      const cdr = buildCdr(snapshot.context, id, now);
+    if (status === 'COMPLETED') {
+      const cdr = buildCdr(context, context.id, now);
       if (cdr && store.insertCdr(cdr)) feed.cdrCreated(cdr);
     }
   }

@@ -5,12 +5,16 @@ export class ActorEventRejected extends Error {}
 
 /**
  * Keeps exactly one live actor per id in a Map (not as children of a root actor: spawnChild is quadratic) and
- * persists each actor's snapshot synchronously after every accepted event, in the same transaction as the
- * caller's own writes — persist, then acknowledge.
+ * runs every accepted event inside one synchronous transaction: the new snapshot, then the effects the machine's
+ * named actions asked for (`deferred`: rendered views, outbox rows), then the caller's own writes — so the
+ * station or partner is acknowledged only after all of it committed (persist, then acknowledge). An action or
+ * effect that throws rolls the whole step back.
  */
 export class ActorHost<M extends AnyStateMachine> {
-  private readonly live = new Map<string, Actor<M>>();
+  private readonly actors = new Map<string, Actor<M>>();
   private readonly watchers = new Map<string, Set<() => void>>();
+  /** Effects asked for by the step being committed; undefined outside a commit (a timer's action runs at once). */
+  private effects: (() => void)[] | undefined;
 
   constructor(
     private readonly machine: M,
@@ -24,15 +28,16 @@ export class ActorHost<M extends AnyStateMachine> {
 
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
   get(id: string): Actor<M> | undefined {
-    const cached = this.live.get(id);
+    const cached = this.actors.get(id);
     if (cached) return cached;
     const stored = this.store.load(id);
     if (!stored) return undefined;
     if (stored.machineVersion !== this.machineVersion)
       throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
-    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { snapshot: stored.snapshot, ...this.options() }).start();
+    // A restored actor does not run entry actions again: nothing is re-published.
+    const actor = this.spawn({ snapshot: stored.snapshot }).start();
     // Finished actors are read, never changed: they are not kept in memory.
-    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.live.set(id, actor);
+    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.actors.set(id, actor);
     return actor;
   }
 
@@ -40,11 +45,11 @@ export class ActorHost<M extends AnyStateMachine> {
     return this.get(id)?.getSnapshot() as SnapshotFrom<M> | undefined;
   }
 
-  /** Creates and persists a new actor; `alsoWrite` runs in the same transaction. */
+  /** Creates, starts (its entry actions write in the transaction) and persists a new actor; `alsoWrite` too. */
   create(id: string, input: InputFrom<M>, alsoWrite?: () => void): Actor<M> {
     if (this.get(id)) throw new ActorEventRejected(`Actor ${id} already exists`);
-    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { input, ...this.options() }).start();
-    this.persist(id, actor, alsoWrite);
+    const actor = this.spawn({ input });
+    this.commit(id, actor, () => actor.start(), alsoWrite);
     return actor;
   }
 
@@ -58,27 +63,43 @@ export class ActorHost<M extends AnyStateMachine> {
     if (!actor) throw new ActorEventRejected(`Unknown actor ${id}`);
     const current = actor.getSnapshot() as AnyMachineSnapshot;
     if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
-    actor.send(event);
-    this.persist(id, actor, alsoWrite);
+    this.commit(id, actor, () => actor.send(event), alsoWrite);
     return actor.getSnapshot() as SnapshotFrom<M>;
   }
 
-  private persist(id: string, actor: Actor<M>, alsoWrite?: () => void) {
+  /**
+   * Wraps the implementation of a named action that writes: inside a commit it runs after the snapshot is saved
+   * (views and outbox rows refer to the stored actor), in the same transaction.
+   */
+  deferred<A extends unknown[]>(effect: (...args: A) => void): (...args: A) => void {
+    return (...args) => (this.effects ? this.effects.push(() => effect(...args)) : effect(...args));
+  }
+
+  private commit(id: string, actor: Actor<M>, step: () => void, alsoWrite?: () => void) {
+    const outer = this.effects;
+    const effects: (() => void)[] = [];
+    this.effects = effects;
     try {
       this.transact(() => {
+        step();
+        this.effects = outer;
+        const after = actor.getSnapshot() as AnyMachineSnapshot;
+        if (after.status === 'error') throw after.error;
         this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
+        for (const effect of effects) effect();
         alsoWrite?.();
       });
       // A finished actor takes no more events: it leaves memory and is restored from its snapshot when read,
       // so a server that has run millions of sessions does not hold them all.
       if ((actor.getSnapshot() as AnyMachineSnapshot).status === 'done') {
         actor.stop();
-        this.live.delete(id);
-      } else this.live.set(id, actor);
+        this.actors.delete(id);
+      } else this.actors.set(id, actor);
       for (const watcher of this.watchers.get(id) ?? []) watcher();
     } catch (error) {
+      this.effects = outer;
       actor.stop();
-      this.live.delete(id);
+      this.actors.delete(id);
       throw error;
     }
   }
@@ -91,8 +112,12 @@ export class ActorHost<M extends AnyStateMachine> {
     this.get(id)?.send(event);
   }
 
-  private options() {
-    return this.clock ? { clock: this.clock } : {};
+  private spawn(options: { snapshot: unknown } | { input: InputFrom<M> }): Actor<M> {
+    const actor = (createActor as (logic: M, options: object) => Actor<M>)(this.machine, { ...options, ...(this.clock ? { clock: this.clock } : {}) });
+    // An action that throws leaves the actor in status 'error' (read after each step, which rolls back); without
+    // an error listener XState would also rethrow it later from a timer and take the process down.
+    actor.subscribe({ error: () => {} });
+    return actor;
   }
 
   /** Calls `listener` after every committed change of actor `id` (e.g. to wait for a state); returns the unsubscribe. */
@@ -107,12 +132,17 @@ export class ActorHost<M extends AnyStateMachine> {
 
   /** Drops the live actor of `id` from memory; the caller deletes its stored snapshot (a removed charge point). */
   forget(id: string) {
-    this.live.get(id)?.stop();
-    this.live.delete(id);
+    this.actors.get(id)?.stop();
+    this.actors.delete(id);
+  }
+
+  /** Actors in memory now (finished ones have left; the others are restored from storage when asked for). */
+  get live(): number {
+    return this.actors.size;
   }
 
   stopAll() {
-    for (const actor of this.live.values()) actor.stop();
-    this.live.clear();
+    for (const actor of this.actors.values()) actor.stop();
+    this.actors.clear();
   }
 }

@@ -19,6 +19,8 @@ import { ActorHost } from './actor-host.ts';
 import type { ActorSystemPorts, ChargingNetworkPort } from './actor-system.ports.ts';
 import { Deadlines } from './deadlines.ts';
 
+export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'command';
+
 /**
  * Every actor kind in one place: the hosts that keep one live actor per id (partners, charge points, sessions,
  * guests), the kinds built on them (commands, deliveries), the one Deadlines registry their timers run in,
@@ -36,14 +38,20 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly commands: Commands;
   readonly guests: GuestSessions;
   readonly realTime: RealTimeAuthorization;
-  private readonly hosts: { stopAll(): void }[];
+  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void }>;
 
-  constructor(ports: ActorSystemPorts<N>) {
+  constructor(private readonly ports: ActorSystemPorts<N>) {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
     const now = () => clock.now();
     this.deadlines = new Deadlines(clock);
 
-    const partnerHost = new ActorHost(partnerMachine, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, now);
+    const partnerLogic = partnerMachine.provide({
+      actions: {
+        connectionOpened: ({ context }) => partnerHost.deferred(() => this.connectionOpened(context.id))(),
+        connectionClosed: ({ context }) => partnerHost.deferred(() => this.connectionClosed(context.id))(),
+      },
+    });
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, now);
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -72,22 +80,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     });
     this.feed = new OutboxFeed(this.deliveries, this.partners);
     this.network = ports.network(this.feed);
-    this.partners.onLifecycle({
-      registered: (partnerId) => {
-        const { tariffs, locations } = this.network.snapshotFor(partnerId);
-        storage.transact(() => this.feed.initialSync(partnerId, tariffs, locations));
-        // Their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
-        void pullTokens(partnerId, { partners: this.partners, gateway, logger, store: (id, token) => storage.tokens.put(id, token) }).catch((error: Error) =>
-          logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
-        );
-      },
-      unregistered: (partnerId) => {
-        this.deliveries.cancel(partnerId);
-        storage.tokens.deleteForPartner(partnerId);
-      },
-    });
 
-    const sessionHost = new ActorHost(sessionMachine, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
+    const sessionLogic = sessionMachine.provide({
+      actions: { publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))() },
+    });
+    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
     this.sessions = new Sessions({
       host: sessionHost,
       store: storage.sessions,
@@ -111,9 +108,12 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     const offlineGraceMs = settings.offlineGraceSeconds * 1000;
     const chargePointLogic = chargePointMachine.provide({
       delays: { offlineGrace: ({ context }) => Math.max(0, Date.parse(context.disconnectedAt ?? '') + offlineGraceMs - clock.now().getTime() || 0) },
-      actions: { announceOffline: ({ context }) => this.chargePoints.announceOffline(context.id) },
+      actions: {
+        announceOffline: ({ context }) => this.chargePoints.announceOffline(context.id),
+        publishStatuses: ({ context, event }) => chargePointHost.deferred(() => this.chargePoints.publishStatuses(context, 'at' in event ? event.at : ocpiDateTime(clock.now())))(),
+      },
     });
-    const chargePointHost = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock));
+    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock));
     this.chargePoints = new ChargePoints({
       host: chargePointHost,
       ids: () => storage.chargePoints.snapshots.ids(),
@@ -148,9 +148,13 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     const guestLogic = guestSessionMachine.provide({
       delays: { expiry: ({ context }) => Math.max(0, Date.parse(context.expiresAt) - clock.now().getTime()) },
       // After the timer's transition, not inside it: expiring sends the actor an event and commits with the release.
-      actions: { expire: ({ context }) => queueMicrotask(() => this.guests.expire(context.id)) },
+      actions: {
+        expire: ({ context }) => queueMicrotask(() => this.guests.expire(context.id)),
+        releaseHold: ({ context }) => guestHost.deferred(() => this.guests.releaseHold(context))(),
+        settle: ({ context }) => guestHost.deferred(() => this.guests.settle(context))(),
+      },
     });
-    const guestHost = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now, xstateClock(clock));
+    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now, xstateClock(clock));
     this.guests = new GuestSessions({
       host: guestHost,
       idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
@@ -164,14 +168,32 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         return context && { transactionId: context.transactionId, protocol: context.protocol };
       },
       enqueue: (job) => this.deliveries.enqueue(job),
-      transact: storage.transact,
       secrets,
       clock,
       logger,
       owner: settings.owner,
       settings: { ...settings.guest, callTimeoutSeconds: settings.commandTimeoutSeconds },
     });
-    this.hosts = [partnerHost, sessionHost, chargePointHost, guestHost];
+    this.hosts = { partner: partnerHost, session: sessionHost, 'charge-point': chargePointHost, guest: guestHost };
+  }
+
+  /** A registration (either direction) commits with its initial sync queued; the partner's tokens are pulled after. */
+  private connectionOpened(partnerId: string) {
+    const { tariffs, locations } = this.network.snapshotFor(partnerId);
+    this.feed.initialSync(partnerId, tariffs, locations);
+    const { partnerGateway: gateway, logger, storage } = this.ports;
+    // After the commit: their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
+    queueMicrotask(() =>
+      void pullTokens(partnerId, { partners: this.partners, gateway, logger, store: (id, token) => storage.tokens.put(id, token) }).catch((error: Error) =>
+        logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
+      ),
+    );
+  }
+
+  /** Inside the unregistration's commit: nothing more goes out to the partner, and its tokens no longer authorize. */
+  private connectionClosed(partnerId: string) {
+    this.deliveries.cancel(partnerId);
+    this.ports.storage.tokens.deleteForPartner(partnerId);
   }
 
   /** After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts retried. */
@@ -180,6 +202,12 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.deliveries.resume();
     this.commands.resume();
     this.guests.resume();
+  }
+
+  /** How many actors of each kind are in memory (for the `dynamo_actors_live` gauge). */
+  liveActors(): Record<ActorKind, number> {
+    const { partner, session, guest } = this.hosts;
+    return { partner: partner.live, session: session.live, 'charge-point': this.hosts['charge-point'].live, guest: guest.live, command: this.commands.live };
   }
 
   /** A token a command or a guest session pre-authorized at this station (nobody else's eMSP to ask). */
@@ -192,6 +220,6 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.deadlines.cancelAll();
     this.deliveries.stopAll();
     this.commands.stopAll();
-    for (const host of this.hosts) host.stopAll();
+    for (const host of Object.values(this.hosts)) host.stopAll();
   }
 }

@@ -14,6 +14,8 @@ export interface Metrics {
   ocpiRequest(module: string, method: string, statusCode: number): void;
   deadLettered(): void;
   payment(operation: string, outcome: string): void;
+  /** Where the `dynamo_actors_live` gauge reads its numbers (the actor system, built after the metrics). */
+  observeActors(count: () => Record<string, number>): void;
   text(): Promise<string>;
 }
 
@@ -53,6 +55,17 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     },
   });
 
+  let actorCounts: () => Record<string, number> = () => ({});
+  new Gauge({
+    name: 'dynamo_actors_live',
+    help: 'Actors held in memory, by kind (finished ones leave memory; the others are restored from storage on demand)',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      for (const [kind, count] of Object.entries(actorCounts())) this.set({ kind }, count);
+    },
+  });
+
   const messageCounters = new Map<string, { inc(): void }>();
   const count = (action: string, direction: 'in' | 'out', outcome: string) => {
     const key = `${action}\u0000${direction}\u0000${outcome}`;
@@ -80,6 +93,7 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     ocpiRequest: (module, method, statusCode) => ocpi.labels(module, method, String(statusCode)).inc(),
     deadLettered: () => deadLetters.inc(),
     payment: (operation, outcome) => payments.labels(operation, outcome).inc(),
+    observeActors: (count) => (actorCounts = count),
     text: () => registry.metrics(),
   };
 }

@@ -2,8 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import Ajv from 'ajv';
 import Big from 'big.js';
-import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
-import ocpp201Schemas from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
+import { ocpp16Schemas, ocpp201Schemas } from '../support/ocpp-schemas.ts';
 import { MeterValueError, type MeterReading } from '../../src/domain/meter-values/meter-reading.ts';
 import {
   normalizeOcpp16MeterValue,

@@ -27,8 +27,7 @@ import {
   type Ocpp201ChargingState,
 } from '../../src/domain/charging-activity.ts';
 import type { Status as StatusType } from '../../src/model/ocpi/evse.ts';
-import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
-import ocpp201Schemas from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
+import { ocpp16Schemas, ocpp201Schemas } from '../support/ocpp-schemas.ts';
 
 const ALL_OCPI: StatusType[] = Status.anyOf.map((literal) => literal.const);
 

@@ -96,9 +96,15 @@ describe('metrics', () => {
     // The parser keeps a histogram's buckets but not its labels: the series itself is read from the text.
     expect(during.text).toContain('dynamo_ocpp_message_duration_seconds_count{action="Heartbeat"} 3');
 
+    expect(valueOf(during, 'dynamo_actors_live', { kind: 'charge-point' })).toBe(1);
+
     const { transactionId } = (await client.call('StartTransaction', { connectorId: 1, idTag: 'NOBODY', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
-    expect(valueOf(await scrape(server), 'dynamo_sessions_active')).toBe(0); // refused tag: pending, not active
+    const charging = await scrape(server);
+    expect(valueOf(charging, 'dynamo_sessions_active')).toBe(0); // refused tag: pending, not active
+    expect(valueOf(charging, 'dynamo_actors_live', { kind: 'session' })).toBe(1);
     await client.call('StopTransaction', { transactionId, meterStop: 0, timestamp: new Date().toISOString() });
+    // A finished session leaves memory; its snapshot stays readable from storage.
+    expect(valueOf(await scrape(server), 'dynamo_actors_live', { kind: 'session' })).toBe(0);
     await client.close();
     await eventually(async () => expect(valueOf(await scrape(server), 'dynamo_ocpp_connected_stations', { protocol: 'ocpp1.6' })).toBe(0));
   });

@@ -21,8 +21,13 @@ beforeAll(async () => {
     emsp: true,
     onEvent: (e) => events.push(`${e.kind}: ${e.message}`),
   });
-  // A bounded run: about 100 simulated minutes.
-  await Bun.sleep(10_000);
+  // Until every kind of driver has finished at least once (at ten simulated minutes per second, a few seconds).
+  await eventually(async () => {
+    const cdrs = (await server.api('GET', '/api/v1/cdrs?limit=1000')).body as any[];
+    expect(cdrs.filter((c) => c.cdr_token.party_id === 'SIM').length).toBeGreaterThanOrEqual(2);
+    const guests = await Promise.all(sim.guestTokens.map(async (token) => (await server.api('GET', `/api/v1/sessions/guest/${token}`)).body.status));
+    expect(guests).toContain('stopped');
+  }, 50_000, 250);
   await sim.stop();
 }, 60_000);
 afterAll(async () => {
@@ -78,7 +83,7 @@ test('guests were charged exactly their final cost', async () => {
 
 test('`bun run simulate` smoke-tests a running server through its public interfaces', async () => {
   const proc = Bun.spawn(
-    ['bun', 'src/sim/cli.ts', '--csms', server.url, '--api-key', ADMIN_KEY, '--stations', '2', '--seconds', '5', '--factor', '600', '--prefix', 'CLI', '--seed', '3'],
+    ['bun', 'src/sim/cli.ts', '--csms', server.url, '--api-key', ADMIN_KEY, '--stations', '2', '--seconds', '2', '--factor', '600', '--prefix', 'CLI', '--seed', '3'],
     { cwd: join(import.meta.dir, '../..'), stdout: 'pipe', stderr: 'pipe' },
   );
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

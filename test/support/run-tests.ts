@@ -1,26 +1,69 @@
 /**
- * The project's test command: runs `bun test`, passes its output through, and ends with the one line CI reads,
- * `P passed, F failed, S skipped` (bun prints its own counts on stderr, in a form CI does not parse).
+ * The project's test command. With no arguments it runs every test file in parallel `bun test` processes (most
+ * of a file's time is spent waiting on sockets, subprocesses and the browser, so two cores carry more than two
+ * files at once): TEST_WORKERS processes (default: the number of cores, at least 2) take batches of files from one
+ * queue, biggest first, and each batch's output is printed whole when it ends. With arguments it is one plain
+ * `bun test` with them. Either way it ends with the one line CI reads, `P passed, F failed, S skipped`.
  */
-export {};
+import { availableParallelism } from 'node:os';
 
+const BATCH = 4;
 const args = process.argv.slice(2);
-const proc = Bun.spawn(['bun', 'test', '--timeout', '30000', ...args], { stdout: 'pipe', stderr: 'pipe', env: process.env });
-let output = '';
-const pump = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk, { stream: true });
-    output += text;
-    sink.write(text);
-  }
-};
-await Promise.all([pump(proc.stdout, process.stdout), pump(proc.stderr, process.stderr)]);
-const code = await proc.exited;
-const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output)?.[1] ?? 0);
-const passed = count('pass');
-let failed = count('fail');
-const skipped = count('skip') + count('todo');
-if (code !== 0 && failed === 0) failed = 1;
+
+interface Outcome {
+  output: string;
+  code: number;
+}
+
+async function bunTest(extra: string[], echo: boolean): Promise<Outcome> {
+  const proc = Bun.spawn(['bun', 'test', '--timeout', '30000', ...extra], { stdout: 'pipe', stderr: 'pipe', env: process.env });
+  let output = '';
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk, { stream: true });
+      output += text;
+      if (echo) sink.write(text);
+    }
+  };
+  await Promise.all([pump(proc.stdout, process.stdout), pump(proc.stderr, process.stderr)]);
+  return { output, code: await proc.exited };
+}
+
+/** Every test file, biggest first (size stands in for duration: the long scenario files are the big ones). */
+async function testFiles(): Promise<string[]> {
+  const files: { path: string; size: number }[] = [];
+  for await (const path of new Bun.Glob('test/**/*.test.ts').scan('.')) files.push({ path, size: Bun.file(path).size });
+  return files.sort((a, b) => b.size - a.size || a.path.localeCompare(b.path)).map((f) => `./${f.path}`);
+}
+
+async function parallel(): Promise<Outcome[]> {
+  const queue = await testFiles();
+  const workers = Math.max(2, Number(process.env.TEST_WORKERS) || availableParallelism());
+  const outcomes: Outcome[] = [];
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let batch = queue.splice(0, BATCH); batch.length > 0; batch = queue.splice(0, BATCH)) {
+        const outcome = await bunTest(batch, false);
+        process.stdout.write(outcome.output);
+        outcomes.push(outcome);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+const outcomes = args.length > 0 ? [await bunTest(args, true)] : await parallel();
+const count = (output: string, word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output)?.[1] ?? 0);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const { output, code } of outcomes) {
+  const fails = count(output, 'fail');
+  passed += count(output, 'pass');
+  // A process that died or failed outside any test still fails the run.
+  failed += code !== 0 && fails === 0 ? 1 : fails;
+  skipped += count(output, 'skip') + count(output, 'todo');
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(code);
+process.exit(failed > 0 ? 1 : 0);
