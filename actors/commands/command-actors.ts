@@ -1,6 +1,7 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
 import { xstateClock, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
+import type { Party } from '../../src/domain/parties.ts';
 import type { CommandResult } from '../../src/model/ocpi/commands.ts';
 import type { CommandRecord, CommandStore } from '../../src/storage/ports.ts';
 import type { AuthenticatedPartner } from '../partner/partners.ts';
@@ -13,8 +14,8 @@ export type StationWork = (command: CommandRecord) => Promise<CommandOutcome>;
 export interface CommandActorDeps {
   store: CommandStore;
   station: { call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> };
-  /** Queues the CommandResult for the eMSP (durable outbox); call inside a transaction. */
-  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult): void;
+  /** Queues the CommandResult for the eMSP (durable outbox), for the party `to` behind it; call inside a transaction. */
+  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult, to: Party | null): void;
   transact: <T>(fn: () => T) => T;
   clock: Clock;
   logger: Logger;
@@ -53,8 +54,11 @@ export class CommandActors {
     });
   }
 
-  /** Records an accepted command with its deadline and starts its actor, which carries out `work`. */
-  accept(partner: AuthenticatedPartner, type: string, body: { response_url: string }, target: { chargePointId: string; ocppEvseId: number }, ocppIdTag: string | null, work: StationWork): Reception {
+  /**
+   * Records an accepted command with its deadline and starts its actor, which carries out `work`. Its
+   * CommandResult is for `to` — the party whose token it is — else the party the request named.
+   */
+  accept(partner: AuthenticatedPartner, type: string, body: { response_url: string }, target: { chargePointId: string; ocppEvseId: number }, ocppIdTag: string | null, work: StationWork, to?: Party): Reception {
     const now = this.deps.clock.now().getTime();
     const command: CommandRecord = {
       id: crypto.randomUUID(),
@@ -67,6 +71,7 @@ export class CommandActors {
       createdAtMs: now,
       deadlineMs: now + this.deps.timeoutSeconds * 1000,
       result: null,
+      to: to ?? partner.party ?? null,
     };
     const { result: _open, ...row } = command;
     this.deps.store.insert(row);
@@ -118,7 +123,7 @@ export class CommandActors {
     this.deps.transact(() => {
       const command = this.deps.store.get(commandId);
       if (!command || !this.deps.store.settle(commandId, result)) return;
-      this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result });
+      this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result }, command.to);
     });
   }
 }

@@ -1,3 +1,4 @@
+import { mayActFor, readsFor, type Reader } from '../../src/domain/parties.ts';
 import type { CommandResponse } from '../../src/model/ocpi/commands.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
@@ -17,7 +18,7 @@ type Capability = EVSE['capabilities'] extends (infer C)[] | undefined ? C : nev
 
 /** The charging network as the commands look things up in it. */
 export interface TargetLookup {
-  location(partnerId: string, locationId: string): Location | undefined;
+  location(reader: Reader, locationId: string): Location | undefined;
   binding(locationId: string, evseUid: string): { chargePointId: string; ocppEvseId: number } | undefined;
 }
 
@@ -25,19 +26,24 @@ export function respond(result: CommandResponse['result'], message: string): Rec
   return { response: { result, timeout: 0, message: [{ language: 'en', text: message }] } };
 }
 
-/** Whether one of the caller's roles issued this token (a partner commands with its own tokens only). */
+/** Whether a session of this token is one the caller may see and stop: its token's party is one the request acts for. */
 export function ownsToken(partner: AuthenticatedPartner, token: { country_code: string; party_id: string }): boolean {
-  return partner.context.roles?.some((r) => r.country_code.toUpperCase() === token.country_code.toUpperCase() && r.party_id.toUpperCase() === token.party_id.toUpperCase()) ?? false;
+  return readsFor(partner, token);
 }
 
-/** A REJECTED reception for another party's token; undefined when the caller owns it. */
+/**
+ * A REJECTED reception for a token the caller may not command with — a party its connection does not speak for,
+ * or another than the one the request names; undefined when it may.
+ */
 export function checkToken(partner: AuthenticatedPartner, token: Token): Reception | undefined {
-  return ownsToken(partner, token) ? undefined : respond('REJECTED', `Token ${token.uid} belongs to ${token.country_code}/${token.party_id}, not to the caller`);
+  return mayActFor(partner.context.roles ?? [], partner.party, token)
+    ? undefined
+    : respond('REJECTED', `Token ${token.uid} belongs to ${token.country_code}/${token.party_id}, not to the caller`);
 }
 
 /** The EVSE a command addresses (or, without evse_uid, the first usable one of the location) and its OCPP side. */
 export function findTarget(lookup: TargetLookup, partner: AuthenticatedPartner, locationId: string, evseUid: string | undefined, capability: Capability): Target | Reception {
-  const location = lookup.location(partner.partnerId, locationId);
+  const location = lookup.location(partner, locationId);
   if (!location) return { ...respond('REJECTED', `Unknown location ${locationId}`), unknownObject: `Unknown location ${locationId}` };
   const evses = (location.evses ?? []).filter((e) => e.status !== 'REMOVED');
   const evse = evseUid

@@ -1,4 +1,5 @@
 import { commandResultOf, ocpp16IdTag, ocpp201IdTokenType } from '../../src/domain/command-mapping.ts';
+import { partyOf, type Party } from '../../src/domain/parties.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { CancelReservation, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
@@ -19,8 +20,10 @@ export interface CommandDeps extends TargetLookup {
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
   station: ReservationDeps['station'];
   reservationSessions: ReservationDeps['reservationSessions'];
-  /** Queues the CommandResult for the eMSP (durable outbox); call inside a transaction. */
-  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult): void;
+  /** Queues the CommandResult for the eMSP (durable outbox), for the party `to` behind it; call inside a transaction. */
+  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult, to: Party | null): void;
+  /** A command's token is the commanding connection's unless another brought it first: its session goes there. */
+  adoptToken(partnerId: string, token: Token): void;
   transact: <T>(fn: () => T) => T;
   clock: Clock;
   /** The reservations' expiries (a command's own deadline lives in its actor). */
@@ -54,6 +57,7 @@ export class Commands {
     if ('response' in target) return target;
     const protocol = this.deps.station.protocolOf(target.chargePointId);
     const idTag = protocol === 'ocpp2.0.1' ? body.token.uid : ocpp16IdTag(body.token.uid);
+    this.deps.adoptToken(partner.partnerId, body.token);
     return this.actors.accept(partner, 'START_SESSION', body, target, idTag, async (command) => {
       if (target.evse.status === 'INOPERATIVE' || target.evse.status === 'OUTOFORDER') return 'EVSE_INOPERATIVE';
       if (this.deps.runningOn(target.chargePointId, target.ocppEvseId)) return 'EVSE_OCCUPIED';
@@ -66,7 +70,7 @@ export class Commands {
             })
           : await this.actors.call(command, 'RemoteStartTransaction', { connectorId: target.ocppEvseId, idTag });
       return commandResultOf('start', answer);
-    });
+    }, partyOf(body.token));
   }
 
   stopSession(partner: AuthenticatedPartner, body: StopSession): Reception {
@@ -75,13 +79,20 @@ export class Commands {
     if (!view || !owner || !ownsToken(partner, owner)) return respond('UNKNOWN_SESSION', `Unknown session ${body.session_id}`);
     if (view.state === 'completed') return respond('REJECTED', `Session ${body.session_id} has already ended`);
     const { chargePointId, ocppEvseId, transactionId, protocol } = view.context;
-    return this.actors.accept(partner, 'STOP_SESSION', body, { chargePointId, ocppEvseId }, null, async (command) =>
-      commandResultOf(
-        'stop',
-        protocol === 'ocpp2.0.1'
-          ? await this.actors.call(command, 'RequestStopTransaction', { transactionId })
-          : await this.actors.call(command, 'RemoteStopTransaction', { transactionId: Number(transactionId) }),
-      ),
+    return this.actors.accept(
+      partner,
+      'STOP_SESSION',
+      body,
+      { chargePointId, ocppEvseId },
+      null,
+      async (command) =>
+        commandResultOf(
+          'stop',
+          protocol === 'ocpp2.0.1'
+            ? await this.actors.call(command, 'RequestStopTransaction', { transactionId })
+            : await this.actors.call(command, 'RemoteStopTransaction', { transactionId: Number(transactionId) }),
+        ),
+      partyOf(owner),
     );
   }
 

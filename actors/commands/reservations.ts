@@ -1,5 +1,6 @@
 import { commandResultOf, ocpp16IdTag, ocpp201IdTokenType } from '../../src/domain/command-mapping.ts';
 import { ocpiDateTime, type Clock } from '../../src/lib/clock.ts';
+import { partyOf } from '../../src/domain/parties.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { CancelReservation, ReserveNow } from '../../src/model/ocpi/commands.ts';
 import type { EVSE } from '../../src/model/ocpi/location.ts';
@@ -22,6 +23,8 @@ export interface ReservationDeps extends TargetLookup {
     reserved(r: { chargePointId: string; protocol: OcppVersion; ocppEvseId: number; reservationId: number; token: Token; authorizationReference?: string; at: string }): void;
     ended(chargePointId: string, reservationId: number, reason: string): void;
   };
+  /** A command's token is the commanding connection's unless another brought it first: its session goes there. */
+  adoptToken(partnerId: string, token: Token): void;
   clock: Clock;
   deadlines: Deadlines;
   logger: Logger;
@@ -50,6 +53,7 @@ export class Reservations {
     if ('response' in target) return target;
     const protocol = this.deps.station.protocolOf(target.chargePointId);
     const idTag = protocol === 'ocpp2.0.1' ? body.token.uid : ocpp16IdTag(body.token.uid);
+    this.deps.adoptToken(partner.partnerId, body.token);
     return this.actors.accept(partner, 'RESERVE_NOW', body, target, idTag, async (command) => {
       const reservation = this.deps.store.upsertReservation({
         partnerId: partner.partnerId,
@@ -80,7 +84,7 @@ export class Reservations {
         });
       }
       return result;
-    });
+    }, partyOf(body.token));
   }
 
   cancelReservation(partner: AuthenticatedPartner, body: CancelReservation): Reception {

@@ -1,13 +1,16 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
 import { xstateClock, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
-import type { Delivery, NewDelivery, OutboxStore, Transact } from '../../src/storage/ports.ts';
+import type { Party } from '../../src/domain/parties.ts';
+import type { Delivery, NewDelivery, OutboxStore } from '../../src/storage/ports.ts';
 import { deliveryMachine, type StepOutcome } from './delivery.machine.ts';
 import type { PushOutcome } from './partner.ports.ts';
 
 
 /** How one channel's rows are carried out: HTTP pushes to a partner, or calls to the payment provider. */
 export interface ChannelSender {
+  /** Parties whose rows wait, neither sent nor counted as attempts, until they are reachable again. */
+  heldParties?(): Party[];
   /** 'cancel' when the channel is gone (an unregistered partner): its queue is dropped. */
   send(row: Delivery): Promise<PushOutcome | 'cancel'>;
   /** Runs in the transaction that marks the row delivered (e.g. the guest session learns it was captured). */
@@ -109,9 +112,10 @@ export class Deliveries {
   /** Carries out the next due row of the channel, if any, and records the outcome. */
   private async step(channel: string): Promise<StepOutcome> {
     const { outbox, clock, policy, logger, transact } = this.deps;
-    const row = outbox.nextDue(channel, clock.now().getTime());
-    if (!row) return { sent: false, ...waitUntil(outbox.nextAttemptAt(channel), clock.now().getTime()) };
     const sender = this.deps.senderFor(channel);
+    const held = sender.heldParties?.() ?? [];
+    const row = outbox.nextDue(channel, clock.now().getTime(), held);
+    if (!row) return { sent: false, ...waitUntil(outbox.nextAttemptAt(channel, held), clock.now().getTime()) };
     const outcome = await sender.send(row);
     if (outcome === 'cancel') {
       outbox.cancelAll(channel);

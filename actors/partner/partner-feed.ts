@@ -1,50 +1,56 @@
+import { partyOf, sameParty, type Party } from '../../src/domain/parties.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Tariff } from '../../src/model/ocpi/tariff.ts';
-import type { PartnerFeed, Visibility } from '../../src/charging-network/partner-feed.ports.ts';
+import type { Audience, LocationFor, PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
+import type { TokenKey } from '../../src/storage/ports.ts';
 import type { Deliveries } from './deliveries.ts';
 import { receiversOf } from './partner-push.ts';
-import type { Partners } from './partners.ts';
-import type { PartnerView } from './partners.ts';
+import type { Partners, PartnerView } from './partners.ts';
 
 const key = (id: string) => id.toUpperCase();
 const ownerPath = (o: { country_code: string; party_id: string }, ...ids: string[]) =>
   `/${[o.country_code, o.party_id, ...ids].map(encodeURIComponent).join('/')}`;
-const owns = (partner: PartnerView, token: { country_code: string; party_id: string }) =>
-  partner.roles?.some((r) => key(r.country_code) === key(token.country_code) && key(r.party_id) === key(token.party_id)) ?? false;
+
+/** One push: to which connection, and to which party behind it (undefined: the connection as a whole). */
+type Route = { partner: PartnerView; to?: Party };
 
 /**
- * Turns changes into outbox rows for the partners concerned (OCPI 2.2.1 Receiver interfaces): Locations and
- * Tariffs to every eMSP that may see them, Sessions and CDRs only to the eMSP whose token it is. Rows of one
- * object share an object key, so they are delivered in the order they were made.
+ * Turns changes into outbox rows for the partner connections concerned (OCPI 2.2.1 Receiver interfaces).
+ * Locations and Tariffs go once per connection — a hub passes them on to the parties behind it — except a
+ * location only some parties may see, which goes to each of them. Sessions and CDRs go to the one party whose
+ * token it is, through the connection that brought that token. Rows of one object to one party share an object
+ * key, so they are delivered in the order they were made.
  */
 export class OutboxFeed implements PartnerFeed {
   constructor(
     private readonly deliveries: Deliveries,
     private readonly partners: Partners,
+    /** The partner connection that brought a driver token (pushed, pulled, answered for or commanded with it). */
+    private readonly holderOf: (token: TokenKey) => string | undefined,
   ) {}
 
-  locationChanged(location: Location, visibleTo: Visibility) {
-    for (const partner of this.receivers('locations').filter((p) => visibleTo(p.id)))
-      this.enqueue(partner, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
+  locationChanged(location: Location, audience: Audience) {
+    for (const route of this.audienceRoutes(audience))
+      this.enqueue(route, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
   }
 
-  evseChanged(location: Location, evse: EVSE, fields: Partial<EVSE>, visibleTo: Visibility) {
+  evseChanged(location: Location, evse: EVSE, fields: Partial<EVSE>, audience: Audience) {
     // Same object key as the location: a status PATCH never overtakes the PUT that created the EVSE.
-    for (const partner of this.receivers('locations').filter((p) => visibleTo(p.id)))
-      this.enqueue(partner, `location:${key(location.id)}`, 'PATCH', 'locations', ownerPath(location, location.id, evse.uid), {
+    for (const route of this.audienceRoutes(audience))
+      this.enqueue(route, `location:${key(location.id)}`, 'PATCH', 'locations', ownerPath(location, location.id, evse.uid), {
         ...fields,
         last_updated: evse.last_updated,
       });
   }
 
   tariffChanged(tariff: Tariff) {
-    for (const partner of this.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
+    for (const partner of this.receivers('tariffs')) this.enqueue({ partner }, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
   }
 
   tariffDeleted(tariff: Tariff) {
-    for (const partner of this.receivers('tariffs')) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'DELETE', 'tariffs', ownerPath(tariff, tariff.id), null);
+    for (const partner of this.receivers('tariffs')) this.enqueue({ partner }, `tariff:${key(tariff.id)}`, 'DELETE', 'tariffs', ownerPath(tariff, tariff.id), null);
   }
 
   /**
@@ -58,11 +64,11 @@ export class OutboxFeed implements PartnerFeed {
     const final = next.status === 'COMPLETED' || next.status === 'INVALID' || previous?.status !== next.status;
     const closedBefore = Math.max(0, (previous?.charging_periods?.length ?? 0) - 1);
     const closedNow = Math.max(0, (next.charging_periods?.length ?? 0) - 1);
-    for (const partner of this.receivers('sessions').filter((p) => owns(p, next.cdr_token))) {
+    for (const route of this.tokenRoutes('sessions', next.cdr_token)) {
       const path = ownerPath(next, next.id);
-      if (!previous || final) this.enqueue(partner, `session:${key(next.id)}`, 'PUT', 'sessions', path, next);
+      if (!previous || final) this.enqueue(route, `session:${key(next.id)}`, 'PUT', 'sessions', path, next);
       else
-        this.enqueue(partner, `session:${key(next.id)}`, 'PATCH', 'sessions', path, {
+        this.enqueue(route, `session:${key(next.id)}`, 'PATCH', 'sessions', path, {
           kwh: next.kwh,
           ...(closedNow > closedBefore ? { charging_periods: next.charging_periods!.slice(closedBefore, closedNow) } : {}),
           ...(next.total_cost ? { total_cost: next.total_cost } : {}),
@@ -73,28 +79,46 @@ export class OutboxFeed implements PartnerFeed {
   }
 
   cdrCreated(cdr: CDR) {
-    for (const partner of this.receivers('cdrs').filter((p) => owns(p, cdr.cdr_token)))
-      this.enqueue(partner, `cdr:${key(cdr.id)}`, 'POST', 'cdrs', '', cdr);
+    for (const route of this.tokenRoutes('cdrs', cdr.cdr_token)) this.enqueue(route, `cdr:${key(cdr.id)}`, 'POST', 'cdrs', '', cdr);
   }
 
   /** A partner that just registered gets our tariffs, then the locations it may see (tariffs first: 4.4). */
-  initialSync(partnerId: string, tariffs: Tariff[], locations: Location[]) {
+  initialSync(partnerId: string, tariffs: Tariff[], locations: LocationFor[]) {
     const partner = this.receivers('tariffs').find((p) => p.id === partnerId);
-    if (partner) for (const tariff of tariffs) this.enqueue(partner, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
-    const receiver = this.receivers('locations').find((p) => p.id === partnerId);
-    if (receiver) for (const location of locations) this.enqueue(receiver, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
+    if (partner) for (const tariff of tariffs) this.enqueue({ partner }, `tariff:${key(tariff.id)}`, 'PUT', 'tariffs', ownerPath(tariff, tariff.id), tariff);
+    for (const { location, audience } of locations)
+      for (const route of this.audienceRoutes(audience).filter((r) => r.partner.id === partnerId))
+        this.enqueue(route, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
   }
 
-  /** A command's result goes to the response_url the eMSP gave with the command. */
-  commandResult(partnerId: string, commandKey: string, responseUrl: string, result: unknown) {
-    this.deliveries.enqueue({ channel: partnerId, objectKey: `command:${commandKey}`, method: 'POST', module: null, path: responseUrl, body: result });
+  /** A command's result goes to the response_url the eMSP gave with the command, addressed to the party that sent it. */
+  commandResult(partnerId: string, commandKey: string, responseUrl: string, result: unknown, to: Party | null) {
+    this.deliveries.enqueue({ channel: partnerId, objectKey: `command:${commandKey}`, method: 'POST', module: null, path: responseUrl, body: result, ...(to ? { to } : {}) });
   }
 
   private receivers(module: string) {
     return receiversOf(this.partners, module);
   }
 
-  private enqueue(partner: PartnerView, objectKey: string, method: 'PUT' | 'PATCH' | 'POST' | 'DELETE', module: string, path: string, body: unknown) {
-    this.deliveries.enqueue({ channel: partner.id, objectKey, method, module, path, body });
+  /** Everyone: each connection once; else each allowed party through the connection that brought its token. */
+  private audienceRoutes(audience: Audience): Route[] {
+    const receivers = this.receivers('locations');
+    if (audience === 'everyone') return receivers.map((partner) => ({ partner }));
+    return audience.flatMap(({ partnerId, party }) => receivers.filter((p) => p.id === partnerId).map((partner) => ({ partner, to: partyOf(party) })));
+  }
+
+  /**
+   * The connection that brought the token, else (a token we never held) every connection registering the token's
+   * party as a role; addressed to that party.
+   */
+  private tokenRoutes(module: string, token: TokenKey): Route[] {
+    const holder = this.holderOf(token);
+    const receivers = this.receivers(module);
+    const routes = holder === undefined ? receivers.filter((p) => p.roles?.some((r) => sameParty(r, token))) : receivers.filter((p) => p.id === holder);
+    return routes.map((partner) => ({ partner, to: partyOf(token) }));
+  }
+
+  private enqueue(route: Route, objectKey: string, method: 'PUT' | 'PATCH' | 'POST' | 'DELETE', module: string, path: string, body: unknown) {
+    this.deliveries.enqueue({ channel: route.partner.id, objectKey, method, module, path, body, ...(route.to ? { to: route.to } : {}) });
   }
 }

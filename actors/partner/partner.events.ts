@@ -1,4 +1,5 @@
 import type { CredentialsRole } from '../../src/model/ocpi/credentials.ts';
+import type { ClientInfo } from '../../src/model/ocpi/hub-client-info.ts';
 import type { Endpoint } from '../../src/model/ocpi/versions.ts';
 
 /** What we learned about the partner's OCPI platform during a handshake or a credentials update. */
@@ -15,4 +16,6 @@ export type PartnerEvent =
   | ({ type: 'REGISTERED'; at: string } & PartnerPlatform)
   | ({ type: 'CREDENTIALS_UPDATED'; at: string } & PartnerPlatform)
   | { type: 'UNREGISTERED'; at: string; by: 'partner' | 'operator' }
-  | { type: 'CONTACTED'; at: string };
+  | { type: 'CONTACTED'; at: string }
+  /** A hub told us how a party behind it is connected (HubClientInfo PUT, or its list pulled at registration). */
+  | { type: 'CLIENT_INFO'; at: string; infos: ClientInfo[] };

@@ -1,5 +1,7 @@
 import type { Credentials } from '../../src/model/ocpi/credentials.ts';
+import type { ClientInfo } from '../../src/model/ocpi/hub-client-info.ts';
 import type { Clock } from '../../src/lib/clock.ts';
+import { duplicateRole, isHub, partyOf, sameParty, type Party } from '../../src/domain/parties.ts';
 import { generateSecret, type Secrets } from '../../src/lib/secrets.ts';
 import { tokenCandidates } from '../../src/domain/credentials-token.ts';
 import { ActorEventRejected, type ActorHost } from '../system/actor-host.ts';
@@ -32,6 +34,10 @@ export interface AuthenticatedPartner {
   /** The token as presented, so GET credentials can return it without us storing it in the clear. */
   token: string;
   context: PartnerContext;
+  /** The party the request names as its sender (OCPI-from-*), checked to be one the connection speaks for. */
+  party?: Party;
+  /** The parties the request acts for: the one it names, else every role of the connection. */
+  parties: Party[];
 }
 
 export interface PartnerView extends PartnerContext {
@@ -40,6 +46,12 @@ export interface PartnerView extends PartnerContext {
 
 /** Recording "last contact" on every request would write on every request; once a minute is enough. */
 const CONTACT_RESOLUTION_MS = 60_000;
+
+/** Parties' statuses a hub's push waits out (OCPI 2.2.1 HubClientInfo: no requests to such a party). */
+const UNREACHABLE: readonly ClientInfo['status'][] = ['OFFLINE', 'PLANNED', 'SUSPENDED'];
+
+/** A connection's own roles are as reachable as the connection itself. */
+const ROLE_STATUS: Record<PartnerStatus, ClientInfo['status']> = { invited: 'PLANNED', registering: 'PLANNED', registered: 'CONNECTED', unregistered: 'SUSPENDED' };
 
 /**
  * The partner connections: handshakes in both directions, token checks, and what operators see. What a
@@ -69,7 +81,40 @@ export class Partners {
     const snapshot = host.snapshot(found.partnerId);
     if (!snapshot || snapshot.value === 'unregistered') return undefined;
     const token = candidates.find((c) => secrets.matches(c, found.tokenHash))!;
-    return { partnerId: found.partnerId, kind: found.kind, status: snapshot.value as PartnerStatus, token, context: snapshot.context };
+    const parties = (snapshot.context.roles ?? []).map(partyOf);
+    return { partnerId: found.partnerId, kind: found.kind, status: snapshot.value as PartnerStatus, token, context: snapshot.context, parties };
+  }
+
+  /**
+   * A hub's report on parties behind it (HubClientInfo, we are Receiver). Only a hub reports: from any other
+   * connection it would let a partner stop our pushes to parties it does not host.
+   */
+  reportClientInfo(partner: AuthenticatedPartner, infos: ClientInfo[]): 'recorded' | 'not-a-hub' {
+    if (!isHub(partner.context.roles ?? [])) return 'not-a-hub';
+    this.recordClientInfo(partner.partnerId, infos);
+    return 'recorded';
+  }
+
+  /** What a registered hub reported on parties behind it, pushed or pulled. */
+  recordClientInfo(partnerId: string, infos: ClientInfo[]) {
+    this.deps.host.send(partnerId, { type: 'CLIENT_INFO', at: this.deps.clock.now().toISOString(), infos });
+  }
+
+  /** The ClientInfo the hub reported for a party, as we hold it. */
+  clientInfo(partner: AuthenticatedPartner, party: Party): ClientInfo | undefined {
+    return this.view(partner.partnerId)?.hubClientInfo.find((info) => sameParty(info, party));
+  }
+
+  /** Every party behind the connection and how it is connected: its own roles, then those its hub reported. */
+  parties(view: PartnerView): ClientInfo[] {
+    const since = { invited: view.createdAt, registering: view.createdAt, registered: view.registeredAt, unregistered: view.unregisteredAt }[view.status] ?? view.createdAt;
+    const own = (view.roles ?? []).map((r) => ({ ...partyOf(r), role: r.role, status: ROLE_STATUS[view.status], last_updated: since }));
+    return [...own, ...view.hubClientInfo.filter((info) => !own.some((r) => r.role === info.role && sameParty(r, info)))];
+  }
+
+  /** Parties behind the connection that its hub reports unreachable: what is for them waits. */
+  heldParties(view: PartnerView): Party[] {
+    return view.hubClientInfo.filter((info) => UNREACHABLE.includes(info.status)).map(partyOf);
   }
 
   /** GET credentials: our credentials carrying the token this partner uses with us right now. */
@@ -118,6 +163,7 @@ export class Partners {
       const theirs = await gateway.postCredentials(platform.credentialsUrl, tokenA, this.deps.ourCredentials(tokenB)).catch((error: Error) => {
         throw new RegistrationError('client-api-unusable', `Credentials POST to ${platform.credentialsUrl} failed: ${error.message}`);
       });
+      checkRoles(theirs);
       host.send(id, { type: 'REGISTERED', at: clock.now().toISOString(), ...this.platformOf(platform, theirs) });
     } catch (error) {
       // Nothing was agreed with the partner: no row stays behind (the operator retries with a new POST).
@@ -163,6 +209,7 @@ export class Partners {
     type: 'REGISTERED' | 'CREDENTIALS_UPDATED',
   ): Promise<Credentials> {
     const { host, tokens, secrets, clock, gateway } = this.deps;
+    checkRoles(theirs);
     const platform = await discoverPlatform(gateway, theirs.url, theirs.token);
     const tokenC = generateSecret();
     const event: PartnerEvent = { type, at: clock.now().toISOString(), ...this.platformOf(platform, theirs) };
@@ -193,4 +240,10 @@ export class Partners {
     const { host, tokens, clock } = this.deps;
     host.send(id, { type: 'UNREGISTERED', at: clock.now().toISOString(), by }, () => tokens.revokeAll(id, clock.now()));
   }
+}
+
+/** One connection speaks for all the roles it lists, each at most once (OCPI 2.2.1 CredentialsRole). */
+function checkRoles(credentials: Credentials) {
+  const twice = duplicateRole(credentials.roles);
+  if (twice) throw new RegistrationError('invalid-credentials', `roles: ${twice.role} ${twice.country_code}/${twice.party_id} is listed twice`);
 }

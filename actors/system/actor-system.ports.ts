@@ -1,5 +1,6 @@
 /** What the actor system needs from outside besides storage: the charging network, the station link, settings. */
-import type { PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
+import type { LocationFor, PartnerFeed } from '../../src/charging-network/partner-feed.ports.ts';
+import type { Reader } from '../../src/domain/parties.ts';
 import type { SessionPlace } from '../../src/domain/cdr/session-view.ts';
 import type { Credentials } from '../../src/model/ocpi/credentials.ts';
 import type { Location } from '../../src/model/ocpi/location.ts';
@@ -16,10 +17,10 @@ import type { PartnerGateway } from '../partner/partner.ports.ts';
 /** The charging network as the actors use it (src/charging-network/network.ts implements it). */
 export interface ChargingNetworkPort extends EvseStatusSink {
   sessionPlace(chargePointId: string, ocppEvseId: number, at: string, tariffType?: TariffType): SessionPlace | undefined;
-  location(viewer: { partnerId: string }, locationId: string): Location | undefined;
+  location(reader: Reader, locationId: string): Location | undefined;
   bindingOf(locationId: string, evseUid: string): { chargePointId: string; ocppEvseId: number } | undefined;
-  /** Everything a newly registered partner may see, for its initial sync. */
-  snapshotFor(partnerId: string): { tariffs: Tariff[]; locations: Location[] };
+  /** Every tariff, and every location with whom it goes to, for a newly registered partner's initial sync. */
+  snapshot(): { tariffs: Tariff[]; locations: LocationFor[] };
 }
 
 /** The stations' live connections (the OCPP gateway implements it). */

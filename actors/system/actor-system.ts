@@ -9,7 +9,9 @@ import { paymentJobsSender } from '../guest/payment-jobs.ts';
 import { Deliveries } from '../partner/deliveries.ts';
 import { OutboxFeed } from '../partner/partner-feed.ts';
 import { partnerPushSender } from '../partner/partner-push.ts';
+import { upgradingPartnerSnapshots } from '../partner/partner-snapshots.ts';
 import { PARTNER_MACHINE_VERSION, partnerMachine } from '../partner/partner.machine.ts';
+import { pullClientInfo } from '../partner/client-info-pull.ts';
 import { Partners } from '../partner/partners.ts';
 import { RealTimeAuthorization } from '../partner/real-time-authorization.ts';
 import { pullTokens } from '../partner/token-pull.ts';
@@ -49,9 +51,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       actions: {
         connectionOpened: ({ context }) => partnerHost.deferred(() => this.connectionOpened(context.id))(),
         connectionClosed: ({ context }) => partnerHost.deferred(() => this.connectionClosed(context.id))(),
+        // After the commit: the delivery actor looks again, with the parties the hub now reports reachable.
+        partiesReported: ({ context }) => queueMicrotask(() => this.deliveries.wake(context.id)),
       },
     });
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, storage.partnerSnapshots, storage.transact, now);
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), storage.transact, now);
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -67,7 +71,8 @@ export class ActorSystem<N extends ChargingNetworkPort> {
           storage.partnerSnapshots.delete(id);
         }),
     });
-    this.realTime = new RealTimeAuthorization({ partners: this.partners, gateway, logger, timeoutMs: settings.authorizeTimeoutMs });
+    const holderOf = storage.tokens.holderOf;
+    this.realTime = new RealTimeAuthorization({ partners: this.partners, gateway, logger, timeoutMs: settings.authorizeTimeoutMs, holderOf });
     this.deliveries = new Deliveries({
       outbox: storage.outbox,
       // The payments channel reports back to the guest sessions, which exist by the time anything is delivered.
@@ -78,7 +83,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       policy: settings.delivery,
       ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
     });
-    this.feed = new OutboxFeed(this.deliveries, this.partners);
+    this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf);
     this.network = ports.network(this.feed);
 
     const sessionLogic = sessionMachine.provide({
@@ -131,13 +136,14 @@ export class ActorSystem<N extends ChargingNetworkPort> {
 
     this.commands = new Commands({
       store: storage.commands,
-      location: (partnerId, locationId) => this.network.location({ partnerId }, locationId),
+      location: (reader, locationId) => this.network.location(reader, locationId),
       binding: (locationId, evseUid) => this.network.bindingOf(locationId, evseUid),
       session: (id) => this.sessions.view(id),
       runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
       station: { protocolOf: (cp) => this.chargePoints.view(cp)?.protocol, call: (cp, action, payload, timeoutMs) => stations.call(cp, action, payload, timeoutMs) },
       reservationSessions: { reserved: (r) => this.sessions.reserve(r), ended: (cp, id, reason) => this.sessions.endReservation(cp, id, reason) },
-      deliverResult: (partnerId, commandId, responseUrl, result) => this.feed.commandResult(partnerId, commandId, responseUrl, result),
+      deliverResult: (partnerId, commandId, responseUrl, result, to) => this.feed.commandResult(partnerId, commandId, responseUrl, result, to),
+      adoptToken: (partnerId, token) => storage.tokens.adopt(partnerId, token),
       transact: storage.transact,
       clock,
       logger,
@@ -179,13 +185,19 @@ export class ActorSystem<N extends ChargingNetworkPort> {
 
   /** A registration (either direction) commits with its initial sync queued; the partner's tokens are pulled after. */
   private connectionOpened(partnerId: string) {
-    const { tariffs, locations } = this.network.snapshotFor(partnerId);
+    const { tariffs, locations } = this.network.snapshot();
     this.feed.initialSync(partnerId, tariffs, locations);
     const { partnerGateway: gateway, logger, storage } = this.ports;
     // After the commit: their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
     queueMicrotask(() =>
-      void pullTokens(partnerId, { partners: this.partners, gateway, logger, store: (id, token) => storage.tokens.put(id, token) }).catch((error: Error) =>
+      void pullTokens(partnerId, { partners: this.partners, gateway, logger, tokens: storage.tokens }).catch((error: Error) =>
         logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
+      ),
+    );
+    // A hub's parties: until it reports them, every party behind it counts as reachable.
+    queueMicrotask(() =>
+      void pullClientInfo(partnerId, { partners: this.partners, gateway, logger }).catch((error: Error) =>
+        logger.warn('Pulling the hub’s ClientInfo failed', { partnerId, error }),
       ),
     );
   }

@@ -1,6 +1,7 @@
 import type { AuthenticatedPartner } from '../../actors/partner/partners.ts';
 import { parseOcpiDateTime } from '../lib/clock.ts';
-import type { AuthorizationInfo, LocationReferences, Token, TokenPatch } from '../model/ocpi/token.ts';
+import { mayActFor } from '../domain/parties.ts';
+import type { AuthorizationInfo, LocationReferences, Token, TokenPatch, TokenType } from '../model/ocpi/token.ts';
 import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../model/ocpi/ci-string.ts';
 import type { Network } from './network.ts';
@@ -10,12 +11,14 @@ export interface TokenAddress {
   country_code: string;
   party_id: string;
   uid: string;
-  type: string;
+  type: TokenType;
 }
 
 /**
- * The driver tokens eMSPs push to us (we are Tokens Receiver, OCPI 2.2.1 tokens): a partner reads and writes
- * only tokens of its own roles, PUT creates or replaces, PATCH changes given fields.
+ * The driver tokens eMSPs push to us (we are Tokens Receiver, OCPI 2.2.1 tokens). Each keeps its own
+ * country_code/party_id, which must be a party the connection speaks for (its roles; any party through a hub) and,
+ * when the request names its sender, that party. The connection that pushed a token holds it: no other reads or
+ * overwrites it. PUT creates or replaces, PATCH changes given fields.
  */
 export class DriverTokens {
   constructor(
@@ -58,10 +61,11 @@ export class DriverTokens {
    * echoes only the EVSEs it may use.
    */
   authorize(partner: AuthenticatedPartner, uid: string, type: string, where: LocationReferences | undefined): AuthorizationInfo {
-    const token = this.storage.tokens.findForPartner(partner.partnerId, uid, type);
+    const found = this.storage.tokens.findForPartner(partner.partnerId, uid, type);
+    const token = found && mayActFor(partner.context.roles ?? [], partner.party, found) ? found : undefined;
     if (!token) throw new NetworkError('not-found', `Unknown token ${uid} (${type})`, 'token');
     if (!where) return { allowed: token.valid ? 'ALLOWED' : 'BLOCKED', token };
-    const location = this.network.location({ partnerId: partner.partnerId }, where.location_id);
+    const location = this.network.location(partner, where.location_id);
     if (!location) throw new NetworkError('not-found', `Unknown location ${where.location_id}`, 'location');
     const requested = where.evse_uids ?? [];
     const unknown = requested.find((uid) => !location.evses?.some((e) => idKey(e.uid) === idKey(uid)));
@@ -76,14 +80,14 @@ export class DriverTokens {
 
   /** Two connections claiming one role never see or overwrite each other's tokens. */
   private checkNotAnothers(partner: AuthenticatedPartner, at: TokenAddress) {
-    const holder = this.storage.tokens.holderOf(identity(at));
+    const holder = this.storage.tokens.holderOf(at);
     if (holder !== undefined && holder !== partner.partnerId)
       throw new NetworkError('forbidden', `Token ${at.uid} of ${at.country_code}/${at.party_id} was pushed by another partner connection`);
   }
 
   private checkOwner(partner: AuthenticatedPartner, at: TokenAddress) {
-    const own = partner.context.roles?.some((r) => idKey(r.country_code) === idKey(at.country_code) && idKey(r.party_id) === idKey(at.party_id));
-    if (!own) throw new NetworkError('forbidden', `Tokens of ${at.country_code}/${at.party_id} do not belong to a role registered for this token`);
+    if (!mayActFor(partner.context.roles ?? [], partner.party, at))
+      throw new NetworkError('forbidden', `Tokens of ${at.country_code}/${at.party_id} are not the requesting party's: not a party this connection speaks for, or not the one named in OCPI-from-*`);
   }
 }
 

@@ -15,13 +15,17 @@ import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../model/ocpi/ci-string.ts';
 import type { PageFilter } from '../storage/ports.ts';
 import { NetworkError } from './network-error.ts';
-import type { PartnerFeed } from './partner-feed.ports.ts';
+import type { Audience, LocationFor, PartnerFeed } from './partner-feed.ports.ts';
+import { readsFor, sameParty, type Reader } from '../domain/parties.ts';
 
 type OperatorEvse = EVSE & { ocpp?: OcppBinding };
 export type OperatorLocation = Omit<Location, 'evses'> & { evses?: OperatorEvse[] };
 
-/** Who reads OCPI objects: the operator sees everything; a partner sees published locations and those it may see. */
-export type Viewer = { partnerId: string } | 'operator';
+/**
+ * Who reads OCPI objects: the operator sees everything; a partner connection, acting for some of its parties,
+ * sees published locations and those one of these parties may see.
+ */
+export type Viewer = Reader | 'operator';
 
 /** Our charging network as operators edit it and partners read it: locations, EVSEs, connectors, tariffs. */
 export class Network {
@@ -68,7 +72,7 @@ export class Network {
       );
       const { created } = locations.put(location, rows);
       // Pushed on any change of what partners see, also one within the second of the last (same last_updated).
-      if (!previous || !sameContent(location, previous)) this.feed.locationChanged(location, this.visibility(location));
+      if (!previous || !sameContent(location, previous)) this.feed.locationChanged(location, this.audience(location));
       return { location: this.withBindings(location), created };
     });
   }
@@ -88,7 +92,7 @@ export class Network {
       if (!location) return false;
       const now = this.now();
       const removed = { ...location, evses: location.evses?.map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
-      this.feed.locationChanged(removed, this.visibility(location));
+      this.feed.locationChanged(removed, this.audience(location));
       return this.storage.locations.delete(id);
     });
   }
@@ -97,7 +101,7 @@ export class Network {
     if (viewer === 'operator') return this.storage.locations.page(filter, { all: true });
     const alsoVisible = this.storage.locations
       .unpublished()
-      .filter((l) => this.mayPartnerSee(viewer.partnerId, l))
+      .filter((l) => this.maySee(viewer, l))
       .map((l) => l.id);
     return this.storage.locations.page(filter, { alsoVisible });
   }
@@ -105,7 +109,7 @@ export class Network {
   /** A location the viewer may see, or undefined (unknown and invisible look the same to a partner). */
   location(viewer: Viewer, id: string): Location | undefined {
     const location = this.storage.locations.get(id);
-    if (!location || (viewer !== 'operator' && !location.publish && !this.mayPartnerSee(viewer.partnerId, location))) return undefined;
+    if (!location || (viewer !== 'operator' && !location.publish && !this.maySee(viewer, location))) return undefined;
     return location;
   }
 
@@ -179,7 +183,7 @@ export class Network {
       const updated = { ...location, evses, last_updated: at };
       locations.replaceBody(updated);
       for (const change of changed.filter((c) => c.locationId === location.id))
-        this.feed.evseChanged(updated, evses.find((e) => e.uid === change.evseUid)!, { status: change.status }, this.visibility(updated));
+        this.feed.evseChanged(updated, evses.find((e) => e.uid === change.evseUid)!, { status: change.status }, this.audience(updated));
     }
     return changed;
   }
@@ -238,18 +242,24 @@ export class Network {
     return { location_id: location.id, evse_uids: (location.evses ?? []).filter((e) => uids.includes(idKey(e.uid))).map((e) => e.uid) };
   }
 
-  /** What a newly registered partner should receive: all tariffs, then every location it may see. */
-  snapshotFor(partnerId: string) {
+  /** Every tariff, then every location with whom it goes to: what a newly registered partner gets its share of. */
+  snapshot(): { tariffs: Tariff[]; locations: LocationFor[] } {
     const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
-    return { tariffs: this.storage.tariffs.page(all).items, locations: this.locationsPage({ partnerId }, all).items };
+    const locations = this.storage.locations.page(all, { all: true }).items.map((location) => ({ location, audience: this.audience(location) }));
+    return { tariffs: this.storage.tariffs.page(all).items, locations };
   }
 
-  private visibility(location: Location) {
-    return (partnerId: string) => location.publish || this.mayPartnerSee(partnerId, location);
+  /** Published: everyone; else the owners of the tokens publish_allowed_to names (OCPI 2.2.1 Location.publish). */
+  private audience(location: Location): Audience {
+    if (location.publish) return 'everyone';
+    const holders = (location.publish_allowed_to ?? []).flatMap((entry) => this.storage.tokens.holdersMatching(entry));
+    // Two entries may match tokens of one party: it still gets the location once.
+    return holders.filter((h, i) => holders.findIndex((o) => o.partnerId === h.partnerId && sameParty(o.party, h.party)) === i);
   }
 
-  private mayPartnerSee(partnerId: string, location: Location): boolean {
-    return (location.publish_allowed_to ?? []).some((entry) => this.storage.tokens.partnerHoldsMatching(partnerId, entry));
+  private maySee(reader: Reader, location: Location): boolean {
+    const audience = this.audience(location);
+    return audience === 'everyone' || audience.some((a) => a.partnerId === reader.partnerId && readsFor(reader, a.party));
   }
 
   private withBindings(location: Location): OperatorLocation {

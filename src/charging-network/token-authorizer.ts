@@ -2,13 +2,15 @@ import type { AuthorizationInfo, LocationReferences, Token, TokenType } from '..
 import type { TariffType } from '../model/ocpi/tariff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { TokenKey } from '../storage/ports.ts';
 import type { Authorization } from '../domain/authorization.ts';
 
-/** Asking the token's eMSP in real time (implemented in actors/partner/real-time-authorization.ts). */
+/**
+ * Asking the token's eMSP in real time (implemented in actors/partner/real-time-authorization.ts); `known`: the
+ * token as we hold it, whose connection is asked.
+ */
 export interface RealTimePort {
-  ask(uid: string, type: string, where: LocationReferences | undefined, owner?: { country_code: string; party_id: string }): Promise<
-    { answer: AuthorizationInfo; partnerId: string } | 'unknown' | 'unreachable'
-  >;
+  ask(uid: string, type: string, where: LocationReferences | undefined, known?: TokenKey): Promise<{ answer: AuthorizationInfo; partnerId: string } | 'unknown' | 'unreachable'>;
 }
 
 /** The token of a recently accepted START_SESSION/RESERVE_NOW at this station under this id tag, if any. */
@@ -62,8 +64,10 @@ export class TokenAuthorizer {
     const asked = await this.realTime.ask(uid, type, this.locationOf(chargePointId, ocppEvseId), cached);
     if (typeof asked === 'object') {
       const { answer, partnerId } = asked;
-      // The eMSP's answer carries the complete token: keep it for the Session's cdr_token and later lookups.
-      this.storage.tokens.put(partnerId, answer.token);
+      // The eMSP's answer carries the complete token: keep it for the Session's cdr_token and later lookups —
+      // unless another connection brought that token, whose copy stays.
+      const holder = this.storage.tokens.holderOf(answer.token);
+      if (holder === undefined || holder === partnerId) this.storage.tokens.put(partnerId, answer.token);
       return {
         decision: answer.allowed,
         token: answer.token,

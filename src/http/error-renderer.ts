@@ -49,6 +49,7 @@ function classify(code: unknown, error: unknown, isOcpi: boolean): Failure {
     const map = {
       'already-registered': [405, 405, 2000, 'conflict'],
       'not-registered': [405, 409, 2000, 'conflict'],
+      'invalid-credentials': [400, 502, 2001, 'partner_credentials_invalid'],
       'client-api-unusable': [200, 502, 3001, 'partner_unreachable'],
       'unsupported-version': [200, 502, 3002, 'unsupported_version'],
       'no-matching-endpoints': [200, 502, 3003, 'no_matching_endpoints'],

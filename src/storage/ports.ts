@@ -6,6 +6,7 @@
 import type { CDR } from '../model/ocpi/cdr.ts';
 import type { Session } from '../model/ocpi/session.ts';
 import type { Token } from '../model/ocpi/token.ts';
+import type { Party } from '../domain/parties.ts';
 
 /** An actor's persisted snapshot, with the machine version it was written by. */
 export interface SnapshotStore {
@@ -60,6 +61,11 @@ export interface Delivery {
   module: string | null;
   path: string;
   body: unknown;
+  /**
+   * The party behind the partner's connection it is for (OCPI-to-*): a session's or CDR's token owner, a command's
+   * sender. Null: the connection as a whole (locations, tariffs).
+   */
+  to: Party | null;
   status: DeliveryStatus;
   attempts: number;
   createdAtMs: number;
@@ -69,12 +75,17 @@ export interface Delivery {
   responseLocation: string | null;
 }
 
-export type NewDelivery = Pick<Delivery, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'>;
+export type NewDelivery = Pick<Delivery, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'> & { to?: Party };
 
 export interface OutboxStore {
   enqueue(delivery: NewDelivery, nowMs: number): number;
-  nextDue(channel: string, nowMs: number): Delivery | undefined;
-  nextAttemptAt(channel: string): number | undefined;
+  /**
+   * The next row to send: due, the oldest pending one of its object for its party (rows of one object to one party
+   * go in order), and not for a party in `held` (those wait, untouched, until the party is reachable again).
+   */
+  nextDue(channel: string, nowMs: number, held?: Party[]): Delivery | undefined;
+  /** When the earliest pending row not for a `held` party becomes due. */
+  nextAttemptAt(channel: string, held?: Party[]): number | undefined;
   delivered(id: number, nowMs: number, responseLocation?: string): void;
   failed(id: number, error: string, nextAttemptAtMs: number): void;
   deadLetter(id: number, error: string): void;
@@ -120,6 +131,8 @@ export interface CommandRecord {
   /** When its CommandResult is due at the latest (TIMEOUT). */
   deadlineMs: number;
   result: string | null;
+  /** The party behind the partner's connection its CommandResult is for; null: the connection as a whole. */
+  to: Party | null;
 }
 
 export type ReservationStatus = 'requested' | 'active' | 'used' | 'cancelled' | 'expired' | 'refused';
@@ -159,9 +172,19 @@ export interface CredentialsTokenStore {
   revoke(tokenHash: string, now: Date): void;
 }
 
-/** The eMSPs' driver tokens we cache for authorization. */
+/** A driver token's identity: country_code + party_id + uid + type (OCPI 2.2.1 tokens). */
+export type TokenKey = Pick<Token, 'country_code' | 'party_id' | 'uid' | 'type'>;
+
+/**
+ * The eMSPs' driver tokens we cache for authorization, each held by the partner connection that brought it: the
+ * one its sessions, CDRs and questions go to.
+ */
 export interface DriverTokenCache {
   put(partnerId: string, token: Token): { created: boolean };
+  /** Keeps `token` for the connection unless a connection already holds it; returns the holder. */
+  adopt(partnerId: string, token: Token): string;
+  /** The partner connection holding the token, if we have it. */
+  holderOf(token: TokenKey): string | undefined;
   deleteForPartner(partnerId: string): void;
 }
 

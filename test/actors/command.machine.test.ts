@@ -98,7 +98,8 @@ describe('a command across a restart', () => {
     coordinates: { latitude: '52.01', longitude: '4.71' }, last_updated: '2026-01-01T00:00:00Z',
     evses: [{ uid: 'R-1', status: 'AVAILABLE', capabilities: ['REMOTE_START_STOP_CAPABLE'], connectors: [], last_updated: '2026-01-01T00:00:00Z' }],
   } as unknown as Location;
-  const partner = { partnerId: 'P-R', kind: 'C', status: 'REGISTERED', token: 't', context: { roles: [{ country_code: 'DE', party_id: 'EMS' }] } } as unknown as AuthenticatedPartner;
+  const partnerWithId = (partnerId: string) =>
+    ({ partnerId, kind: 'C', status: 'REGISTERED', token: 't', context: { roles: [{ country_code: 'DE', party_id: 'EMS' }] }, parties: [{ country_code: 'DE', party_id: 'EMS' }] }) as unknown as AuthenticatedPartner;
   const token = { country_code: 'DE', party_id: 'EMS', uid: 'RESTART1', type: 'APP_USER', contract_id: 'C-R1', issuer: 'Fake', valid: true, whitelist: 'NEVER', last_updated: '2026-01-01T00:00:00Z' };
 
   /** A system on the database file with a station that never answers (the same wiring as src/app.ts, minus the network). */
@@ -110,7 +111,7 @@ describe('a command across a restart', () => {
       sessionPlace: () => undefined,
       location: (_viewer, id) => (id === location.id ? location : undefined),
       bindingOf: () => ({ chargePointId: 'CP-R', ocppEvseId: 1 }),
-      snapshotFor: () => ({ tariffs: [], locations: [] }),
+      snapshot: () => ({ tariffs: [], locations: [] }),
     };
     const system = new ActorSystem({
       storage,
@@ -145,6 +146,8 @@ describe('a command across a restart', () => {
   test('restored by a new system on the same database, it still times out exactly once', async () => {
     const clock = new ManualClock(T0);
     const first = systemOn(clock);
+    // The command's partner connection exists (its token becomes the connection's).
+    const partner = partnerWithId(first.system.partners.invite('Restart eMSP').partnerId);
     const reception = first.system.commands.startSession(partner, { response_url: 'https://emsp.example/results/restart-1', token, location_id: 'LOC-R', evse_uid: 'R-1' } as never);
     expect(reception.response).toEqual({ result: 'ACCEPTED', timeout: 30 });
     await Promise.resolve();

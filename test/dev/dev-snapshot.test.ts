@@ -29,6 +29,7 @@ const row = (id: number, status: Delivery['status'], attempts: number, lastError
   module: 'locations',
   path: `/L${id}`,
   body: {},
+  to: null,
   status,
   attempts,
   createdAtMs: Date.parse('2026-01-01T00:00:00Z'),

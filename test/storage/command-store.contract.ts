@@ -18,6 +18,7 @@ const aCommand = (id: string, more: Partial<Omit<CommandRecord, 'result'>> = {})
   ocppIdTag: 'TAG-1',
   createdAtMs: T0,
   deadlineMs: T0 + 30_000,
+  to: null,
   ...more,
 });
 
@@ -42,6 +43,11 @@ export function describeCommandStoreContract(name: string, makeAdapter: () => Ad
         store().insert(aCommand('c-1'));
         expect(store().get('c-1')).toEqual({ ...aCommand('c-1'), result: null });
         expect(store().get('c-2')).toBeUndefined();
+      });
+
+      test('the party its CommandResult is for reads back as given', () => {
+        store().insert(aCommand('c-1', { to: { country_code: 'DE', party_id: 'ABC' } }));
+        expect(store().get('c-1')?.to).toEqual({ country_code: 'DE', party_id: 'ABC' });
       });
 
       test('a command for no station (e.g. an unknown location) keeps its nulls', () => {

@@ -48,6 +48,18 @@ export function describeDriverTokenCacheContract(name: string, makeAdapter: () =
       expect(cache().put('emsp-2', aToken('TAG-3', { party_id: 'ABC' }))).toEqual({ created: false });
     });
 
+    test('a token is held by the connection that brought it, found by its identity in any letter case', () => {
+      cache().put('emsp-2', aToken('tag-h', { party_id: 'abc' }));
+      expect(cache().holderOf({ country_code: 'NL', party_id: 'ABC', uid: 'TAG-H', type: 'RFID' })).toBe('emsp-2');
+      expect(cache().holderOf({ country_code: 'NL', party_id: 'ABC', uid: 'TAG-H', type: 'APP_USER' })).toBeUndefined();
+    });
+
+    test('adopt keeps a token for a connection only while no connection holds it', () => {
+      expect(cache().adopt('emsp-1', aToken('TAG-A'))).toBe('emsp-1');
+      expect(cache().adopt('emsp-2', aToken('TAG-A', { valid: false }))).toBe('emsp-1');
+      expect(cache().holderOf(aToken('TAG-A'))).toBe('emsp-1');
+    });
+
     test('deleting the tokens of a partner that has none is harmless', () => {
       cache().deleteForPartner('emsp-2');
       expect(cache().put('emsp-2', aToken('TAG-1'))).toEqual({ created: true });

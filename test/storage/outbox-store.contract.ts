@@ -37,7 +37,13 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
         lastError: null,
         deliveredAtMs: null,
         responseLocation: null,
+        to: null,
       });
+    });
+
+    test('a row for a party behind the connection names it (in capitals, as CiStrings compare)', () => {
+      const id = outbox().enqueue(aDelivery('hub-1', 'session:1', { to: { country_code: 'de', party_id: 'abc' } }), T0);
+      expect(outbox().nextDue('hub-1', T0)).toMatchObject({ id, to: { country_code: 'DE', party_id: 'ABC' } });
     });
 
     test('a row without a module carries an absolute URL (a command result) and no body when it has none', () => {
@@ -78,6 +84,33 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
       outbox().failed(older, 'HTTP 503', T0 + 30 * SECOND);
       expect(dueIds('emsp-1', T0 + SECOND)).toEqual([otherObject]);
       expect(dueIds('emsp-1', T0 + 30 * SECOND)).toEqual([older, newer]);
+    });
+
+    test('rows for a held party wait untouched, in order, without holding up anyone else; due again once released', () => {
+      const abc = { country_code: 'DE', party_id: 'ABC' };
+      const xyz = { country_code: 'DE', party_id: 'XYZ' };
+      const first = outbox().enqueue(aDelivery('hub-1', 'session:1', { to: abc }), T0);
+      const second = outbox().enqueue(aDelivery('hub-1', 'session:1', { to: abc }), T0);
+      const other = outbox().enqueue(aDelivery('hub-1', 'session:2', { to: xyz }), T0);
+      const broadcast = outbox().enqueue(aDelivery('hub-1', 'location:1'), T0);
+      const held = [{ country_code: 'de', party_id: 'abc' }];
+      expect(outbox().nextAttemptAt('hub-1', held)).toBe(T0);
+      const seen: number[] = [];
+      for (let row = outbox().nextDue('hub-1', T0, held); row; row = outbox().nextDue('hub-1', T0, held)) {
+        seen.push(row.id);
+        outbox().delivered(row.id, T0);
+      }
+      expect(seen).toEqual([other, broadcast]);
+      expect(outbox().nextAttemptAt('hub-1', held)).toBeUndefined();
+      expect(outbox().list('hub-1', ['pending'], 10)).toEqual([expect.objectContaining({ id: second, attempts: 0 }), expect.objectContaining({ id: first, attempts: 0 })]);
+      expect(dueIds('hub-1', T0 + 3600 * SECOND)).toEqual([first, second]);
+    });
+
+    test('one object goes to each party in its own order: a row waiting for one party holds up none for another', () => {
+      const forAbc = outbox().enqueue(aDelivery('hub-1', 'location:1', { to: { country_code: 'DE', party_id: 'ABC' } }), T0);
+      const forXyz = outbox().enqueue(aDelivery('hub-1', 'location:1', { to: { country_code: 'DE', party_id: 'XYZ' } }), T0);
+      outbox().failed(forAbc, 'HTTP 503', T0 + 60 * SECOND);
+      expect(dueIds('hub-1', T0)).toEqual([forXyz]);
     });
 
     test('failed() counts the attempt, keeps the error and moves the next attempt; the row stays pending', () => {

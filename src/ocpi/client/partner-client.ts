@@ -82,9 +82,10 @@ export function createPartnerClient(timeoutMs: number, us: Party, observe?: Ocpi
 
   return {
     push,
-    async getPage(url, token, to) {
+    async getPage(url, token, to, module = 'functional') {
       let link: string | null = null;
-      const items = await call('GET', url, token, schemas.list, undefined, { functional: { to }, onResponse: (r) => (link = r.headers.get('link')) });
+      const onResponse = (r: Response) => (link = r.headers.get('link'));
+      const items = await call('GET', url, token, schemas.list, undefined, module === 'functional' ? { functional: { to }, onResponse } : { onResponse });
       const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
       return { items, ...(next ? { next } : {}) };
     },

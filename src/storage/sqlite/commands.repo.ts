@@ -1,35 +1,43 @@
 import { and, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { CommandRecord } from '../ports.ts';
 import type { Db } from './db.ts';
 import { commands, remoteStarts, reservations } from './schema/commands.ts';
 
-export type CommandRow = typeof commands.$inferSelect;
+type CommandRow = typeof commands.$inferSelect;
 export type ReservationRow = typeof reservations.$inferSelect;
+
+function record({ toCountryCode, toPartyId, ...row }: CommandRow): CommandRecord {
+  return { ...row, to: toCountryCode !== null && toPartyId !== null ? { country_code: toCountryCode, party_id: toPartyId } : null };
+}
 
 export function commandsRepo(db: Db) {
   return {
-    insert(row: Omit<CommandRow, 'result'>) {
-      db.insert(commands).values(row).run();
+    insert({ to, ...row }: Omit<CommandRecord, 'result'>) {
+      db.insert(commands)
+        .values({ ...row, toCountryCode: to?.country_code ?? null, toPartyId: to?.party_id ?? null })
+        .run();
     },
-    get(id: string): CommandRow | undefined {
-      return db.select().from(commands).where(eq(commands.id, id)).get();
+    get(id: string): CommandRecord | undefined {
+      const row = db.select().from(commands).where(eq(commands.id, id)).get();
+      return row && record(row);
     },
     /** Marks the command answered; false when it already was (the deadline and the station raced). */
     settle(id: string, result: string): boolean {
       return db.update(commands).set({ result }).where(and(eq(commands.id, id), isNull(commands.result))).returning({ id: commands.id }).all().length > 0;
     },
-    open(): CommandRow[] {
-      return db.select().from(commands).where(isNull(commands.result)).all();
+    open(): CommandRecord[] {
+      return db.select().from(commands).where(isNull(commands.result)).all().map(record);
     },
-    /** An accepted START_SESSION for this station and id tag, recent enough to count as pre-authorization. */
     /** The latest START_SESSION / RESERVE_NOW for this station and id tag: their tokens come pre-authorized. */
-    latestFor(chargePointId: string, ocppIdTag: string): CommandRow | undefined {
-      return db
+    latestFor(chargePointId: string, ocppIdTag: string): CommandRecord | undefined {
+      const row = db
         .select()
         .from(commands)
         .where(and(eq(commands.chargePointId, chargePointId), eq(commands.ocppIdTag, ocppIdTag), inArray(commands.type, ['START_SESSION', 'RESERVE_NOW'])))
         .orderBy(desc(commands.createdAtMs))
         .limit(1)
         .get();
+      return row && record(row);
     },
     nextRemoteStartId(commandId: string): number {
       return db.insert(remoteStarts).values({ commandId }).returning({ id: remoteStarts.remoteStartId }).get().id;

@@ -1,25 +1,45 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Party } from '../../domain/parties.ts';
+import type { Delivery, NewDelivery } from '../ports.ts';
 import type { Db } from './db.ts';
 import { outbox } from './schema/outbox.ts';
 
-export type DeliveryRow = typeof outbox.$inferSelect;
-export type NewDelivery = Pick<DeliveryRow, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'>;
+type Row = typeof outbox.$inferSelect;
+
+function delivery({ toCountryCode, toPartyId, ...row }: Row): Delivery {
+  return { ...row, to: toCountryCode !== null && toPartyId !== null ? { country_code: toCountryCode, party_id: toPartyId } : null };
+}
+
+/** Rows for none of the `held` parties (stored upper-case, as CiStrings compare). */
+function notFor(held: Party[]): SQL | undefined {
+  if (held.length === 0) return undefined;
+  const keys = held.map((p) => `${p.country_code.toUpperCase()}*${p.party_id.toUpperCase()}`);
+  return sql`coalesce(${outbox.toCountryCode} || '*' || ${outbox.toPartyId}, '') not in ${keys}`;
+}
 
 export function outboxRepo(db: Db) {
   return {
-    enqueue(delivery: NewDelivery, nowMs: number): number {
+    enqueue({ to, ...row }: NewDelivery, nowMs: number): number {
       return db
         .insert(outbox)
-        .values({ ...delivery, status: 'pending', attempts: 0, createdAtMs: nowMs, nextAttemptAtMs: nowMs })
+        .values({
+          ...row,
+          toCountryCode: to?.country_code.toUpperCase() ?? null,
+          toPartyId: to?.party_id.toUpperCase() ?? null,
+          status: 'pending',
+          attempts: 0,
+          createdAtMs: nowMs,
+          nextAttemptAtMs: nowMs,
+        })
         .returning({ id: outbox.id })
         .get().id;
     },
     /**
-     * The next row to send: pending, due, and the oldest pending row of its object (per-object order: a newer
-     * change never overtakes an older one).
+     * The next row to send: pending, due, for no held party, and the oldest pending row of its object for its
+     * party (per-object order: a newer change never overtakes an older one).
      */
-    nextDue(channel: string, nowMs: number): DeliveryRow | undefined {
-      return db
+    nextDue(channel: string, nowMs: number, held: Party[] = []): Delivery | undefined {
+      const row = db
         .select()
         .from(outbox)
         .where(
@@ -27,19 +47,21 @@ export function outboxRepo(db: Db) {
             eq(outbox.channel, channel),
             eq(outbox.status, 'pending'),
             lte(outbox.nextAttemptAtMs, nowMs),
-            sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.status = 'pending')`,
+            notFor(held),
+            sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.to_country_code is ${outbox.toCountryCode} and o2.to_party_id is ${outbox.toPartyId} and o2.status = 'pending')`,
           ),
         )
         .orderBy(asc(outbox.id))
         .limit(1)
         .get();
+      return row && delivery(row);
     },
-    /** When the earliest pending row becomes due, if any. */
-    nextAttemptAt(channel: string): number | undefined {
+    /** When the earliest pending row for no held party becomes due, if any. */
+    nextAttemptAt(channel: string, held: Party[] = []): number | undefined {
       return db
         .select({ at: sql<number>`min(${outbox.nextAttemptAtMs})` })
         .from(outbox)
-        .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending')))
+        .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), notFor(held)))
         .get()?.at ?? undefined;
     },
     delivered(id: number, nowMs: number, responseLocation?: string) {
@@ -68,14 +90,15 @@ export function outboxRepo(db: Db) {
     cancelAll(channel: string) {
       db.update(outbox).set({ status: 'cancelled' }).where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'))).run();
     },
-    list(channel: string, statuses: DeliveryRow['status'][], limit: number): DeliveryRow[] {
+    list(channel: string, statuses: Delivery['status'][], limit: number): Delivery[] {
       return db
         .select()
         .from(outbox)
         .where(and(eq(outbox.channel, channel), inArray(outbox.status, statuses)))
         .orderBy(desc(outbox.id))
         .limit(limit)
-        .all();
+        .all()
+        .map(delivery);
     },
     channelsWithPending(): string[] {
       return db.selectDistinct({ p: outbox.channel }).from(outbox).where(eq(outbox.status, 'pending')).all().map((r) => r.p);

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { PublishTokenType } from '../../model/ocpi/location.ts';
 import type { Token } from '../../model/ocpi/token.ts';
+import type { TokenKey } from '../ports.ts';
 import { parseOcpiDateTime } from '../../lib/clock.ts';
 import type { Db } from './db.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
@@ -21,15 +22,24 @@ const identity = (id: TokenIdentity) =>
     eq(tokens.type, id.type),
   );
 
+const keyOf = (token: TokenKey): TokenIdentity => ({ countryCode: token.country_code, partyId: token.party_id, uid: token.uid, type: token.type });
+
 /** Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive). */
 export function tokensRepo(db: Db) {
-  return {
+  const repo = {
     /** The token at that identity, as seen by the partner connection that pushed it. */
     get(id: TokenIdentity, partnerId: string): Token | undefined {
       return db.select({ body: tokens.body }).from(tokens).where(and(identity(id), eq(tokens.partnerId, partnerId))).get()?.body as Token | undefined;
     },
-    holderOf(id: TokenIdentity): string | undefined {
-      return db.select({ partnerId: tokens.partnerId }).from(tokens).where(identity(id)).get()?.partnerId;
+    /** The partner connection that brought the token (pushed it, had it pulled, answered for it, commanded with it). */
+    holderOf(key: TokenKey): string | undefined {
+      return db.select({ partnerId: tokens.partnerId }).from(tokens).where(identity(keyOf(key))).get()?.partnerId;
+    },
+    adopt(partnerId: string, token: Token): string {
+      const holder = repo.holderOf(token);
+      if (holder !== undefined) return holder;
+      repo.put(partnerId, token);
+      return partnerId;
     },
     put(partnerId: string, token: Token): { created: boolean } {
       const values = {
@@ -41,7 +51,7 @@ export function tokensRepo(db: Db) {
         lastUpdatedMs: parseOcpiDateTime(token.last_updated),
         body: token,
       };
-      const key = { countryCode: token.country_code, partyId: token.party_id, uid: token.uid, type: token.type };
+      const key = keyOf(token);
       const existed = db.select({ seq: tokens.seq }).from(tokens).where(identity(key)).get();
       if (existed) db.update(tokens).set(values).where(identity(key)).run();
       else db.insert(tokens).values(values).run();
@@ -69,16 +79,25 @@ export function tokensRepo(db: Db) {
     deleteForPartner(partnerId: string) {
       db.delete(tokens).where(eq(tokens.partnerId, partnerId)).run();
     },
-    /** Whether the partner holds a token matching every field set in a Location's publish_allowed_to entry. */
-    partnerHoldsMatching(partnerId: string, entry: PublishTokenType): boolean {
-      const conditions = [eq(tokens.partnerId, partnerId)];
+    /**
+     * The parties owning a token that matches every field set in a Location's publish_allowed_to entry, each with
+     * the partner connection holding that token.
+     */
+    holdersMatching(entry: PublishTokenType): { partnerId: string; party: { country_code: string; party_id: string } }[] {
+      const conditions = [];
       if (entry.uid !== undefined) conditions.push(eq(tokens.uidKey, idKey(entry.uid)));
       if (entry.type !== undefined) conditions.push(eq(tokens.type, entry.type));
       if (entry.visual_number !== undefined) conditions.push(sql`json_extract(${tokens.body}, '$.visual_number') = ${entry.visual_number}`);
       if (entry.issuer !== undefined) conditions.push(sql`json_extract(${tokens.body}, '$.issuer') = ${entry.issuer}`);
       if (entry.group_id !== undefined)
         conditions.push(sql`upper(json_extract(${tokens.body}, '$.group_id')) = ${idKey(entry.group_id)}`);
-      return db.select({ seq: tokens.seq }).from(tokens).where(and(...conditions)).limit(1).get() !== undefined;
+      return db
+        .selectDistinct({ partnerId: tokens.partnerId, countryCode: tokens.countryCode, partyId: tokens.partyId })
+        .from(tokens)
+        .where(and(...conditions))
+        .all()
+        .map((r) => ({ partnerId: r.partnerId, party: { country_code: r.countryCode, party_id: r.partyId } }));
     },
   };
+  return repo;
 }

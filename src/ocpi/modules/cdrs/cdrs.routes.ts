@@ -8,7 +8,7 @@ import { cpoBasePath, type OcpiDeps, type OcpiModule } from '../../ocpi-deps.ts'
 export const cdrsModule: OcpiModule = { identifier: 'cdrs', role: 'SENDER' };
 const limits = { defaultLimit: 25, maxLimit: 100 };
 
-/** CDRs Sender interface (OCPI 2.2.1 cdrs): the CDRs of the partner's tokens; last_updated is their creation. */
+/** CDRs Sender interface (OCPI 2.2.1 cdrs): the CDRs of the requesting party's tokens; last_updated is their creation. */
 export function cdrsRoutes(deps: OcpiDeps) {
   const { config, clock, partners, sessions } = deps;
   return new Elysia({ name: 'ocpi.cdrs', prefix: `${cpoBasePath}/cdrs`, detail: { tags: ['OCPI CDRs'] } })

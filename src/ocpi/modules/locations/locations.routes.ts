@@ -17,13 +17,13 @@ export function locationsRoutes(deps: OcpiDeps) {
     .use(tokenAuth(partners, config, 'functional'))
     .get(
       '',
-      pagedList(() => config.publicUrl, clock, limits, (partner, page) => network.locationsPage({ partnerId: partner.partnerId }, page)),
+      pagedList(() => config.publicUrl, clock, limits, (partner, page) => network.locationsPage(partner, page)),
       { query: PageQuery, response: Envelope(t.Array(Location)), detail: { summary: 'Locations, oldest first (default 25, max 100 per page)' } },
     )
     .get(
       '/:location_id',
       ({ partner, params }) => {
-        const location = network.location({ partnerId: partner.partnerId }, params.location_id);
+        const location = network.location(partner, params.location_id);
         if (!location) throw OcpiErrors.unknownLocation(`Unknown location ${params.location_id}`);
         return envelope(clock, location);
       },
@@ -32,7 +32,7 @@ export function locationsRoutes(deps: OcpiDeps) {
     .get(
       '/:location_id/:evse_uid',
       ({ partner, params }) => {
-        const evse = network.evse({ partnerId: partner.partnerId }, params.location_id, params.evse_uid);
+        const evse = network.evse(partner, params.location_id, params.evse_uid);
         if (!evse) throw OcpiErrors.unknownLocation(`Unknown EVSE ${params.evse_uid} at location ${params.location_id}`);
         return envelope(clock, evse);
       },
@@ -41,7 +41,7 @@ export function locationsRoutes(deps: OcpiDeps) {
     .get(
       '/:location_id/:evse_uid/:connector_id',
       ({ partner, params }) => {
-        const connector = network.connector({ partnerId: partner.partnerId }, params.location_id, params.evse_uid, params.connector_id);
+        const connector = network.connector(partner, params.location_id, params.evse_uid, params.connector_id);
         if (!connector)
           throw OcpiErrors.unknownLocation(`Unknown connector ${params.connector_id} of EVSE ${params.evse_uid} at location ${params.location_id}`);
         return envelope(clock, connector);

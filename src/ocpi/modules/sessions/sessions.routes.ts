@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import { ChargingPreferences, ChargingPreferencesResponse, Session } from '../../../model/ocpi/session.ts';
 import { CiString } from '../../../model/ocpi/types.ts';
+import { readsFor } from '../../../domain/parties.ts';
 import { envelope, Envelope, OcpiErrorResponses } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/ocpi-error.ts';
 import { PageQuery, pagedList } from '../../transport/pagination.ts';
@@ -11,8 +12,9 @@ export const sessionsModule: OcpiModule = { identifier: 'sessions', role: 'SENDE
 const limits = { defaultLimit: 25, maxLimit: 100 };
 
 /**
- * Sessions Sender interface (OCPI 2.2.1 sessions): each partner sees the sessions of its own tokens. The spec
- * makes date_from required; many clients omit it, so it defaults to the beginning of time.
+ * Sessions Sender interface (OCPI 2.2.1 sessions): a request sees the sessions of the tokens of the parties it
+ * acts for (the one named in OCPI-from-*, else the connection's roles). The spec makes date_from required; many
+ * clients omit it, so it defaults to the beginning of time.
  */
 export function sessionsRoutes(deps: OcpiDeps) {
   const { config, clock, partners, sessions } = deps;
@@ -26,9 +28,8 @@ export function sessionsRoutes(deps: OcpiDeps) {
     .put(
       '/:session_id/charging_preferences',
       ({ partner, params }) => {
-        const owners = ownersOf(partner);
         const view = sessions.view(params.session_id);
-        const owned = view?.session && owners.some((o) => o.countryCode === view.session!.cdr_token.country_code.toUpperCase() && o.partyId === view.session!.cdr_token.party_id.toUpperCase());
+        const owned = view?.session && readsFor(partner, view.session.cdr_token);
         if (!owned) throw new OcpiError(404, 2003, `Unknown session ${params.session_id}`);
         // No EVSE of ours is CHARGING_PREFERENCES_CAPABLE: the spec's answer is HTTP 404 with 2001.
         throw new OcpiError(404, 2001, 'This EVSE does not accept charging preferences');

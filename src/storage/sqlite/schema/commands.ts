@@ -19,6 +19,9 @@ export const commands = sqliteTable(
     deadlineMs: integer('deadline_ms').notNull(),
     /** Set once the CommandResult is queued for the eMSP. */
     result: text('result'),
+    /** The party behind the partner's connection the CommandResult is for (OCPI-to-*); null: the connection. */
+    toCountryCode: text('to_country_code'),
+    toPartyId: text('to_party_id'),
   },
   (table) => [index('commands_open_idx').on(table.result, table.deadlineMs), index('commands_start_idx').on(table.chargePointId, table.ocppIdTag)],
 );

@@ -20,6 +20,9 @@ export const outbox = sqliteTable(
     /** … and the path below it; or, without module, an absolute URL (a command's response_url). */
     path: text('path').notNull(),
     body: text('body', { mode: 'json' }),
+    /** The party behind the partner's connection the row is for (OCPI-to-*); null for the connection as a whole. */
+    toCountryCode: text('to_country_code'),
+    toPartyId: text('to_party_id'),
     status: text('status', { enum: deliveryStatuses }).notNull(),
     attempts: integer('attempts').notNull(),
     createdAtMs: integer('created_at_ms').notNull(),
