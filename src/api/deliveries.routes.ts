@@ -13,6 +13,12 @@ const Delivery = t.Object({
   method: t.String(),
   module: t.Optional(t.String()),
   path: t.String(),
+  to: t.Optional(
+    t.Object(
+      { country_code: t.String(), party_id: t.String() },
+      { description: 'The party behind the connection it is for (OCPI-to-*); absent: the connection as a whole. Waits while a hub reports the party OFFLINE, PLANNED or SUSPENDED.' },
+    ),
+  ),
   attempts: Type.Integer(),
   created_at: t.String(),
   next_attempt_at: t.Optional(t.String()),
@@ -28,6 +34,7 @@ const Delivery = t.Object({
       method: 'PUT',
       module: 'sessions',
       path: '/NL/DYN/101',
+      to: { country_code: 'DE', party_id: 'ABC' },
       attempts: 2,
       created_at: '2026-11-20T09:00:00.000Z',
       next_attempt_at: '2026-11-20T09:00:40.000Z',
@@ -42,6 +49,7 @@ function present(row: OutboxRow): typeof Delivery.static {
   const iso = (ms: number | null) => (ms == null ? undefined : new Date(ms).toISOString());
   const optional = {
     module: row.module ?? undefined,
+    to: row.to ?? undefined,
     next_attempt_at: row.status === 'pending' ? iso(row.nextAttemptAtMs) : undefined,
     delivered_at: iso(row.deliveredAtMs),
     last_error: row.lastError ?? undefined,

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { PartnerView } from '../../actors/partner/partners.ts';
 import { CredentialsRole } from '../model/ocpi/credentials.ts';
+import { ClientInfo } from '../model/ocpi/hub-client-info.ts';
 import { Endpoint } from '../model/ocpi/versions.ts';
 import { Url } from '../model/ocpi/types.ts';
 import { ApiErrorBody } from '../model/api/api-responses.ts';
@@ -15,6 +16,10 @@ const PartnerSchema = t.Object({
   status: t.Union([t.Literal('invited'), t.Literal('registering'), t.Literal('registered'), t.Literal('unregistered')]),
   initiated_by: t.Union([t.Literal('emsp'), t.Literal('cpo')]),
   roles: t.Array(CredentialsRole),
+  parties: t.Array(ClientInfo, {
+    description:
+      'Every party behind this connection and how it is connected: its credentials roles (PLANNED until registered, CONNECTED while registered, SUSPENDED after), then the parties a hub reported through HubClientInfo',
+  }),
   versions_url: t.Optional(t.String()),
   version: t.Optional(t.String()),
   endpoints: t.Array(Endpoint),
@@ -30,6 +35,7 @@ const PartnerSchema = t.Object({
       status: 'registered',
       initiated_by: 'cpo',
       roles: [{ ...credentialsExample.roles[0]!, role: 'EMSP' }],
+      parties: [{ country_code: credentialsExample.roles[0]!.country_code, party_id: credentialsExample.roles[0]!.party_id, role: 'EMSP', status: 'CONNECTED', last_updated: '2026-11-20T08:00:02.000Z' }],
       versions_url: credentialsExample.url,
       version: '2.2.1',
       endpoints: versionDetailsExample.endpoints,
@@ -41,7 +47,7 @@ const PartnerSchema = t.Object({
 });
 
 /** What an operator sees of a partner; never a token. */
-function present(view: PartnerView): typeof PartnerSchema.static {
+function present(view: PartnerView, parties: ClientInfo[]): typeof PartnerSchema.static {
   const optional = {
     name: view.name,
     versions_url: view.versionsUrl,
@@ -55,6 +61,7 @@ function present(view: PartnerView): typeof PartnerSchema.static {
     status: view.status,
     initiated_by: view.initiatedBy,
     roles: view.roles ?? [],
+    parties,
     endpoints: view.endpoints ?? [],
     created_at: view.createdAt,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
@@ -64,6 +71,7 @@ function present(view: PartnerView): typeof PartnerSchema.static {
 /** Operator API for OCPI partners: invitations (eMSP registers with us) and CPO-initiated registration. */
 export function partnersRoutes(deps: ApiDeps) {
   const { partners, config } = deps;
+  const shown = (view: PartnerView) => present(view, partners.parties(view));
   return new Elysia({ name: 'api.partners', prefix: '/api/v1/ocpi', detail: { tags: ['OCPI partners'], security: apiSecurity } })
     .use(apiKeyAuth(deps))
     .post(
@@ -98,7 +106,7 @@ export function partnersRoutes(deps: ApiDeps) {
       '/partners',
       async ({ body, set }) => {
         set.status = 201;
-        return present(await partners.registerWith(body.versions_url, body.token, body.name));
+        return shown(await partners.registerWith(body.versions_url, body.token, body.name));
       },
       {
         body: t.Object({
@@ -110,22 +118,22 @@ export function partnersRoutes(deps: ApiDeps) {
         detail: { summary: 'Register with an eMSP using its versions URL and token A' },
       },
     )
-    .get('/partners', () => partners.list().map(present), { response: t.Array(PartnerSchema), detail: { summary: 'All partners' } })
+    .get('/partners', () => partners.list().map(shown), { response: t.Array(PartnerSchema), detail: { summary: 'All partners' } })
     .get(
       '/partners/:id',
       ({ params }) => {
         const view = partners.view(params.id);
         if (!view) throw new ApiError(404, 'not_found', `No partner ${params.id}`);
-        return present(view);
+        return shown(view);
       },
-      { params: t.Object({ id: t.String() }), response: PartnerSchema, detail: { summary: 'One partner: roles, status, endpoints, last contact' } },
+      { params: t.Object({ id: t.String() }), response: PartnerSchema, detail: { summary: 'One partner: roles, the parties behind it and their status, endpoints, last contact' } },
     )
     .delete(
       '/partners/:id',
       async ({ params }) => {
         const result = await partners.unregisterByOperator(params.id);
         if (!result) throw new ApiError(404, 'not_found', `No partner ${params.id}`);
-        return { ...present(result.view), ...(result.remoteError ? { remote_error: result.remoteError } : {}) };
+        return { ...shown(result.view), ...(result.remoteError ? { remote_error: result.remoteError } : {}) };
       },
       {
         params: t.Object({ id: t.String() }),

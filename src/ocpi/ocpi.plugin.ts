@@ -7,6 +7,7 @@ import { versionsRoutes } from './modules/versions/versions.routes.ts';
 import { sessionsModule, sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { cdrsModule, cdrsRoutes } from './modules/cdrs/cdrs.routes.ts';
 import { commandsModule, commandsRoutes } from './modules/commands/commands.routes.ts';
+import { hubClientInfoModule, hubClientInfoRoutes } from './modules/hubclientinfo/hubclientinfo.routes.ts';
 import type { OcpiDeps } from './ocpi-deps.ts';
 import { OcpiErrorResponses } from './transport/envelope.ts';
 
@@ -20,9 +21,12 @@ export function ocpiPlugin(deps: OcpiDeps) {
     { module: sessionsModule, routes: sessionsRoutes },
     { module: cdrsModule, routes: cdrsRoutes },
     { module: commandsModule, routes: commandsRoutes },
+    { module: hubClientInfoModule, routes: hubClientInfoRoutes },
   ];
-  const configuration = mounted.filter((m) => m.module === credentialsModule);
-  const functional = mounted.filter((m) => m.module !== credentialsModule);
+  // Configuration modules carry no routing headers (OCPI 2.2.1 transport_and_format, message routing).
+  const isConfiguration = (m: (typeof mounted)[number]) => m.module === credentialsModule || m.module === hubClientInfoModule;
+  const configuration = mounted.filter(isConfiguration);
+  const functional = mounted.filter((m) => !isConfiguration(m));
   // Error envelopes every route can answer (for the OpenAPI document; the error renderer writes them): any route
   // without a valid token gets 401; every functional request checks its routing headers (400 + 2001).
   return new Elysia({ name: 'ocpi' }).guard({ response: { 401: OcpiErrorResponses.unauthorized } }, (app) =>

@@ -132,6 +132,19 @@ describe('OpenAPI document', () => {
     expect(cdrs.examples[0].data[0]).toMatchObject({ id: '12345', total_energy: 15.342 });
   });
 
+  test('HubClientInfo and the parties behind a partner connection are described', () => {
+    const hubClientInfo = doc.paths['/ocpi/cpo/2.2.1/hubclientinfo/{country_code}/{party_id}'];
+    expect(Object.keys(hubClientInfo).sort()).toEqual(['get', 'put']);
+    expect(jsonContent(hubClientInfo.put.requestBody)!.examples[0]).toMatchObject({ country_code: 'NL', party_id: 'ALL', role: 'CPO', status: 'PLANNED' });
+    expect(Object.keys(hubClientInfo.put.responses).sort()).toEqual(['200', '201', '400', '401', '403']);
+    expect(jsonContent(hubClientInfo.get.responses['404'])!.examples.map((e: any) => e.status_code)).toEqual([2000]);
+    const partner = jsonContent(doc.paths['/api/v1/ocpi/partners/{id}'].get.responses['200'])!;
+    expect(partner.properties.parties.items.properties.status.enum).toEqual(['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED']);
+    expect(partner.examples[0].parties[0]).toMatchObject({ role: 'EMSP', status: 'CONNECTED' });
+    const deliveries = jsonContent(doc.paths['/api/v1/ocpi/partners/{id}/deliveries'].get.responses['200'])!;
+    expect(deliveries.items.properties.to.description).toContain('SUSPENDED');
+  });
+
   test('the guest receipt is a PDF, with its 404 and 409 as JSON', () => {
     const receipt = doc.paths['/api/v1/sessions/guest/{session_token}/receipt'].get;
     expect(receipt.responses['200'].content).toEqual({ 'application/pdf': { schema: { type: 'string', format: 'binary' } } });

@@ -25,7 +25,15 @@ export interface FakeEmspOptions {
   endpoints?: { identifier: string; role: 'SENDER' | 'RECEIVER' }[];
   /** Send `Authorization: Token <raw>` instead of base64 when the eMSP calls us. */
   rawTokens?: boolean;
+  /** The roles in its credentials (default: one EMSP role with countryCode/partyId). */
+  roles?: { role: string; country_code: string; party_id: string; name?: string }[];
+  /** Further routes, tried before the eMSP's own (e.g. a hub's hubclientinfo Sender list). */
+  routes?: (request: { method: string; path: string; url: URL; body: any }) => Response | undefined;
 }
+
+/** A success envelope, as the fake platform answers. */
+export const ok = (data?: unknown, status = 200) =>
+  Response.json({ ...(data === undefined ? {} : { data }), status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() }, { status });
 
 
 export function startFakeEmsp(options: FakeEmspOptions = {}) {
@@ -53,8 +61,6 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     cpoCredentials: undefined as unknown,
     failWith: undefined as number | undefined,
   };
-  const ok = (data?: unknown, status = 200) =>
-    Response.json({ ...(data === undefined ? {} : { data }), status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() }, { status });
   const fail = (http: number, code: number, message: string) =>
     Response.json({ status_code: code, status_message: message, timestamp: new Date().toISOString() }, { status: http });
 
@@ -70,6 +76,8 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
       received.push({ method: request.method, path: url.pathname, authorization, token, body, headers: Object.fromEntries(request.headers) });
       if (state.failWith) return fail(state.failWith, 3000, 'Simulated outage');
       if (!token || !accepted.has(token)) return fail(401, 2000, 'Unknown token');
+      const routed = options.routes?.({ method: request.method, path: url.pathname, url, body });
+      if (routed) return routed;
       if (url.pathname === '/ocpi/versions' && request.method === 'GET')
         return ok((options.versions ?? ['2.2.1']).map((v) => ({ version: v, url: `${base}/ocpi/${v}` })));
       if (url.pathname === '/ocpi/2.2.1' && request.method === 'GET')
@@ -183,7 +191,7 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     return {
       token,
       url: `${base}/ocpi/versions`,
-      roles: [{ role: 'EMSP', country_code: countryCode, party_id: partyId, business_details: { name: 'Fake eMSP' } }],
+      roles: (options.roles ?? [{ role: 'EMSP', country_code: countryCode, party_id: partyId }]).map(({ name, ...r }) => ({ ...r, business_details: { name: name ?? 'Fake eMSP' } })),
     };
   }
 

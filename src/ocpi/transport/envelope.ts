@@ -100,6 +100,14 @@ export const OcpiErrorResponses = {
     { status_code: 2004, status_message: 'Unknown token 12345678905880 (RFID)' },
     { status_code: 2003, status_message: 'Unknown location LOC2' },
   ]),
+  /** HTTP 404 + 2000: no ClientInfo for that party (the hub never reported it). */
+  unknownClientInfo: ErrorEnvelope('HTTP 404, status_code 2000: no ClientInfo held for that party', [
+    { status_code: 2000, status_message: 'No ClientInfo for NL/ALL' },
+  ]),
+  /** HTTP 403 + 2000: ClientInfo from a connection that is not a hub. */
+  notAHub: ErrorEnvelope('HTTP 403, status_code 2000: only a hub reports ClientInfo', [
+    { status_code: 2000, status_message: 'Only a connection with the role HUB reports ClientInfo' },
+  ]),
   /** HTTP 404 on PUT charging_preferences: 2003 for a session not of the caller's tokens, 2001 as no EVSE of ours takes preferences. */
   chargingPreferencesRefused: ErrorEnvelope(
     'HTTP 404, status_code 2003: unknown session; status_code 2001: the EVSE does not accept charging preferences (none of ours is CHARGING_PREFERENCES_CAPABLE)',
