@@ -23,7 +23,14 @@ let server: TestServer;
 let hub: FakeHub;
 let token: string;
 let partnerId: string;
-const as = (party: { country_code: string; party_id: string }) => ({ headers: routedFrom(party) });
+type Party = { country_code: string; party_id: string };
+
+/** A request of `party` through the hub (none: the hub in its own name); every answer is addressed back to it, from us. */
+async function through(party: Party | undefined, method: string, path: string, body?: unknown) {
+  const response = await server.ocpi(method, `/ocpi/cpo/2.2.1/${path}`, token, body, party ? { headers: routedFrom(party) } : {});
+  expect(routingOf(response.headers)).toEqual(fromUsTo(party ?? HUB));
+  return response;
+}
 
 beforeAll(async () => {
   server = startTestServer({ env: { AUTHORIZE_TIMEOUT_MS: '1000', COMMAND_TIMEOUT_S: '1', DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' } });
@@ -51,7 +58,7 @@ describe('a hub registers as one connection speaking for the parties behind it',
   test('its token list is asked of the hub itself once, and keeps each token’s own party', async () => {
     const pulls = hub.received.filter((r) => r.method === 'GET' && r.path === '/ocpi/emsp/2.2.1/tokens');
     expect(pulls.map((r) => routingOf(r.headers))).toEqual([fromUsTo(HUB)]);
-    const abc = await server.ocpi('GET', '/ocpi/cpo/2.2.1/tokens/DE/ABC/ABC-1', token, undefined, as(ABC));
+    const abc = await through(ABC, 'GET', 'tokens/DE/ABC/ABC-1');
     expect(abc.body.data).toMatchObject({ country_code: 'DE', party_id: 'ABC', uid: 'ABC-1' });
   });
 
@@ -75,35 +82,33 @@ describe('locations and tariffs go once per connection; a restricted location on
       const pushes = hub.received.filter((r) => r.path.endsWith('/locations/NL/DYN/LOC-ABC'));
       expect(pushes.map((r) => [r.method, routingOf(r.headers)])).toEqual([['PUT', fromUsTo(ABC)]]);
     });
-    expect((await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations/LOC-ABC', token, undefined, as(ABC))).status).toBe(200);
-    for (const other of [as(XYZ), as(HUB), {}]) {
-      const refused = await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations/LOC-ABC', token, undefined, other);
+    expect((await through(ABC, 'GET', 'locations/LOC-ABC')).status).toBe(200);
+    for (const other of [XYZ, HUB, undefined]) {
+      const refused = await through(other, 'GET', 'locations/LOC-ABC');
       expect([refused.status, refused.body.status_code]).toEqual([404, 2003]);
     }
-    const xyzList = await server.ocpi('GET', '/ocpi/cpo/2.2.1/locations', token, undefined, as(XYZ));
+    const xyzList = await through(XYZ, 'GET', 'locations');
     expect(xyzList.body.data.map((l: { id: string }) => l.id)).toEqual(['LOC-HUB']);
   });
 });
 
 describe('requests through the hub are checked against the party they come from, and answered to it', () => {
   test('a party pushes its own token; the answer is addressed to it, from us', async () => {
-    const response = await server.ocpi('PUT', '/ocpi/cpo/2.2.1/tokens/DE/ABC/ABC-2', token, card(ABC, 'ABC-2'), as(ABC));
+    const response = await through(ABC, 'PUT', 'tokens/DE/ABC/ABC-2', card(ABC, 'ABC-2'));
     expect([response.status, response.body.status_code]).toEqual([201, 1000]);
-    expect(routingOf(response.headers)).toEqual(fromUsTo(ABC));
   });
 
   test('a party cannot write or read another party’s token', async () => {
-    const put = await server.ocpi('PUT', '/ocpi/cpo/2.2.1/tokens/DE/XYZ/XYZ-9', token, card(XYZ, 'XYZ-9'), as(ABC));
+    const put = await through(ABC, 'PUT', 'tokens/DE/XYZ/XYZ-9', card(XYZ, 'XYZ-9'));
     expect([put.status, put.body.status_code]).toEqual([403, 2000]);
     expect(put.body.status_message).toContain('DE/XYZ');
-    const get = await server.ocpi('GET', '/ocpi/cpo/2.2.1/tokens/DE/XYZ/XYZ-1', token, undefined, as(ABC));
+    const get = await through(ABC, 'GET', 'tokens/DE/XYZ/XYZ-1');
     expect(get.status).toBe(403);
   });
 
   test('the hub itself may push a token of any party behind it (broadcast), answered to the hub', async () => {
-    const response = await server.ocpi('PUT', '/ocpi/cpo/2.2.1/tokens/DE/XYZ/XYZ-2', token, card(XYZ, 'XYZ-2'), as(HUB));
+    const response = await through(HUB, 'PUT', 'tokens/DE/XYZ/XYZ-2', card(XYZ, 'XYZ-2'));
     expect([response.status, response.body.status_code]).toEqual([201, 1000]);
-    expect(routingOf(response.headers)).toEqual(fromUsTo(HUB));
   });
 
   test('a request addressed to another CPO is refused in the OCPI envelope', async () => {
@@ -130,13 +135,13 @@ describe('sessions and CDRs go back through the hub to the party whose token it 
   });
 
   test('each party reads its own sessions and CDRs; the hub as itself reads none', async () => {
-    const uids = async (module: string, options: { headers?: Record<string, string> }) =>
-      (await server.ocpi('GET', `/ocpi/cpo/2.2.1/${module}`, token, undefined, options)).body.data.map((o: { cdr_token: { uid: string } }) => o.cdr_token.uid);
-    expect(await uids('sessions', as(ABC))).toEqual(['ABC-1']);
-    expect(await uids('sessions', as(XYZ))).toEqual(['XYZ-1']);
-    expect(await uids('cdrs', as(XYZ))).toEqual(['XYZ-1']);
-    expect(await uids('sessions', as(HUB))).toEqual([]);
-    expect(await uids('cdrs', {})).toEqual([]);
+    const uids = async (module: string, party: Party | undefined) =>
+      (await through(party, 'GET', module)).body.data.map((o: { cdr_token: { uid: string } }) => o.cdr_token.uid);
+    expect(await uids('sessions', ABC)).toEqual(['ABC-1']);
+    expect(await uids('sessions', XYZ)).toEqual(['XYZ-1']);
+    expect(await uids('cdrs', XYZ)).toEqual(['XYZ-1']);
+    expect(await uids('sessions', HUB)).toEqual([]);
+    expect(await uids('cdrs', undefined)).toEqual([]);
   });
 
   test('a card we never held is asked of the hub without OCPI-to-* (open routing); its session goes to the card’s party', async () => {
@@ -162,12 +167,11 @@ describe('sessions and CDRs go back through the hub to the party whose token it 
 
 describe('commands through the hub', () => {
   const start = (party: typeof ABC, uid: string, id: string) =>
-    server.ocpi('POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', token, { response_url: hub.responseUrl(id), token: card(party, uid, { type: 'APP_USER', whitelist: 'NEVER' }), location_id: 'LOC-HUB', evse_uid: 'HUB-OFF' }, as(XYZ));
+    through(XYZ, 'POST', 'commands/START_SESSION', { response_url: hub.responseUrl(id), token: card(party, uid, { type: 'APP_USER', whitelist: 'NEVER' }), location_id: 'LOC-HUB', evse_uid: 'HUB-OFF' });
 
   test('the CommandResult goes back to the party that sent the command', async () => {
     const response = await start(XYZ, 'XYZ-APP', 'hub-start');
     expect(response.body.data.result).toBe('ACCEPTED');
-    expect(routingOf(response.headers)).toEqual(fromUsTo(XYZ));
     // The station was never connected: FAILED, through the outbox.
     await eventually(() => expect(hub.store.commandResults.get('hub-start')).toEqual({ result: 'FAILED' }));
     const posted = hub.received.find((r: ReceivedRequest) => r.path.endsWith('/commands/results/hub-start'));
@@ -180,3 +184,19 @@ describe('commands through the hub', () => {
   });
 });
 
+describe('every exchange with the hub', () => {
+  test('our calls to its functional modules came from us, addressed to the hub or a party behind it (open routing: to nobody); configuration calls carried no routing headers', () => {
+    const configuration = /^\/ocpi\/(versions|2\.2\.1|emsp\/2\.2\.1\/(credentials|hubclientinfo))$/;
+    const addressees = new Set<string>();
+    for (const request of hub.received) {
+      const routing = routingOf(request.headers);
+      if (configuration.test(request.path)) {
+        expect(routing).toEqual({});
+        continue;
+      }
+      expect(routing).toMatchObject({ 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'DYN' });
+      addressees.add(routing['ocpi-to-party-id'] ? `${routing['ocpi-to-country-code']}*${routing['ocpi-to-party-id']}` : `(open) ${request.method} ${request.path}`);
+    }
+    expect([...addressees].sort()).toEqual(['(open) POST /ocpi/emsp/2.2.1/tokens/XYZ-RT/authorize', 'BE*HUB', 'DE*ABC', 'DE*XYZ']);
+  });
+});
