@@ -26,7 +26,9 @@ const kindOf: Record<string, CallErrorKind> = {
  */
 function compile(file: string) {
   const schemas = JSON.parse(readFileSync(Bun.resolveSync(`ocpp-rpc/lib/schemas/${file}`, import.meta.dir), 'utf8')) as object[];
-  const ajv = new Ajv({ strictSchema: false, allErrors: false });
+  // multipleOf 0.1 (1.6 charging limits): 10.7 / 0.1 is 106.99999999999999 in floating point, which exact
+  // division would refuse; a precision of 1e-6 takes it as the one-decimal value it is (as ocpp-rpc does).
+  const ajv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6 });
   addFormats(ajv);
   ajv.addSchema(schemas);
   const cache = new Map<string, ValidateFunction | undefined>();
