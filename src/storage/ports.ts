@@ -4,6 +4,7 @@
  * port (test/storage/*.contract.ts) states what any adapter must do.
  */
 import type { CDR } from '../model/ocpi/cdr.ts';
+import type { ActiveChargingProfile, ChargingProfile } from '../model/ocpi/charging-profiles.ts';
 import type { Session } from '../model/ocpi/session.ts';
 import type { Token } from '../model/ocpi/token.ts';
 import type { Party } from '../domain/parties.ts';
@@ -162,6 +163,34 @@ export interface CommandStore {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Smart charging
+
+/** A session's smart charging by its eMSP (OCPI 2.2.1 ChargingProfiles). */
+export interface SessionChargingProfile {
+  sessionId: string;
+  partnerId: string;
+  /** The OCPP chargingProfileId of the eMSP's profiles on this session: a new one replaces the last. */
+  ocppProfileId: number;
+  /** The eMSP's profile the station took, as the eMSP sent it; null before that and after a clear. */
+  profile: ChargingProfile | null;
+  /** When the eMSP first set a profile successfully: from then on it is told of schedule changes (OCPI 2.2.1 4.7). */
+  acceptedAtMs: number | null;
+  /** The schedule the eMSP was last told, in its unit; null when a new profile or a clear made it stale. */
+  active: ActiveChargingProfile | null;
+}
+
+export interface ChargingProfileStore {
+  /** The session's record, created (with its chargingProfileId) on the eMSP's first request. */
+  open(sessionId: string, partnerId: string): SessionChargingProfile;
+  get(sessionId: string): SessionChargingProfile | undefined;
+  /** The station took the profile; the first success is kept as `acceptedAtMs`. */
+  accepted(sessionId: string, profile: ChargingProfile, atMs: number): void;
+  /** The station removed it. */
+  cleared(sessionId: string): void;
+  reported(sessionId: string, active: ActiveChargingProfile): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Partners, charge points, guests
 
 /** Tokens we issued to partners (A and C), as keyed hashes. */
@@ -213,5 +242,6 @@ export interface ActorStorage {
   sessions: SessionStore;
   outbox: OutboxStore;
   commands: CommandStore;
+  chargingProfiles: ChargingProfileStore;
   guestSessions: GuestSessionStore;
 }

@@ -9,6 +9,7 @@ import { tokensRepo } from './sqlite/tokens.repo.ts';
 import { sessionsRepo } from './sqlite/sessions.repo.ts';
 import { outboxRepo } from './sqlite/outbox.repo.ts';
 import { commandsRepo } from './sqlite/commands.repo.ts';
+import { chargingProfilesRepo } from './sqlite/charging-profiles.repo.ts';
 import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
@@ -34,6 +35,7 @@ export function createStorage(path: string) {
     sessions: sessionsRepo(db),
     outbox: outboxRepo(db),
     commands: commandsRepo(db),
+    chargingProfiles: chargingProfilesRepo(db),
     guestSessions: guestSessionsRepo(db),
     integrationRequests: integrationRequestsRepo(db),
     ops: opsRepo(sqlite),

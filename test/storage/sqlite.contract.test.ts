@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
 import { describeActorStorageContract } from './actor-storage.contract.ts';
 import { describeChargePointRegistryContract } from './charge-point-registry.contract.ts';
+import { describeChargingProfileStoreContract } from './charging-profile-store.contract.ts';
 import { describeCommandStoreContract } from './command-store.contract.ts';
 import { describeCredentialsTokenStoreContract } from './credentials-token-store.contract.ts';
 import { describeDriverTokenCacheContract } from './driver-token-cache.contract.ts';
@@ -48,6 +49,7 @@ describeSnapshotCollectionContract('SQLite partner snapshots', sqlite((s) => ({ 
 describeOutboxStoreContract('SQLite', sqlite((s) => ({ adapter: s.outbox })));
 describeSessionStoreContract('SQLite', sqlite((s) => ({ adapter: s.sessions })));
 describeCommandStoreContract('SQLite', sqlite((s) => ({ adapter: s.commands })));
+describeChargingProfileStoreContract('SQLite', sqlite((s) => ({ adapter: s.chargingProfiles })));
 describeCredentialsTokenStoreContract('SQLite', sqlite((s) => ({ adapter: s.credentialsTokens, partners: s.partnerSnapshots })));
 describeDriverTokenCacheContract('SQLite', sqlite((s) => ({ adapter: s.tokens, partners: s.partnerSnapshots })));
 describeChargePointRegistryContract(

@@ -8,3 +8,4 @@ export * from './commands.ts';
 export * from './guest-sessions.ts';
 export * from './integration-requests.ts';
 export * from './trace.ts';
+export * from './charging-profiles.ts';
