@@ -4,6 +4,7 @@ CREATE TABLE `session_charging_profiles` (
 	`partner_id` text NOT NULL,
 	`profile` text,
 	`accepted_at_ms` integer,
+	`unit` text,
 	`active` text
 );
 --> statement-breakpoint

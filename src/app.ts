@@ -89,10 +89,18 @@ export function createApp(config: Config, options: AppOptions = {}) {
     settings: { ...config, owner: config.cpo },
     onDeadLetter: metrics.deadLettered,
   });
-  const { partners, deliveries, network, sessions, chargePoints, commands, guests } = system;
+  const { partners, deliveries, network, sessions, chargePoints, commands, chargingProfiles, guests } = system;
   const driverTokens = new DriverTokens(storage, network);
   const authorizer = new TokenAuthorizer(storage, system.realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => system.preAuthorized(cp, idTag), clock);
-  const handlerDeps = { chargePoints, sessions, authorizer, commands: { reservationUsed: (id: number) => commands.reservationUsed(id) }, config, clock };
+  const handlerDeps = {
+    chargePoints,
+    sessions,
+    authorizer,
+    commands: { reservationUsed: (id: number) => commands.reservationUsed(id) },
+    chargingProfiles: { scheduleChanged: (cp: string, evse: number | undefined) => chargingProfiles.scheduleChanged(cp, evse) },
+    config,
+    clock,
+  };
   gateway.attach({
     handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
     events: {
@@ -121,7 +129,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .get('/', () => ({ name: 'Dynamo CSMS', ocpi_versions: `${config.publicUrl}/ocpi/versions`, docs: `${config.publicUrl}/swagger` }), {
       detail: { hide: true },
     })
-    .use(ocpiPlugin({ config, clock, partners, network, driverTokens, sessions, commands }))
+    .use(ocpiPlugin({ config, clock, partners, network, driverTokens, sessions, commands, chargingProfiles }))
     .use(networkRoutes(apiDeps))
     .use(operatorsRoutes(apiDeps))
     .use(sessionsRoutes(apiDeps))

@@ -2,20 +2,28 @@ import { createActor, fromPromise, type Actor } from 'xstate';
 import { xstateClock, type Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import type { Party } from '../../src/domain/parties.ts';
-import type { CommandResult } from '../../src/model/ocpi/commands.ts';
 import type { CommandRecord, CommandStore } from '../../src/storage/ports.ts';
 import type { AuthenticatedPartner } from '../partner/partners.ts';
-import { commandMachine, type CommandOutcome } from './command.machine.ts';
+import { commandMachine, type FailureResults, type Settlement } from './command.machine.ts';
 import type { Reception } from './command-targets.ts';
 
-/** What a command does at the station once accepted: its OCPP call(s), resolving to the command's result. */
-export type StationWork = (command: CommandRecord) => Promise<CommandOutcome>;
+export type { Settlement } from './command.machine.ts';
+
+/** What a command does at the station once accepted: its OCPP call(s), resolving to its result (word or settlement). */
+export type StationWork = (command: CommandRecord) => Promise<string | Settlement>;
+
+/** A kind of command (by row type): its results without a station answer, and what else its settling commits. */
+export interface CommandKind {
+  failures: FailureResults;
+  /** Runs inside the transaction that settles a command of this kind (e.g. records what the station accepted). */
+  settled?(command: CommandRecord, settlement: Settlement): void;
+}
 
 export interface CommandActorDeps {
   store: CommandStore;
   station: { call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> };
-  /** Queues the CommandResult for the eMSP (durable outbox), for the party `to` behind it; call inside a transaction. */
-  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult, to: Party | null): void;
+  /** Queues the result body for the partner's response_url (durable outbox), for the party `to` behind it; call inside a transaction. */
+  deliverResult(partnerId: string, commandId: string, responseUrl: string, body: Record<string, unknown>, to: Party | null): void;
   transact: <T>(fn: () => T) => T;
   clock: Clock;
   logger: Logger;
@@ -24,21 +32,23 @@ export interface CommandActorDeps {
 
 /**
  * The live command actors (commandMachine), one per open command, kept in a Map by id and run on the Clock
- * port. The command row is each actor's durable record — no machine snapshot is stored: what a restored actor
- * needs is the row's deadline_ms, and whether it is still open is its `result` (settled once, in the transaction
- * that queues the CommandResult). At boot `resume()` starts an actor for every open row, which waits for its
- * deadline only: the station call died with the old process and is not repeated.
+ * port. OCPI commands and charging-profile requests are both commands here, each kind registered with its
+ * results. The command row is each actor's durable record — no machine snapshot is stored: what a restored actor
+ * needs is the row's type and deadline_ms, and whether it is still open is its `result` (settled once, in the
+ * transaction that queues the result for the response_url). At boot `resume()` starts an actor for every open
+ * row, which waits for its deadline only: the station call died with the old process and is not repeated.
  */
 export class CommandActors {
   private readonly live = new Map<string, Actor<typeof commandMachine>>();
   /** Station work of accepted commands, taken by their actor's `callStation` when it starts. */
-  private readonly pending = new Map<string, () => Promise<CommandOutcome>>();
+  private readonly pending = new Map<string, () => Promise<Settlement>>();
+  private readonly kinds = new Map<string, CommandKind>();
   private readonly machine: typeof commandMachine;
 
   constructor(private readonly deps: CommandActorDeps) {
     this.machine = commandMachine.provide({
       actors: {
-        callStation: fromPromise<CommandOutcome, { commandId: string; deadlineMs: number }>(async ({ input }) => {
+        callStation: fromPromise<Settlement, { commandId: string; deadlineMs: number }>(async ({ input }) => {
           const work = this.pending.get(input.commandId);
           this.pending.delete(input.commandId);
           if (!work) throw new Error(`No station work for command ${input.commandId}`);
@@ -48,15 +58,20 @@ export class CommandActors {
         }),
       },
       actions: {
-        settle: ({ context }, { result }) => this.settle(context.commandId, result),
+        settle: ({ context }, { settlement }) => this.settle(context.commandId, settlement),
         reportBug: ({ context }, { error }) => this.deps.logger.error('Command failed', { command: context.commandId, type: context.type, error }),
       },
     });
   }
 
+  /** Registers the row types of a kind of command; before `resume()`, so restored commands find their kind. */
+  register(types: readonly string[], kind: CommandKind) {
+    for (const type of types) this.kinds.set(type, kind);
+  }
+
   /**
-   * Records an accepted command with its deadline and starts its actor, which carries out `work`. Its
-   * CommandResult is for `to` — the party whose token it is — else the party the request named.
+   * Records an accepted command with its deadline and starts its actor, which carries out `work`. Its result is
+   * for `to` — the party whose token it is — else the party the request named.
    */
   accept(partner: AuthenticatedPartner, type: string, body: { response_url: string }, target: { chargePointId: string; ocppEvseId: number }, ocppIdTag: string | null, work: StationWork, to?: Party): Reception {
     const now = this.deps.clock.now().getTime();
@@ -75,7 +90,10 @@ export class CommandActors {
     };
     const { result: _open, ...row } = command;
     this.deps.store.insert(row);
-    this.pending.set(command.id, () => work(command));
+    this.pending.set(command.id, async () => {
+      const answer = await work(command);
+      return typeof answer === 'string' ? { result: answer } : answer;
+    });
     this.start(command, false);
     return { response: { result: 'ACCEPTED', timeout: this.deps.timeoutSeconds } };
   }
@@ -104,7 +122,7 @@ export class CommandActors {
   }
 
   private start(command: CommandRecord, resumed: boolean) {
-    const input = { commandId: command.id, type: command.type, deadlineMs: command.deadlineMs, nowMs: this.deps.clock.now().getTime(), resumed };
+    const input = { commandId: command.id, type: command.type, deadlineMs: command.deadlineMs, nowMs: this.deps.clock.now().getTime(), resumed, failures: this.kindOf(command.type).failures };
     const actor = createActor(this.machine, { input, clock: xstateClock(this.deps.clock) });
     this.live.set(command.id, actor);
     actor.subscribe({
@@ -118,12 +136,19 @@ export class CommandActors {
     actor.start();
   }
 
-  /** The result, once: the row is settled and the CommandResult queued in one transaction (exactly once). */
-  private settle(commandId: string, result: CommandOutcome) {
+  private kindOf(type: string): CommandKind {
+    const kind = this.kinds.get(type);
+    if (!kind) throw new Error(`No command kind registered for ${type}`);
+    return kind;
+  }
+
+  /** The result, once: the row is settled, the kind's effects made and the result queued in one transaction. */
+  private settle(commandId: string, settlement: Settlement) {
     this.deps.transact(() => {
       const command = this.deps.store.get(commandId);
-      if (!command || !this.deps.store.settle(commandId, result)) return;
-      this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result }, command.to);
+      if (!command || !this.deps.store.settle(commandId, settlement.result)) return;
+      this.kindOf(command.type).settled?.(command, settlement);
+      this.deps.deliverResult(command.partnerId, commandId, (command.body as { response_url: string }).response_url, { result: settlement.result, ...settlement.extra }, command.to);
     });
   }
 }

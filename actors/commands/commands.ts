@@ -2,13 +2,13 @@ import { commandResultOf, ocpp16IdTag, ocpp201IdTokenType } from '../../src/doma
 import { partyOf, type Party } from '../../src/domain/parties.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
-import type { CancelReservation, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
+import type { CancelReservation, CommandType, ReserveNow, StartSession, StopSession, UnlockConnector } from '../../src/model/ocpi/commands.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
 import type { CommandStore } from '../../src/storage/ports.ts';
 import type { AuthenticatedPartner } from '../partner/partners.ts';
 import type { SessionView } from '../session/sessions.ts';
 import type { Deadlines } from '../system/deadlines.ts';
-import { CommandActors } from './command-actors.ts';
+import type { CommandActors } from './command-actors.ts';
 import { checkToken, findTarget, ownsToken, respond, type Reception, type TargetLookup } from './command-targets.ts';
 import { expiryMsOf, Reservations, type ReservationDeps } from './reservations.ts';
 
@@ -20,11 +20,8 @@ export interface CommandDeps extends TargetLookup {
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
   station: ReservationDeps['station'];
   reservationSessions: ReservationDeps['reservationSessions'];
-  /** Queues the CommandResult for the eMSP (durable outbox), for the party `to` behind it; call inside a transaction. */
-  deliverResult(partnerId: string, commandId: string, responseUrl: string, result: CommandResult, to: Party | null): void;
   /** A command's token is the commanding connection's unless another brought it first: its session goes there. */
   adoptToken(partnerId: string, token: Token): void;
-  transact: <T>(fn: () => T) => T;
   clock: Clock;
   /** The reservations' expiries (a command's own deadline lives in its actor). */
   deadlines: Deadlines;
@@ -33,21 +30,25 @@ export interface CommandDeps extends TargetLookup {
 }
 
 const PREAUTHORIZED_MS = 15 * 60_000;
+const COMMAND_TYPES: readonly CommandType[] = ['START_SESSION', 'STOP_SESSION', 'RESERVE_NOW', 'CANCEL_RESERVATION', 'UNLOCK_CONNECTOR'];
 
 /**
  * OCPI commands (we are Receiver) carried out over OCPP. Each accepted command is a row and an actor
- * (command.machine.ts, run by CommandActors) whose CommandResult goes out through the partner's durable outbox
+ * (command.machine.ts, run by the CommandActors it shares with the charging-profile requests) whose CommandResult goes out through the partner's durable outbox
  * exactly once — from the station's answer, or TIMEOUT/FAILED when the station is offline or silent, also after
  * a restart. This class is the kind's API: it checks a command, finds its target and says what the station is
  * to do; reservations (RESERVE_NOW, CANCEL_RESERVATION and their expiry) are in reservations.ts.
  */
 export class Commands {
-  private readonly actors: CommandActors;
   private readonly reservations: Reservations;
 
-  constructor(private readonly deps: CommandDeps) {
-    this.actors = new CommandActors(deps);
-    this.reservations = new Reservations(deps, this.actors);
+  constructor(
+    private readonly deps: CommandDeps,
+    private readonly actors: CommandActors,
+  ) {
+    // A station offline or answering with an error: FAILED; silent until the deadline: TIMEOUT (OCPI 2.2.1 commands).
+    actors.register(COMMAND_TYPES, { failures: { timeout: 'TIMEOUT', failed: 'FAILED' } });
+    this.reservations = new Reservations(deps, actors);
   }
 
   startSession(partner: AuthenticatedPartner, body: StartSession): Reception {
@@ -141,19 +142,8 @@ export class Commands {
     this.reservations.used(reservationId);
   }
 
-  /** After a restart: every open command gets its actor back (its deadline from the row), every live reservation its expiry. */
+  /** After a restart: every live reservation gets its expiry back (open commands are resumed by their actors). */
   resume() {
-    this.actors.resume();
     this.reservations.resume();
-  }
-
-  /** Stops the live command actors (their rows stay open until a result or, after the next start, the deadline). */
-  /** Open commands with a live actor. */
-  get live(): number {
-    return this.actors.size;
-  }
-
-  stopAll() {
-    this.actors.stopAll();
   }
 }

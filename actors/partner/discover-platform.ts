@@ -26,7 +26,7 @@ export async function discoverPlatform(gateway: PartnerGateway, versionsUrl: str
   if (useful.length === 0)
     throw new RegistrationError(
       'no-matching-endpoints',
-      'Partner publishes none of the endpoints a CPO exchanges data with (locations/sessions/cdrs/tariffs RECEIVER, tokens/commands SENDER)',
+      'Partner publishes none of the endpoints a CPO exchanges data with (locations/sessions/cdrs/tariffs RECEIVER, tokens/commands/chargingprofiles SENDER)',
     );
   return { versionsUrl, version: SUPPORTED_VERSION, endpoints: details.endpoints, credentialsUrl: credentials.url };
 }

@@ -1,5 +1,6 @@
 import { partyOf, sameParty, type Party } from '../../src/domain/parties.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
+import type { ActiveChargingProfile } from '../../src/model/ocpi/charging-profiles.ts';
 import type { EVSE, Location } from '../../src/model/ocpi/location.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
 import type { Tariff } from '../../src/model/ocpi/tariff.ts';
@@ -91,9 +92,18 @@ export class OutboxFeed implements PartnerFeed {
         this.enqueue(route, `location:${key(location.id)}`, 'PUT', 'locations', ownerPath(location, location.id), location);
   }
 
-  /** A command's result goes to the response_url the eMSP gave with the command, addressed to the party that sent it. */
+  /** A command's (or charging-profile request's) result goes to the response_url the eMSP gave with it, addressed to the party that sent it. */
   commandResult(partnerId: string, commandKey: string, responseUrl: string, result: unknown, to: Party | null) {
     this.deliveries.enqueue({ channel: partnerId, objectKey: `command:${commandKey}`, method: 'POST', module: null, path: responseUrl, body: result, ...(to ? { to } : {}) });
+  }
+
+  /**
+   * A session's schedule changed: the eMSP that set its profile hears it, addressed to the session's token party,
+   * when it publishes where (OCPI 2.2.1 4.7).
+   */
+  activeChargingProfile(partnerId: string, sessionId: string, active: ActiveChargingProfile, to: Party) {
+    const partner = this.receivers('chargingprofiles').find((p) => p.id === partnerId);
+    if (partner) this.enqueue({ partner, to: partyOf(to) }, `chargingprofile:${key(sessionId)}`, 'PUT', 'chargingprofiles', `/${encodeURIComponent(sessionId)}`, active);
   }
 
   private receivers(module: string) {

@@ -1,5 +1,5 @@
 import { connectionAddressee, sameParty, type Party } from '../../src/domain/parties.ts';
-import { endpointUrl, joinUrl } from '../../src/model/ocpi/endpoints.ts';
+import { endpointUrl, joinUrl, pushInterfaceOf } from '../../src/model/ocpi/endpoints.ts';
 import type { InterfaceRole } from '../../src/model/ocpi/versions.ts';
 import type { Delivery } from '../../src/storage/ports.ts';
 import type { ChannelSender } from './deliveries.ts';
@@ -9,9 +9,9 @@ import type { Partners, PartnerView } from './partners.ts';
 /** A partner's endpoint URL for a module and role, as it registered it. */
 export const endpointOf = (partner: PartnerView, module: string, role: InterfaceRole) => endpointUrl(partner.endpoints, module, role);
 
-/** Registered partners that publish a Receiver endpoint for `module`. */
+/** Registered partners that publish the endpoint our pushes of `module` go to (its Receiver, as a rule). */
 export function receiversOf(partners: Partners, module: string): PartnerView[] {
-  return partners.list().filter((p) => p.status === 'registered' && endpointOf(p, module, 'RECEIVER') !== undefined);
+  return partners.list().filter((p) => p.status === 'registered' && endpointOf(p, module, pushInterfaceOf(module)) !== undefined);
 }
 
 /**
@@ -39,9 +39,10 @@ export function partnerPushSender(partnerId: string, deps: { partners: Partners;
       const partner = deps.partners.view(partnerId);
       const token = partner && partner.status === 'registered' ? deps.partners.tokenFor(partner) : undefined;
       if (!partner || !token) return 'cancel';
-      const base = row.module ? endpointOf(partner, row.module, 'RECEIVER') : undefined;
+      const role = row.module ? pushInterfaceOf(row.module) : undefined;
+      const base = row.module && role ? endpointOf(partner, row.module, role) : undefined;
       const url = row.module ? base && joinUrl(base, row.path) : row.path;
-      if (!url) return { ok: false, retryable: false, error: `Partner publishes no ${row.module} Receiver endpoint` };
+      if (!url) return { ok: false, retryable: false, error: `Partner publishes no ${row.module} ${role} endpoint` };
       return deps.gateway.push({
         method: row.method,
         url,

@@ -1,6 +1,9 @@
+import type { Reader } from '../../src/domain/parties.ts';
 import { ocpiDateTime, xstateClock } from '../../src/lib/clock.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../charge-point/charge-points.ts';
+import { ChargingProfiles } from '../charging-profiles/charging-profiles.ts';
+import { CommandActors } from '../commands/command-actors.ts';
 import { Commands } from '../commands/commands.ts';
 import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../guest/guest-session.machine.ts';
 import { GuestSessions, PAYMENTS_CHANNEL } from '../guest/guest-sessions.ts';
@@ -25,7 +28,7 @@ export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'comm
 
 /**
  * Every actor kind in one place: the hosts that keep one live actor per id (partners, charge points, sessions,
- * guests), the kinds built on them (commands, deliveries), the one Deadlines registry their timers run in,
+ * guests), the kinds built on them (commands and charging-profile requests, deliveries), the one Deadlines registry their timers run in,
  * `start()` — the one place that re-arms durable deadlines and resumes work after a restart — and `close()`,
  * which stops everything in order. Adapters reach actors only through the system's members.
  */
@@ -38,8 +41,10 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly sessions: Sessions;
   readonly chargePoints: ChargePoints;
   readonly commands: Commands;
+  readonly chargingProfiles: ChargingProfiles;
   readonly guests: GuestSessions;
   readonly realTime: RealTimeAuthorization;
+  private readonly commandActors: CommandActors;
   private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void }>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
@@ -134,22 +139,59 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       },
     });
 
-    this.commands = new Commands({
+    const station = {
+      protocolOf: (cp: string) => this.chargePoints.view(cp)?.protocol,
+      call: (cp: string, action: string, payload: unknown, timeoutMs: number) => stations.call(cp, action, payload, timeoutMs),
+    };
+    // OCPI commands and charging-profile requests: station calls with a deadline and one result each.
+    this.commandActors = new CommandActors({
       store: storage.commands,
-      location: (reader, locationId) => this.network.location(reader, locationId),
-      binding: (locationId, evseUid) => this.network.bindingOf(locationId, evseUid),
-      session: (id) => this.sessions.view(id),
-      runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
-      station: { protocolOf: (cp) => this.chargePoints.view(cp)?.protocol, call: (cp, action, payload, timeoutMs) => stations.call(cp, action, payload, timeoutMs) },
-      reservationSessions: { reserved: (r) => this.sessions.reserve(r), ended: (cp, id, reason) => this.sessions.endReservation(cp, id, reason) },
-      deliverResult: (partnerId, commandId, responseUrl, result, to) => this.feed.commandResult(partnerId, commandId, responseUrl, result, to),
-      adoptToken: (partnerId, token) => storage.tokens.adopt(partnerId, token),
+      station,
+      deliverResult: (partnerId, commandId, responseUrl, body, to) => this.feed.commandResult(partnerId, commandId, responseUrl, body, to),
       transact: storage.transact,
       clock,
       logger,
       timeoutSeconds: settings.commandTimeoutSeconds,
-      deadlines: this.deadlines,
     });
+    const location = (reader: Reader, locationId: string) => this.network.location(reader, locationId);
+    this.commands = new Commands(
+      {
+        store: storage.commands,
+        location,
+        binding: (locationId, evseUid) => this.network.bindingOf(locationId, evseUid),
+        session: (id) => this.sessions.view(id),
+        runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
+        station,
+        reservationSessions: { reserved: (r) => this.sessions.reserve(r), ended: (cp, id, reason) => this.sessions.endReservation(cp, id, reason) },
+        adoptToken: (partnerId, token) => storage.tokens.adopt(partnerId, token),
+        clock,
+        logger,
+        timeoutSeconds: settings.commandTimeoutSeconds,
+        deadlines: this.deadlines,
+      },
+      this.commandActors,
+    );
+    this.chargingProfiles = new ChargingProfiles(
+      {
+        store: storage.chargingProfiles,
+        openCommands: () => storage.commands.open(),
+        session: (id) => this.sessions.view(id),
+        // EVSE 0 (2.0.1) or none: the whole station.
+        runningAt: (cp, evse) => {
+          if (evse === undefined || evse === 0) return storage.chargePoints.runningSessions(cp);
+          const id = this.sessions.runningOn(cp, evse);
+          return id ? [id] : [];
+        },
+        location,
+        station,
+        tell: (partnerId, sessionId, active, to) => this.feed.activeChargingProfile(partnerId, sessionId, active, to),
+        transact: storage.transact,
+        clock,
+        logger,
+        timeoutSeconds: settings.commandTimeoutSeconds,
+      },
+      this.commandActors,
+    );
 
     const guestLogic = guestSessionMachine.provide({
       delays: { expiry: ({ context }) => Math.max(0, Date.parse(context.expiresAt) - clock.now().getTime()) },
@@ -212,6 +254,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   start(): void {
     this.chargePoints.resume();
     this.deliveries.resume();
+    this.commandActors.resume();
     this.commands.resume();
     this.guests.resume();
   }
@@ -219,7 +262,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   /** How many actors of each kind are in memory (for the `dynamo_actors_live` gauge). */
   liveActors(): Record<ActorKind, number> {
     const { partner, session, guest } = this.hosts;
-    return { partner: partner.live, session: session.live, 'charge-point': this.hosts['charge-point'].live, guest: guest.live, command: this.commands.live };
+    return { partner: partner.live, session: session.live, 'charge-point': this.hosts['charge-point'].live, guest: guest.live, command: this.commandActors.size };
   }
 
   /** A token a command or a guest session pre-authorized at this station (nobody else's eMSP to ask). */
@@ -231,7 +274,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   close(): void {
     this.deadlines.cancelAll();
     this.deliveries.stopAll();
-    this.commands.stopAll();
+    this.commandActors.stopAll();
     for (const host of Object.values(this.hosts)) host.stopAll();
   }
 }

@@ -38,8 +38,3 @@ export function commandResultOf(kind: CommandKind, answer: unknown): ResultType 
   const status = (answer as { status?: unknown } | null)?.status;
   return (typeof status === 'string' && RESULTS[kind]![status]) || 'FAILED';
 }
-
-/** Why an OCPP call produced no answer → the CommandResult the eMSP gets. */
-export function commandFailureOf(reason: 'timeout' | 'call-error' | 'closed' | 'invalid-response'): ResultType {
-  return reason === 'timeout' ? 'TIMEOUT' : 'FAILED';
-}

@@ -1,6 +1,7 @@
 import type { Partners } from '../../actors/partner/partners.ts';
 import type { Sessions } from '../../actors/session/sessions.ts';
 import type { Commands } from '../../actors/commands/commands.ts';
+import type { ChargingProfiles } from '../../actors/charging-profiles/charging-profiles.ts';
 import type { Config } from '../config.ts';
 import type { Endpoint } from '../model/ocpi/versions.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -16,6 +17,7 @@ export interface OcpiDeps {
   driverTokens: DriverTokens;
   sessions: Sessions;
   commands: Commands;
+  chargingProfiles: ChargingProfiles;
 }
 
 /** A module we serve, as published in our version details (OCPI 2.2.1 versions, Endpoint). */

@@ -8,6 +8,7 @@ import { sessionsModule, sessionsRoutes } from './modules/sessions/sessions.rout
 import { cdrsModule, cdrsRoutes } from './modules/cdrs/cdrs.routes.ts';
 import { commandsModule, commandsRoutes } from './modules/commands/commands.routes.ts';
 import { hubClientInfoModule, hubClientInfoRoutes } from './modules/hubclientinfo/hubclientinfo.routes.ts';
+import { chargingProfilesModule, chargingProfilesRoutes } from './modules/chargingprofiles/chargingprofiles.routes.ts';
 import type { OcpiDeps } from './ocpi-deps.ts';
 import { OcpiErrorResponses } from './transport/envelope.ts';
 
@@ -22,6 +23,7 @@ export function ocpiPlugin(deps: OcpiDeps) {
     { module: cdrsModule, routes: cdrsRoutes },
     { module: commandsModule, routes: commandsRoutes },
     { module: hubClientInfoModule, routes: hubClientInfoRoutes },
+    { module: chargingProfilesModule, routes: chargingProfilesRoutes },
   ];
   // Configuration modules carry no routing headers (OCPI 2.2.1 transport_and_format, message routing).
   const isConfiguration = (m: (typeof mounted)[number]) => m.module === credentialsModule || m.module === hubClientInfoModule;

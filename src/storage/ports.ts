@@ -4,7 +4,7 @@
  * port (test/storage/*.contract.ts) states what any adapter must do.
  */
 import type { CDR } from '../model/ocpi/cdr.ts';
-import type { ActiveChargingProfile, ChargingProfile } from '../model/ocpi/charging-profiles.ts';
+import type { ActiveChargingProfile, ChargingProfile, ChargingRateUnit } from '../model/ocpi/charging-profiles.ts';
 import type { Session } from '../model/ocpi/session.ts';
 import type { Token } from '../model/ocpi/token.ts';
 import type { Party } from '../domain/parties.ts';
@@ -175,6 +175,8 @@ export interface SessionChargingProfile {
   profile: ChargingProfile | null;
   /** When the eMSP first set a profile successfully: from then on it is told of schedule changes (OCPI 2.2.1 4.7). */
   acceptedAtMs: number | null;
+  /** The unit of its last accepted profile, in which it is told schedules (also after a clear). */
+  unit: ChargingRateUnit | null;
   /** The schedule the eMSP was last told, in its unit; null when a new profile or a clear made it stale. */
   active: ActiveChargingProfile | null;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { commandMachine, type CommandOutcome } from '../../actors/commands/command.machine.ts';
+import { commandMachine, type Settlement } from '../../actors/commands/command.machine.ts';
 import type { AuthenticatedPartner } from '../../actors/partner/partners.ts';
 import { ActorSystem } from '../../actors/system/actor-system.ts';
 import type { ChargingNetworkPort } from '../../actors/system/actor-system.ports.ts';
@@ -24,16 +24,18 @@ const T0 = Date.parse('2026-05-01T10:00:00.000Z');
 
 /** The machine with a station that answers when the test says so, and a record of what it settled. */
 function commandOn(clock: ManualClock, opts: { resumed?: boolean } = {}) {
-  const settled: CommandOutcome[] = [];
+  const settled: string[] = [];
   const bugs: unknown[] = [];
-  let answer!: { resolve: (result: CommandOutcome) => void; reject: (error: unknown) => void };
-  const station = new Promise<CommandOutcome>((resolve, reject) => (answer = { resolve, reject }));
+  let answer!: { resolve: (settlement: Settlement) => void; reject: (error: unknown) => void };
+  const station = new Promise<Settlement>((resolve, reject) => (answer = { resolve, reject }));
   const machine = commandMachine.provide({
     actors: { callStation: fromPromise(() => station) },
-    actions: { settle: (_, { result }) => void settled.push(result), reportBug: (_, { error }) => void bugs.push(error) },
+    actions: { settle: (_, { settlement }) => void settled.push(settlement.result), reportBug: (_, { error }) => void bugs.push(error) },
   });
   const now = clock.now().getTime();
-  const input = { commandId: 'cmd-1', type: 'START_SESSION', deadlineMs: now + 30_000, nowMs: now, ...opts };
+  // An OCPI command's results without a station answer (a charging-profile request has REJECTED for both).
+  const failures = { timeout: 'TIMEOUT', failed: 'FAILED' };
+  const input = { commandId: 'cmd-1', type: 'START_SESSION', deadlineMs: now + 30_000, nowMs: now, failures, ...opts };
   const actor = createActor(machine, { input, clock: xstateClock(clock) }).start();
   return { actor, settled, bugs, answer };
 }
@@ -48,7 +50,7 @@ describe('command machine', () => {
     clock.advance(1);
     expect(settled).toEqual(['TIMEOUT']);
     expect(actor.getSnapshot().status).toBe('done');
-    expect(actor.getSnapshot().context.result).toBe('TIMEOUT');
+    expect(actor.getSnapshot().context.settlement).toEqual({ result: 'TIMEOUT' });
     clock.advance(60_000);
     expect(settled).toEqual(['TIMEOUT']);
     expect(clock.pending).toBe(0);
@@ -58,7 +60,7 @@ describe('command machine', () => {
     const clock = new ManualClock(T0);
     const { actor, settled, answer } = commandOn(clock);
     clock.advance(5_000);
-    answer.resolve('ACCEPTED');
+    answer.resolve({ result: 'ACCEPTED' });
     await waitFor(actor, (s) => s.status === 'done');
     expect(settled).toEqual(['ACCEPTED']);
     expect(clock.pending).toBe(0);

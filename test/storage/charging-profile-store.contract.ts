@@ -23,7 +23,7 @@ export function describeChargingProfileStoreContract(name: string, makeAdapter: 
 
     test('the first request opens the record with its own profile id; opening again returns the same', () => {
       const first = store().open('s-1', 'emsp-1');
-      expect(first).toEqual({ sessionId: 's-1', partnerId: 'emsp-1', ocppProfileId: first.ocppProfileId, profile: null, acceptedAtMs: null, active: null });
+      expect(first).toEqual({ sessionId: 's-1', partnerId: 'emsp-1', ocppProfileId: first.ocppProfileId, profile: null, acceptedAtMs: null, unit: null, active: null });
       expect(Number.isInteger(first.ocppProfileId)).toBe(true);
       expect(store().open('s-1', 'emsp-1')).toEqual(first);
       const other = store().open('s-2', 'emsp-1');
@@ -33,9 +33,9 @@ export function describeChargingProfileStoreContract(name: string, makeAdapter: 
     test('an accepted profile reads back exactly; the first acceptance is kept', () => {
       store().open('s-1', 'emsp-1');
       store().accepted('s-1', watts, T0);
-      expect(store().get('s-1')).toMatchObject({ profile: watts, acceptedAtMs: T0 });
+      expect(store().get('s-1')).toMatchObject({ profile: watts, acceptedAtMs: T0, unit: 'W' });
       store().accepted('s-1', amps, T0 + 60_000);
-      expect(store().get('s-1')).toMatchObject({ profile: amps, acceptedAtMs: T0 });
+      expect(store().get('s-1')).toMatchObject({ profile: amps, acceptedAtMs: T0, unit: 'A' });
     });
 
     test('a reported schedule is kept until a new profile or a clear makes it stale', () => {
@@ -47,7 +47,7 @@ export function describeChargingProfileStoreContract(name: string, makeAdapter: 
       expect(store().get('s-1')?.active).toBeNull();
       store().reported('s-1', active);
       store().cleared('s-1');
-      expect(store().get('s-1')).toMatchObject({ profile: null, active: null, acceptedAtMs: T0 });
+      expect(store().get('s-1')).toMatchObject({ profile: null, active: null, acceptedAtMs: T0, unit: 'A' });
     });
   });
 }

@@ -50,6 +50,10 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     cdrs: [] as any[],
     /** CommandResults posted to our response_urls, by the id at the end of the URL. */
     commandResults: new Map<string, any>(),
+    /** Charging-profile results posted to our response_urls, in arrival order (duplicates included). */
+    profileResults: [] as { id: string; body: any }[],
+    /** ActiveChargingProfiles PUT to our ChargingProfiles Sender interface, in arrival order. */
+    activeProfiles: [] as { sessionId: string; body: any }[],
   };
   /** Our driver tokens (Sender list) and how we answer real-time authorization per uid. */
   const tokens: any[] = [];
@@ -141,6 +145,16 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
       store.commandResults.set(decodeURIComponent(result[1]!), body);
       return ok();
     }
+    const profileResult = /^\/ocpi\/emsp\/2\.2\.1\/chargingprofiles\/results\/([^/]+)$/.exec(path);
+    if (profileResult && method === 'POST') {
+      store.profileResults.push({ id: decodeURIComponent(profileResult[1]!), body });
+      return ok();
+    }
+    const active = /^\/ocpi\/emsp\/2\.2\.1\/chargingprofiles\/([^/]+)$/.exec(path);
+    if (active && method === 'PUT') {
+      store.activeProfiles.push({ sessionId: decodeURIComponent(active[1]!), body });
+      return ok();
+    }
     const match = /^\/ocpi\/emsp\/2\.2\.1\/(locations|tariffs|sessions|cdrs)(?:\/(.*))?$/.exec(path);
     if (!match) return undefined;
     const [, module, rest = ''] = match;
@@ -220,6 +234,8 @@ export function startFakeEmsp(options: FakeEmspOptions = {}) {
     credentials,
     /** A response_url for a command we send, whose CommandResult lands in store.commandResults under `id`. */
     responseUrl: (id: string) => `${base}/ocpi/emsp/2.2.1/commands/results/${id}`,
+    /** A response_url for a charging-profile request, whose result lands in store.profileResults under `id`. */
+    profileResponseUrl: (id: string) => `${base}/ocpi/emsp/2.2.1/chargingprofiles/results/${id}`,
     /** Hand out a token A for a CPO to register with us (CPO-initiated flow). */
     issueTokenA() {
       const token = `emsp-a-${crypto.randomUUID()}`;

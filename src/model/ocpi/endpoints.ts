@@ -3,7 +3,8 @@ import type { Endpoint, InterfaceRole } from './versions.ts';
 
 /**
  * The interfaces of an eMSP that a CPO talks to (OCPI 2.2.1 module matrix): we push to its Receivers and pull
- * its token list; commands come from its Sender side.
+ * its token list; commands and charging profiles come from its Sender side, which also takes our
+ * ActiveChargingProfile updates.
  */
 export const EMSP_INTERFACES_FOR_A_CPO: ReadonlyArray<Pick<Endpoint, 'identifier' | 'role'>> = [
   { identifier: 'locations', role: 'RECEIVER' },
@@ -12,7 +13,16 @@ export const EMSP_INTERFACES_FOR_A_CPO: ReadonlyArray<Pick<Endpoint, 'identifier
   { identifier: 'tariffs', role: 'RECEIVER' },
   { identifier: 'tokens', role: 'SENDER' },
   { identifier: 'commands', role: 'SENDER' },
+  { identifier: 'chargingprofiles', role: 'SENDER' },
 ];
+
+/**
+ * The interface of a partner that our pushes of a module go to: its Receiver — except ChargingProfiles, whose
+ * Sender (the eMSP or SCSP) takes our ActiveChargingProfile PUTs on its Sender interface (OCPI 2.2.1 4.7).
+ */
+export function pushInterfaceOf(module: string): InterfaceRole {
+  return module === 'chargingprofiles' ? 'SENDER' : 'RECEIVER';
+}
 
 /** The URL a platform published for a module in a role, if it did. */
 export function endpointUrl(endpoints: readonly Endpoint[] | undefined, identifier: string, role: InterfaceRole): string | undefined {

@@ -9,6 +9,8 @@ export interface OcppHandlerDeps {
   sessions: Sessions;
   /** Reservations consumed by a starting transaction. */
   commands: { reservationUsed(reservationId: number): void };
+  /** The station's limits changed: the smart-charging eMSPs of its sessions hear of it. */
+  chargingProfiles: { scheduleChanged(chargePointId: string, ocppEvseId: number | undefined): void };
   authorizer: TokenAuthorizer;
   config: Config;
   clock: Clock;

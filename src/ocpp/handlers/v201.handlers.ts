@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTokenStatus, tokenTypeOf } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
+import { v201SmartCharging } from './v201.smart-charging.ts';
 import { v201Transactions } from './v201.transactions.ts';
 
 
@@ -45,5 +46,6 @@ export function v201Handlers(deps: OcppHandlerDeps): HandlerTable {
     NotifyMonitoringReport: acknowledge,
     MeterValues: acknowledge,
     ...v201Transactions(deps),
+    ...v201SmartCharging(deps),
   };
 }

@@ -12,6 +12,7 @@ const recordOf = (row: Row): SessionChargingProfile => ({
   ocppProfileId: row.ocppProfileId,
   profile: (row.profile as ChargingProfile | null) ?? null,
   acceptedAtMs: row.acceptedAtMs,
+  unit: row.unit,
   active: (row.active as ActiveChargingProfile | null) ?? null,
 });
 
@@ -28,7 +29,7 @@ export function chargingProfilesRepo(db: Db) {
     get,
     accepted(sessionId: string, profile: ChargingProfile, atMs: number) {
       db.update(table)
-        .set({ profile, acceptedAtMs: sql`coalesce(${table.acceptedAtMs}, ${atMs})`, active: null })
+        .set({ profile, unit: profile.charging_rate_unit, acceptedAtMs: sql`coalesce(${table.acceptedAtMs}, ${atMs})`, active: null })
         .where(eq(table.sessionId, sessionId))
         .run();
     },

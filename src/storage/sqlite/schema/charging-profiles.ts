@@ -14,6 +14,8 @@ export const sessionChargingProfiles = sqliteTable(
     /** The eMSP's ChargingProfile as it sent it; null before the first success and after a clear. */
     profile: text('profile', { mode: 'json' }),
     acceptedAtMs: integer('accepted_at_ms'),
+    /** The unit of the eMSP's last accepted profile: what it is told schedules in, also after a clear. */
+    unit: text('unit', { enum: ['W', 'A'] }),
     /** The last ActiveChargingProfile sent to the eMSP (or given in a GET result), in its unit. */
     active: text('active', { mode: 'json' }),
   },
