@@ -2,6 +2,7 @@ import { canStart, createCharging } from './charging.ts';
 import { createCore } from './core.ts';
 import { createCsmsRequests } from './csms-requests.ts';
 import { Link } from './link.ts';
+import { createSmartCharging } from './smart-charging.ts';
 import type { SimStation, SimStationOptions, StationPort } from './types.ts';
 import { v16Dialect } from './v16-station.ts';
 import { v201Dialect } from './v201-station.ts';
@@ -55,6 +56,7 @@ export function createSimStation(options: SimStationOptions): SimStation {
     log,
     sample: core.sample,
     ...createCsmsRequests(core, charging),
+    ...createSmartCharging(core),
   };
   core.dialect = options.protocol === 'ocpp1.6' ? v16Dialect(port) : v201Dialect(port);
 
@@ -196,7 +198,7 @@ export function createSimStation(options: SimStationOptions): SimStation {
           status: c.status,
           energyWh: c.registerWh,
           ...(c.tx?.id !== undefined ? { transactionId: c.tx.id } : {}),
-          ...(c.tx ? { idTag: c.tx.idTag, sessionWh: Math.round(c.tx.deliveredWh) } : {}),
+          ...(c.tx ? { idTag: c.tx.idTag, sessionWh: Math.round(c.tx.deliveredWh), powerW: c.tx.powerW } : {}),
         })),
       };
     },

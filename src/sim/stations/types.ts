@@ -6,7 +6,7 @@ export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 /**
  * What a station did, for the simulation's log. Kinds: connected, disconnected, connect-failed, booted, boot,
  * offline, plugged-in, unplugged, authorized, refused, timeout, started, stopped, remote-start, remote-stop,
- * reserved, reservation, unlock, fault, recovered, queued, dropped — and error (the CSMS refused or did not
+ * reserved, reservation, unlock, profile, fault, recovered, queued, dropped — and error (the CSMS refused or did not
  * answer something, or a message failed validation; the station carries on).
  */
 export interface StationEvent {
@@ -44,6 +44,8 @@ export interface ConnectorState {
   energyWh: number;
   /** Energy of the running transaction so far (Wh). */
   sessionWh?: number;
+  /** Power at the running transaction's last sample (W). */
+  powerW?: number;
   idTag?: string;
 }
 
@@ -92,6 +94,18 @@ export type Phase = 'available' | 'preparing' | 'charging' | 'finishing' | 'rese
 /** Why a transaction ended, in the station's terms; each dialect maps it onto its version's enums. */
 export type StopReason = 'Local' | 'Remote' | 'EVDisconnected' | 'DeAuthorized' | 'UnlockCommand' | 'Fault';
 
+/** The units of a charging schedule: W in total, or A per phase. */
+export type RateUnit = 'W' | 'A';
+
+/** A TxProfile the CSMS set on a transaction: its periods' limits from `start` on. */
+export interface SimProfile {
+  id: number;
+  unit: RateUnit;
+  /** Absolute: its startSchedule; Relative: the transaction's start. */
+  start: Date;
+  periods: { startPeriod: number; limit: number }[];
+}
+
 export interface Reservation {
   id: number;
   idTag: string;
@@ -119,6 +133,8 @@ export interface Transaction {
   powerW: number;
   /** 2.0.1 TransactionEvent sequence number (next to use). */
   seqNo: number;
+  /** The CSMS's limit on this transaction, if it set one. */
+  profile?: SimProfile;
   stopReason?: StopReason;
   /** Aborted to wake the charging loop at once (remote stop, fault, unplug). */
   interrupt: AbortController;
@@ -191,6 +207,14 @@ export interface StationPort {
   cancelReservation(reservationId: number): boolean;
   /** Unlocks the cable; with a transaction running, `stopFirst` ends it (1.6) or the unlock is refused (2.0.1). */
   unlock(connectorId: number, stopFirst: boolean): 'Unlocked' | 'UnknownConnector' | 'OngoingAuthorizedTransaction';
+  /** The unit the station takes charging schedules in. */
+  readonly rateUnit: RateUnit;
+  /** A TxProfile for the connector's transaction (the one named, when named); false when there is none. Without a start it is relative to the transaction's. */
+  setTxProfile(connectorId: number, transactionId: string | undefined, profile: Omit<SimProfile, 'start'> & { start?: Date }): boolean;
+  /** Removes the TxProfiles matching; false when none did. */
+  clearProfiles(filter: { id?: number; connectorId?: number }): boolean;
+  /** The schedule the connector (0: the whole station) works to from now, in `unit` (default its own). */
+  compositeSchedule(connectorId: number, durationS: number, unit?: RateUnit): { start: Date; unit: RateUnit; periods: { startPeriod: number; limit: number }[] };
 }
 
 /** One OCPP version's messages; the station core decides what happens, the dialect says it on the wire. */

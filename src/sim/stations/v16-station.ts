@@ -1,5 +1,5 @@
 import { boolean, fixed, integer, password, text, type Setting } from './settings.ts';
-import type { Connector, Dialect, Phase, Sample, StationPort, StopReason } from './types.ts';
+import type { Connector, Dialect, Phase, RateUnit, Sample, StationPort, StopReason } from './types.ts';
 
 const STATUS: Record<Phase, string> = {
   available: 'Available',
@@ -20,6 +20,8 @@ const REASON: Record<StopReason, string> = {
 };
 
 type IdTagInfo = { idTagInfo: { status: string } };
+type Schedule16 = { startSchedule?: string; chargingRateUnit: RateUnit; chargingSchedulePeriod: { startPeriod: number; limit: number }[] };
+type Profile16 = { chargingProfileId: number; transactionId?: number; chargingProfilePurpose: string; chargingProfileKind: string; chargingSchedule: Schedule16 };
 
 /** OCPP 1.6J: the station's messages and its answers to the CSMS's calls. */
 export function v16Dialect(port: StationPort): Dialect {
@@ -48,7 +50,11 @@ export function v16Dialect(port: StationPort): Dialect {
     LocalAuthorizeOffline: fixed('false'),
     LocalPreAuthorize: fixed('false'),
     ReserveConnectorZeroSupported: fixed('false'),
-    SupportedFeatureProfiles: fixed('Core,RemoteTrigger,Reservation'),
+    SupportedFeatureProfiles: fixed('Core,RemoteTrigger,Reservation,SmartCharging'),
+    ChargingScheduleAllowedChargingRateUnit: fixed(port.rateUnit === 'A' ? 'Current' : 'Power'),
+    ChargeProfileMaxStackLevel: fixed('8'),
+    ChargingScheduleMaxPeriods: fixed('24'),
+    MaxChargingProfilesInstalled: fixed('8'),
     WebSocketPingInterval: fixed('30'),
     AuthorizationKey: password(settings),
   };
@@ -154,6 +160,33 @@ export function v16Dialect(port: StationPort): Dialect {
         return {
           configurationKey: known.map((key) => ({ key, readonly: !config[key]!.set, value: config[key]!.get!() })),
           unknownKey: keys.filter((k) => !known.includes(k)),
+        };
+      },
+      // Smart charging: TxProfiles on running transactions (the only purpose this station takes).
+      SetChargingProfile: async (p: { connectorId: number; csChargingProfiles: Profile16 }) => {
+        const profile = p.csChargingProfiles;
+        if (profile.chargingProfilePurpose !== 'TxProfile' || profile.chargingProfileKind === 'Recurring') return { status: 'NotSupported' };
+        const { startSchedule, chargingRateUnit, chargingSchedulePeriod } = profile.chargingSchedule;
+        const set = port.setTxProfile(p.connectorId, profile.transactionId === undefined ? undefined : String(profile.transactionId), {
+          id: profile.chargingProfileId,
+          unit: chargingRateUnit,
+          ...(startSchedule ? { start: new Date(startSchedule) } : {}),
+          periods: chargingSchedulePeriod.map(({ startPeriod, limit }) => ({ startPeriod, limit })),
+        });
+        return { status: set ? 'Accepted' : 'Rejected' };
+      },
+      ClearChargingProfile: async (p: { id?: number; connectorId?: number; chargingProfilePurpose?: string }) => ({
+        status: (!p.chargingProfilePurpose || p.chargingProfilePurpose === 'TxProfile') && port.clearProfiles({ id: p.id, connectorId: p.connectorId || undefined }) ? 'Accepted' : 'Unknown',
+      }),
+      GetCompositeSchedule: async (p: { connectorId: number; duration: number; chargingRateUnit?: RateUnit }) => {
+        if (p.connectorId !== 0 && !port.connector(p.connectorId)) return { status: 'Rejected' };
+        const schedule = port.compositeSchedule(p.connectorId, p.duration, p.chargingRateUnit);
+        const start = iso(schedule.start);
+        return {
+          status: 'Accepted',
+          connectorId: p.connectorId,
+          scheduleStart: start,
+          chargingSchedule: { duration: p.duration, startSchedule: start, chargingRateUnit: schedule.unit, chargingSchedulePeriod: schedule.periods },
         };
       },
       ClearCache: async () => ({ status: 'Accepted' }),

@@ -1,5 +1,5 @@
 import { boolean, fixed, integer, password, text, type Setting } from './settings.ts';
-import type { Connector, Dialect, Phase, Sample, StationPort, StopReason, Transaction } from './types.ts';
+import type { Connector, Dialect, Phase, RateUnit, Sample, StationPort, StopReason, Transaction } from './types.ts';
 
 /** 2.0.1 StatusNotification only says whether the connector is in use; the charging sub-state is in TransactionEvent. */
 const STATUS: Record<Phase, string> = {
@@ -22,6 +22,8 @@ const ENDED: Record<StopReason, { triggerReason: string; stoppedReason: string }
 
 type IdTokenInfo = { idTokenInfo?: { status: string } };
 type ComponentVariable = { component: { name: string }; variable: { name: string }; attributeType?: string };
+type Schedule201 = { startSchedule?: string; chargingRateUnit: RateUnit; chargingSchedulePeriod: { startPeriod: number; limit: number }[] };
+type Profile201 = { id: number; chargingProfilePurpose: string; chargingProfileKind: string; transactionId?: string; chargingSchedule: Schedule201[] };
 
 /** OCPP 2.0.1: the station's messages (transactions as TransactionEvents) and its answers to the CSMS's calls. */
 export function v201Dialect(port: StationPort): Dialect {
@@ -61,6 +63,8 @@ export function v201Dialect(port: StationPort): Dialect {
     'TxCtrlr/EVConnectionTimeOut': integer(() => settings.connectionTimeoutS, (n) => (settings.connectionTimeoutS = n)),
     'AuthCtrlr/AuthorizeRemoteStart': boolean(() => settings.authorizeRemoteStart, (b) => (settings.authorizeRemoteStart = b)),
     'ReservationCtrlr/Enabled': fixed('true'),
+    'SmartChargingCtrlr/Enabled': fixed('true'),
+    'SmartChargingCtrlr/RateUnit': fixed(port.rateUnit),
     'SecurityCtrlr/SecurityProfile': fixed('1'),
     'SecurityCtrlr/Identity': fixed(port.id),
     'SecurityCtrlr/BasicAuthPassword': password(settings),
@@ -192,6 +196,32 @@ export function v201Dialect(port: StationPort): Dialect {
           return { ...echo(d), attributeStatus: status };
         }),
       }),
+      // Smart charging (K01, K08, K10): TxProfiles on running transactions, the only purpose this station takes.
+      SetChargingProfile: async (p: { evseId: number; chargingProfile: Profile201 }) => {
+        const profile = p.chargingProfile;
+        const schedule = profile.chargingSchedule[0]!;
+        if (profile.chargingProfilePurpose !== 'TxProfile' || profile.chargingProfileKind === 'Recurring') return { status: 'Rejected' };
+        const set = port.setTxProfile(p.evseId, profile.transactionId, {
+          id: profile.id,
+          unit: schedule.chargingRateUnit,
+          ...(schedule.startSchedule ? { start: new Date(schedule.startSchedule) } : {}),
+          periods: schedule.chargingSchedulePeriod.map(({ startPeriod, limit }) => ({ startPeriod, limit })),
+        });
+        return { status: set ? 'Accepted' : 'Rejected' };
+      },
+      ClearChargingProfile: async (p: { chargingProfileId?: number; chargingProfileCriteria?: { evseId?: number; chargingProfilePurpose?: string } }) => {
+        const purpose = p.chargingProfileCriteria?.chargingProfilePurpose;
+        const cleared = (!purpose || purpose === 'TxProfile') && port.clearProfiles({ id: p.chargingProfileId, connectorId: p.chargingProfileCriteria?.evseId || undefined });
+        return { status: cleared ? 'Accepted' : 'Unknown' };
+      },
+      GetCompositeSchedule: async (p: { duration: number; evseId: number; chargingRateUnit?: RateUnit }) => {
+        if (p.evseId !== 0 && !port.connector(p.evseId)) return { status: 'Rejected' };
+        const schedule = port.compositeSchedule(p.evseId, p.duration, p.chargingRateUnit);
+        return {
+          status: 'Accepted',
+          schedule: { evseId: p.evseId, duration: p.duration, scheduleStart: iso(schedule.start), chargingRateUnit: schedule.unit, chargingSchedulePeriod: schedule.periods },
+        };
+      },
       ClearCache: async () => ({ status: 'Accepted' }),
       DataTransfer: async () => ({ status: 'UnknownVendorId' }),
     }),

@@ -13,8 +13,8 @@ import { removeDir, startTestServer, type TestServer } from '../../support/serve
 const PASSWORD = 'sim-station-password-0123';
 const FACTOR = 1200;
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-REG', 'T-ADHOC'] };
-const STATIONS = ['SIM16', 'SIM201', 'SIM-OFF', 'SIM-FAULT', 'SIM-CMD'];
-const CARDS = ['SIMCARD1', 'SIMCARD2', 'SIMCARD3', 'SIMCARD4'];
+const STATIONS = ['SIM16', 'SIM201', 'SIM-OFF', 'SIM-FAULT', 'SIM-CMD', 'SIM-SC16', 'SIM-SC201'];
+const CARDS = ['SIMCARD1', 'SIMCARD2', 'SIMCARD3', 'SIMCARD4', 'SIMCARD5', 'SIMCARD6'];
 const rfid = (uid: string) => ({ country_code: 'DE', party_id: 'EMS', uid, type: 'RFID', contract_id: `DE-EMS-C${uid}`, issuer: 'Fake eMSP', valid: true, whitelist: 'ALWAYS', last_updated: '2026-01-01T00:00:00Z' });
 
 let server: TestServer;
@@ -52,7 +52,7 @@ beforeAll(async () => {
   partnerToken = (await registerInvited(server, emsp)).cpo.token;
   await server.api('PUT', '/api/v1/tariffs/T-REG', { currency: 'EUR', type: 'REGULAR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 20, step_size: 1 }] }] });
   await server.api('PUT', '/api/v1/tariffs/T-ADHOC', { currency: 'EUR', type: 'AD_HOC_PAYMENT', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 20, step_size: 1 }] }] });
-  const capabilities = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE', 'RFID_READER'];
+  const capabilities = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE', 'RFID_READER', 'CHARGING_PROFILE_CAPABLE'];
   const location = await server.api('PUT', '/api/v1/locations/LOC-SIM', {
     publish: true, address: 'Simulatieweg 1', city: 'Delft', country: 'NLD', time_zone: 'Europe/Amsterdam', coordinates: { latitude: '52.01160', longitude: '4.35710' },
     evses: STATIONS.flatMap((id) => [1, 2].map((n) => ({ uid: `${id}-${n}`, status: 'AVAILABLE', capabilities, connectors: [connector], ocpp: { charge_point_id: id, evse_id: n } }))),
@@ -253,4 +253,49 @@ describe('OCPI commands carried out by a simulated station', () => {
     expect(cdr.total_energy).toBeLessThan(40);
     expect(errorsOf('SIM-CMD')).toEqual([]);
   }, 15_000);
+});
+
+describe('smart charging by the eMSP on simulated stations', () => {
+  const resultOf = (id: string) =>
+    eventually(() => {
+      const found = emsp.store.profileResults.find((r) => r.id === id);
+      expect(found).toBeDefined();
+      return found!.body;
+    });
+
+  for (const [id, protocol, card] of [['SIM-SC16', 'ocpp1.6', 'SIMCARD5'], ['SIM-SC201', 'ocpp2.0.1', 'SIMCARD6']] as const)
+    test(`OCPP ${protocol.slice(4)}: a 7.4 kW profile reaches the station in A, its power stays within it, the schedule comes back in W; a clear lifts it`, async () => {
+      const s = station(id, protocol, 22);
+      await s.connect();
+      expect(await s.arriveWithRfid(1, card, 60)).toBe(true);
+      const sessionId = await eventually(() => {
+        const pushed = [...emsp.store.sessions.values()].find((x) => x.cdr_token.uid === card && x.status === 'ACTIVE');
+        expect(pushed).toBeDefined();
+        return pushed.id as string;
+      });
+      const path = `/ocpi/cpo/2.2.1/chargingprofiles/${sessionId}`;
+      const set = await server.ocpi('PUT', path, partnerToken, { charging_profile: { charging_rate_unit: 'W', charging_profile_period: [{ start_period: 0, limit: 7400 }] }, response_url: emsp.profileResponseUrl(`${id}-set`) });
+      expect(set.body.data.result).toBe('ACCEPTED');
+      expect(await resultOf(`${id}-set`)).toEqual({ result: 'ACCEPTED' });
+      // An AC simulated station takes current: 7400 W on 3 × 230 V is 10.7 A, which it reports back as 7383 W.
+      const update = await eventually(() => {
+        const found = emsp.store.activeProfiles.find((a) => a.sessionId === sessionId);
+        expect(found).toBeDefined();
+        return found!.body;
+      });
+      expect(update.charging_profile).toMatchObject({ charging_rate_unit: 'W', charging_profile_period: [{ start_period: 0, limit: 7383 }] });
+      const sampled = (await eventually(() => {
+        const power = statusOf(s, 1).powerW;
+        expect(power).toBeGreaterThan(0);
+        expect(power).toBeLessThanOrEqual(7383);
+        return power;
+      }, 10_000))!;
+      expect(sampled).toBeGreaterThan(7000);
+
+      const cleared = await server.ocpi('DELETE', `${path}?response_url=${encodeURIComponent(emsp.profileResponseUrl(`${id}-clear`))}`, partnerToken);
+      expect(cleared.body.data.result).toBe('ACCEPTED');
+      expect(await resultOf(`${id}-clear`)).toEqual({ result: 'ACCEPTED' });
+      await eventually(() => expect(statusOf(s, 1).powerW).toBeGreaterThan(7383), 10_000);
+      expect(errorsOf(id)).toEqual([]);
+    }, 20_000);
 });
