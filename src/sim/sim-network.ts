@@ -79,7 +79,7 @@ export async function buildSimNetwork(
             uid,
             ...(operator ? { evse_id: `${operator.countryCode}*${operator.partyId}*E${plan.id.replace(/\D/g, '')}${c + 1}` } : {}),
             status: 'UNKNOWN',
-            capabilities: ['REMOTE_START_STOP_CAPABLE', 'RFID_READER', 'RESERVABLE', 'UNLOCK_CAPABLE', 'CREDIT_CARD_PAYABLE'],
+            capabilities: ['REMOTE_START_STOP_CAPABLE', 'RFID_READER', 'RESERVABLE', 'UNLOCK_CAPABLE', 'CREDIT_CARD_PAYABLE', 'CHARGING_PROFILE_CAPABLE'],
             ocpp: { charge_point_id: plan.id, evse_id: c + 1 },
             connectors: [
               plan.maxPowerKw > 22

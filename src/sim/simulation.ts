@@ -39,7 +39,8 @@ export type SimEmsp = Awaited<ReturnType<typeof startSimEmsp>>;
 /**
  * A small charging network on loopback, driven only through public interfaces: stations are OCPP clients,
  * the eMSP is an OCPI server and client, guests and the operator use the REST API. Drivers arrive at random
- * (RFID card, eMSP app, card payment); now and then a station faults or drops off the network.
+ * (RFID card, eMSP app, card payment); now and then the eMSP limits a running session by charging profile, and a
+ * station faults or drops off the network.
  */
 export async function startSimulation(options: SimulationOptions) {
   const random = createRandom(options.seed);
@@ -144,6 +145,8 @@ async function driveArrivals(ctx: {
 }) {
   const { plans, stations, emsp, csms, clock, random, options, emit } = ctx;
   let first = true;
+  /** Sessions the eMSP has limited once (one profile per session is enough to watch). */
+  const limited = new Set<string>();
   while (ctx.running()) {
     const free = stations.flatMap((station, i) => {
       const state = station.state();
@@ -161,6 +164,8 @@ async function driveArrivals(ctx: {
     }
     // Now and then a station breaks down or drops off the network, and comes back later.
     if (random.chance(0.05)) void incident(random.pick(stations)).catch(() => undefined);
+    // Now and then the eMSP limits one of its drivers' running sessions (smart charging).
+    if (emsp && random.chance(0.15)) void smartCharge(emsp).catch((error: Error) => emit('error', `smart charging: ${error.message}`));
     await clock.sleep(random.exponential(3_600_000 / options.arrivalsPerHour));
   }
 
@@ -191,6 +196,18 @@ async function driveArrivals(ctx: {
         await station.unplug(connectorId);
       }
     }
+  }
+
+  /** A running session of the eMSP's not limited yet gets a profile: 7.4 kW or 16 A on AC, 50 kW on DC. */
+  async function smartCharge(emsp: SimEmsp) {
+    const candidates = emsp.view().sessions.filter((s) => s.status === 'ACTIVE' && !limited.has(s.id));
+    if (candidates.length === 0) return;
+    const session = random.pick(candidates);
+    limited.add(session.id);
+    const dc = (plans.find((p) => p.evseUids.includes(session.evse_uid))?.maxPowerKw ?? 0) > 22;
+    const [unit, limit] = dc ? (['W', 50_000] as const) : random.pick([['W', 7400], ['A', 16]] as const);
+    emit('smart-charging', `the eMSP limits session ${session.id} at ${session.evse_uid} to ${limit} ${unit}`);
+    await emsp.setChargingProfile(session.id, { charging_rate_unit: unit, charging_profile_period: [{ start_period: 0, limit }] });
   }
 
   async function incident(station: SimStation) {

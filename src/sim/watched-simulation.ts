@@ -7,7 +7,7 @@ import { createStatusLine } from './status-line.ts';
 const NOTABLE = new Set([
   'network', 'stations', 'driver', 'incident', 'guest', 'command', 'error', 'refused', 'started', 'stopped', 'fault',
   'offline', 'connect-failed', 'timeout', 'reserved', 'emsp', 'emsp registered', 'emsp cdr', 'emsp duplicate-cdr',
-  'emsp command-result', 'emsp error', 'emsp unregistered',
+  'emsp command-result', 'emsp error', 'emsp unregistered', 'smart-charging', 'emsp charging-profile',
 ]);
 
 /**

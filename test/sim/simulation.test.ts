@@ -69,6 +69,19 @@ test('each EVSE status the eMSP holds matches ours once the pushes are delivered
     }
 });
 
+test('the eMSP limited some of its sessions: every request got its one result, accepted ones their schedule', () => {
+  const { profileResults, schedules } = sim.emsp!.view();
+  const requested = events.filter((e) => e.startsWith('smart-charging: '));
+  expect(requested.length).toBeGreaterThan(0);
+  // One result per request (a session may end between the request and the station's answer: REJECTED then).
+  expect(profileResults.length).toBeGreaterThan(0);
+  expect(profileResults.length).toBeLessThanOrEqual(requested.length);
+  expect(new Set(profileResults.map((r) => r.requestId)).size).toBe(profileResults.length);
+  const accepted = profileResults.filter((r) => r.result === 'ACCEPTED');
+  expect(accepted.length).toBeGreaterThan(0);
+  for (const { sessionId } of accepted) expect(schedules[sessionId!]?.charging_profile.charging_profile_period?.length).toBeGreaterThan(0);
+});
+
 test('guests were charged exactly their final cost', async () => {
   let checked = 0;
   for (const token of sim.guestTokens) {

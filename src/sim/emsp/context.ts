@@ -7,6 +7,7 @@ import type { Tariff } from '../../model/ocpi/tariff.ts';
 import type { Token } from '../../model/ocpi/token.ts';
 import type { Access } from './access.ts';
 import type { CdrInbox } from './cdr-inbox.ts';
+import type { ProfileBook } from './charging-profiles.ts';
 import type { CommandTracker } from './command-results.ts';
 import type { CpoLink, PartyIdentity } from './cpo-link.ts';
 import type { LocationsStore } from './locations-store.ts';
@@ -28,6 +29,7 @@ export type SimEmspEventKind =
   | 'authorize'
   | 'command'
   | 'command-result'
+  | 'charging-profile'
   | 'error';
 
 export interface SimEmspEvent {
@@ -49,6 +51,8 @@ export interface EmspContext {
   sessions: SessionsStore;
   cdrs: CdrInbox;
   commands: CommandTracker;
+  /** Charging profiles we set: their results and the schedules the CPO reports. */
+  profiles: ProfileBook;
   emit(kind: SimEmspEventKind, message: string): void;
   /** Our Credentials object, carrying the token the CPO must present to us. */
   ourCredentials(token: string): Credentials;

@@ -14,7 +14,7 @@ export const DETAILS_PATH = `/ocpi/${OCPI_VERSION}`;
 /**
  * What we publish in our 2.2.1 version details: the eMSP mirror of a CPO (OCPI 2.2.1 module matrix). The CPO
  * pushes to our Receivers and pulls our tokens; `commands` SENDER says we send commands (results come back to
- * the response_url of each).
+ * the response_url of each), `chargingprofiles` SENDER that we set charging profiles and take schedule updates.
  */
 export const PUBLISHED_ENDPOINTS = [{ identifier: 'credentials', role: 'SENDER' }, ...EMSP_INTERFACES_FOR_A_CPO] as const;
 
@@ -31,6 +31,8 @@ export function emspUrls(base: string) {
     cdr: (n: number) => `${module('cdrs')}/${n}`,
     /** The response_url of one command we send. */
     commandResult: (commandId: string) => `${module('commands')}/results/${encodeURIComponent(commandId)}`,
+    /** The response_url of one charging-profile request we send. */
+    profileResult: (requestId: string) => `${module('chargingprofiles')}/results/${encodeURIComponent(requestId)}`,
     tokens: module('tokens'),
   };
 }

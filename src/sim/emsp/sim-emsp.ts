@@ -1,10 +1,11 @@
 /**
  * The simulated eMSP of `bun dev`: a real OCPI 2.2.1 eMSP on its own port, talking to the CSMS as any partner
  * would. It registers through the credentials handshake, hands its drivers' tokens to the CPO, answers
- * real-time authorization, starts and stops sessions by command, and stores what the CPO pushes (locations,
+ * real-time authorization, starts and stops sessions by command, limits some by charging profile, and stores what the CPO pushes (locations,
  * tariffs, sessions, CDRs) so the simulation, the dev page and tests can see what a partner sees.
  */
 import type { CDR } from '../../model/ocpi/cdr.ts';
+import type { ActiveChargingProfile, ChargingProfile, ChargingProfileResponse } from '../../model/ocpi/charging-profiles.ts';
 import type { Credentials, CredentialsRole } from '../../model/ocpi/credentials.ts';
 import type { Location } from '../../model/ocpi/location.ts';
 import type { Session } from '../../model/ocpi/session.ts';
@@ -15,6 +16,7 @@ import type { Random } from '../random.ts';
 import { createAccess } from './access.ts';
 import { createCdrInbox } from './cdr-inbox.ts';
 import { cdrsRoutes } from './cdrs-routes.ts';
+import { chargingProfilesRoutes, createProfileBook, setChargingProfile, type ProfileResultRecord } from './charging-profiles.ts';
 import { createCommandTracker, type CommandResultRecord } from './command-results.ts';
 import { startSession, stopSession, type CommandOutcome, type StartSessionRequest } from './commands.ts';
 import { commandsRoutes } from './commands-routes.ts';
@@ -35,6 +37,7 @@ import { versionsRoutes } from './versions-routes.ts';
 
 export type { CommandOutcome, StartSessionRequest } from './commands.ts';
 export type { CommandResultRecord } from './command-results.ts';
+export type { ProfileResultRecord } from './charging-profiles.ts';
 export type { SimEmspEvent, SimEmspEventKind } from './context.ts';
 
 export interface SimEmspOptions {
@@ -85,6 +88,10 @@ export interface SimEmspView {
   /** Ids of CDRs POSTed more than once (should stay empty). */
   duplicateCdrIds: string[];
   commandResults: CommandResultRecord[];
+  /** Results of the charging profiles we set, in arrival order. */
+  profileResults: ProfileResultRecord[];
+  /** The latest schedule the CPO reported per session (ActiveChargingProfile PUTs). */
+  schedules: Record<string, ActiveChargingProfile>;
   tokens: Token[];
 }
 
@@ -104,6 +111,8 @@ export interface SimEmsp {
   issueTokenA(): string;
   startSession(request: StartSessionRequest): Promise<CommandOutcome>;
   stopSession(sessionId: string): Promise<CommandOutcome>;
+  /** Limits one of our drivers' sessions (PUT chargingprofiles); the CPO's answer, the result follows. */
+  setChargingProfile(sessionId: string, profile: ChargingProfile): Promise<ChargingProfileResponse>;
   view(): SimEmspView;
   /** True when exactly one copy of the CDR with this id reached us. */
   cdrReceivedOnce(id: string): boolean;
@@ -145,6 +154,7 @@ export function startSimEmsp(options: SimEmspOptions): SimEmsp {
     sessions: createSessionsStore(),
     cdrs: createCdrInbox(),
     commands: createCommandTracker(options.commandResultGraceMs ?? 5000),
+    profiles: createProfileBook(),
     emit,
     ourCredentials: (token): Credentials => ({
       token,
@@ -163,6 +173,7 @@ export function startSimEmsp(options: SimEmspOptions): SimEmsp {
       ...cdrsRoutes(ctx),
       ...tokensRoutes(ctx),
       ...commandsRoutes(ctx),
+      ...chargingProfilesRoutes(ctx),
     ],
     { access, us, cpo: () => ctx.cpo.link, emit },
   );
@@ -200,6 +211,7 @@ export function startSimEmsp(options: SimEmspOptions): SimEmsp {
     issueTokenA: () => access.issueRegistrationToken(),
     startSession: (request) => startSession(ctx, request),
     stopSession: (sessionId) => stopSession(ctx, sessionId),
+    setChargingProfile: (sessionId, profile) => setChargingProfile(ctx, sessionId, profile),
     view: () =>
       structuredClone({
         name: options.name,
@@ -212,6 +224,8 @@ export function startSimEmsp(options: SimEmspOptions): SimEmsp {
         cdrs: ctx.cdrs.list(),
         duplicateCdrIds: ctx.cdrs.duplicateIds(),
         commandResults: ctx.commands.list(),
+        profileResults: ctx.profiles.results(),
+        schedules: ctx.profiles.schedules(),
         tokens: ctx.tokens,
       }),
     cdrReceivedOnce: (id) => ctx.cdrs.receivedOnce(id),
