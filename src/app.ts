@@ -140,7 +140,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     .use(traceRoutes(apiDeps));
   // The dev page shows what the simulated eMSP received; the simulation starts after the app, so it plugs in later.
   let emspView: (() => unknown) | undefined;
-  if (options.dev) app.use(devRoutes(devSourcesOf({ network, sessions, deliveries, partners, chargePoints }, () => emspView?.() ?? null)));
+  if (options.dev) app.use(devRoutes(devSourcesOf({ network, sessions, deliveries, partners, chargePoints, chargingProfiles }, () => emspView?.() ?? null)));
   if (options.dev) app.use(devTraceRoute({ storage, sessions }));
 
   return {
@@ -151,6 +151,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     partners,
     chargePoints,
     sessions,
+    chargingProfiles,
     logger,
     deliveries,
     metrics,

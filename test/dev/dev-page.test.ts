@@ -226,6 +226,17 @@ describe('the page in headless Chromium', () => {
       expect(await live.first().textContent()).toContain('€3.67');
       await page.waitForSelector('[data-evse-uid="UTR-2"][data-status="CHARGING"]', { timeout: 5000 });
 
+      // The eMSP limits the running session to 7.4 kW (OCPI ChargingProfiles): its row and its EVSE's tile say so.
+      client.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+      const running = (await snapshot()).sessions[0]!;
+      const profile = { charging_rate_unit: 'W', charging_profile_period: [{ start_period: 0, limit: 7400 }] };
+      const limited = await server.ocpi('PUT', `/ocpi/cpo/2.2.1/chargingprofiles/${running.id}`, partner.token, { charging_profile: profile, response_url: partner.emsp.profileResponseUrl('dev-limit') });
+      expect(limited.body.data.result).toBe('ACCEPTED');
+      const badge = page.locator(`tr[data-session-id="${running.id}"] .limit`);
+      await badge.waitFor({ timeout: 5000 });
+      expect(await badge.textContent()).toBe('limited to 7.4 kW');
+      expect(await tile('UTR-2').locator('.limit').textContent()).toBe('limited to 7.4 kW');
+
       // The eMSP got the CDR once and holds our EVSE statuses.
       await page.waitForSelector(`[data-emsp-evse-uid="UTR-1"][data-status="OUTOFORDER"]`, { timeout: 5000 });
       await eventually(async () => expect((await snapshot()).emsp).toMatchObject({ cdr_count: 1, duplicate_cdr_ids: [] }));

@@ -97,8 +97,11 @@ describe('devSnapshot', () => {
         total_excl_vat: 1,
         currency: 'EUR',
         start: '2026-01-01T12:00:00Z',
+        limit_kw: null,
       },
     ]);
+    // A session its eMSP limits: the limit in kW, one decimal.
+    expect(devSnapshot(sources({ chargingLimit: (id) => (id === 'S-live' ? 7383 : undefined) })).sessions[0]!.limit_kw).toBe(7.4);
     expect(snap.cdr_total).toBe(25);
     expect(snap.cdrs.map((c) => c.id)).toEqual(Array.from({ length: DEV_LIMITS.cdrs }, (_, i) => `CDR-${25 - i}`));
     expect(snap.cdrs[0]).toMatchObject({ token_uid: 'TOKEN-25', kwh: 25, total_excl_vat: 25, currency: 'EUR', end: '2026-01-01T11:00:00Z' });

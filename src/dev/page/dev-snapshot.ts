@@ -38,6 +38,8 @@ export interface DevSources {
   deliveries(channel: string, statuses: Delivery['status'][], limit: number): Delivery[];
   /** Whether a charge point is connected, if we know it (ChargePoints.view). */
   chargePoint?(id: string): { connected: boolean } | undefined;
+  /** The limit (W) an eMSP's charging profile puts on a session now, if any (ChargingProfiles.limitWatts). */
+  chargingLimit?(sessionId: string): number | undefined;
   /** The simulated eMSP's view; any JSON-able value, best a `DevEmspView` (./emsp-view.ts: the page renders that shape). */
   emspView?: () => unknown;
 }
@@ -49,11 +51,12 @@ export interface DevServices {
   deliveries: { list(channel: string, statuses: Delivery['status'][], limit: number): Delivery[] };
   partners: { list(): PartnerView[] };
   chargePoints: { view(id: string): { connected: boolean } | undefined };
+  chargingProfiles: { limitWatts(sessionId: string): number | undefined };
 }
 
 /** The port over the app's services; `emspView` is the simulation's, when there is one. */
 export function devSourcesOf(services: DevServices, emspView?: () => unknown): DevSources {
-  const { network, sessions, deliveries, partners, chargePoints } = services;
+  const { network, sessions, deliveries, partners, chargePoints, chargingProfiles } = services;
   return {
     locations: (limit) => network.locationsPage('operator', { offset: 0, limit }).items.flatMap((l) => network.operatorLocation(l.id) ?? []),
     sessions: (limit, offset) => sessions.list(limit, offset),
@@ -61,6 +64,7 @@ export function devSourcesOf(services: DevServices, emspView?: () => unknown): D
     partners: () => partners.list(),
     deliveries: (channel, statuses, limit) => deliveries.list(channel, statuses, limit),
     chargePoint: (id) => chargePoints.view(id),
+    chargingLimit: (id) => chargingProfiles.limitWatts(id),
     ...(emspView ? { emspView } : {}),
   };
 }
@@ -103,6 +107,8 @@ export interface DevSession {
   total_excl_vat: number | null;
   currency: string | null;
   start: string;
+  /** The limit its eMSP's charging profile puts on it now, in kW (one decimal); null when none. */
+  limit_kw: number | null;
 }
 
 export interface DevCdr {
@@ -227,8 +233,11 @@ function readSessions(sources: DevSources): DevSession[] {
       total_excl_vat: session?.total_cost?.excl_vat ?? null,
       currency: session?.currency ?? context.place?.currency ?? null,
       start: context.startAt,
+      limit_kw: kilowatts(sources.chargingLimit?.(context.id)),
     }));
 }
+
+const kilowatts = (watts: number | undefined) => (watts === undefined ? null : Number((watts / 1000).toFixed(1)));
 
 function readCdrs(sources: DevSources): { cdrs: DevCdr[]; total: number } {
   const { total } = sources.cdrs({ offset: 0, limit: 1 });
