@@ -79,6 +79,13 @@ function bodySchemas(): { where: string; schema: Schema; success: boolean; reque
   for (const { method, path, op } of operations) {
     const body = jsonContent(op.requestBody);
     if (body) found.push({ where: `${method} ${path} request body`, schema: body, success: true, request: true });
+    // What we send back later (OpenAPI callbacks: results POSTed to a response_url) is documented the same way.
+    for (const [name, callback] of Object.entries(op.callbacks ?? {}))
+      for (const [expression, item] of Object.entries(callback as Record<string, Record<string, any>>))
+        for (const [verb, call] of Object.entries(item)) {
+          const sent = jsonContent(call.requestBody);
+          if (sent) found.push({ where: `${method} ${path} callback ${name} ${verb.toUpperCase()} ${expression}`, schema: sent, success: true, request: true });
+        }
     for (const [status, response] of Object.entries(op.responses ?? {})) {
       const schema = jsonContent(response);
       if (schema) found.push({ where: `${method} ${path} ${status}`, schema, success: /^2\d\d$/.test(status), request: false });
@@ -143,6 +150,18 @@ describe('OpenAPI document', () => {
     expect(partner.examples[0].parties[0]).toMatchObject({ role: 'EMSP', status: 'CONNECTED' });
     const deliveries = jsonContent(doc.paths['/api/v1/ocpi/partners/{id}/deliveries'].get.responses['200'])!;
     expect(deliveries.items.properties.to.description).toContain('SUSPENDED');
+  });
+
+  test('ChargingProfiles: the SetChargingProfile body, the ChargingProfileResponse, and what follows as callbacks', () => {
+    const item = doc.paths['/ocpi/cpo/2.2.1/chargingprofiles/{session_id}'];
+    expect(jsonContent(item.put.requestBody)!.title).toBe('SetChargingProfile');
+    for (const method of ['get', 'put', 'delete']) expect(jsonContent(item[method].responses['200'])!.examples[0].data).toEqual({ result: 'ACCEPTED', timeout: 30 });
+    expect(item.get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name).sort()).toEqual(['duration', 'response_url']);
+    const sent = (method: string, name: string, expression: string, verb = 'post') => jsonContent(item[method].callbacks[name][expression][verb].requestBody)!.title;
+    expect(sent('get', 'result', '{$request.query.response_url}')).toBe('ActiveChargingProfileResult');
+    expect(sent('put', 'result', '{$request.body#/response_url}')).toBe('ChargingProfileResult');
+    expect(sent('delete', 'result', '{$request.query.response_url}')).toBe('ClearProfileResult');
+    expect(sent('put', 'schedule', '{your chargingprofiles endpoint}/{session_id}', 'put')).toBe('ActiveChargingProfile');
   });
 
   test('the guest receipt is a PDF, with its 404 and 409 as JSON', () => {

@@ -1,5 +1,6 @@
-import { Elysia, t } from 'elysia';
-import { ChargingProfileResponse, SetChargingProfile } from '../../../model/ocpi/charging-profiles.ts';
+import { Elysia, t, type DocumentDecoration } from 'elysia';
+import type { TSchema } from '@sinclair/typebox';
+import { ActiveChargingProfile, ActiveChargingProfileResult, ChargingProfileResponse, ChargingProfileResult, ClearProfileResult, SetChargingProfile } from '../../../model/ocpi/charging-profiles.ts';
 import { CiString, Url } from '../../../model/ocpi/types.ts';
 import { envelope, Envelope } from '../../transport/envelope.ts';
 import { tokenAuth } from '../../transport/token-auth.plugin.ts';
@@ -12,6 +13,22 @@ const Params = t.Object({ session_id: CiString(36, { description: 'Our Session.i
 /** Seconds as digits (no numeric coercion of `1e3`), at most a week ahead: a schedule further out is no use. */
 const Duration = t.String({ pattern: '^[0-9]{1,6}$', description: 'Length of the schedule wanted, in seconds (at most 604800)' });
 const MAX_DURATION_S = 7 * 24 * 3600;
+
+/** A JSON body in an OpenAPI callback: TypeBox schemas are the JSON Schema OpenAPI 3.1 takes, which openapi-types' typing does not know. */
+const jsonBody = (schema: TSchema) => ({ required: true, content: { 'application/json': { schema } } }) as unknown as NonNullable<DocumentDecoration['requestBody']>;
+
+/** Our later POST of the station's outcome to the request's response_url, as an OpenAPI callback. */
+const resultCallback = (where: string, result: TSchema) => ({
+  result: {
+    [where]: {
+      post: {
+        summary: `The station's outcome: ${result.title}, POSTed once (retried until your platform acknowledges it)`,
+        requestBody: jsonBody(result),
+        responses: { '200': { description: 'Your OCPI envelope, without data' } },
+      },
+    },
+  },
+});
 
 /**
  * ChargingProfiles Receiver interface (OCPI 2.2.1 chargingprofiles): the session's own eMSP sets, reads and clears
@@ -31,6 +48,7 @@ export function chargingProfilesRoutes(deps: OcpiDeps) {
         detail: {
           summary: 'Read the active charging profile: GetCompositeSchedule',
           description: 'The ActiveChargingProfileResult (in the unit of your last profile on the session) is POSTed to `response_url`.',
+          callbacks: resultCallback('{$request.query.response_url}', ActiveChargingProfileResult),
         },
       },
     )
@@ -40,13 +58,30 @@ export function chargingProfilesRoutes(deps: OcpiDeps) {
       response: Answer,
       detail: {
         summary: 'Set a charging profile on your session: SetChargingProfile (TxProfile)',
-        description: 'The limits reach the station in the unit it takes (W↔A converted on the connector’s phases and voltage); the ChargingProfileResult is POSTed to `response_url`.',
+        description:
+          'The limits reach the station in the unit it takes (W↔A converted on the connector’s phases and voltage); the ChargingProfileResult is POSTed to `response_url`. From then on every change of the session’s schedule is PUT to your ChargingProfiles Sender endpoint (`{chargingprofiles}/{session_id}`, an ActiveChargingProfile).',
+        callbacks: {
+          ...resultCallback('{$request.body#/response_url}', ChargingProfileResult),
+          schedule: {
+            '{your chargingprofiles endpoint}/{session_id}': {
+              put: {
+                summary: 'The session’s schedule changed: ActiveChargingProfile, in the unit of your profile',
+                requestBody: jsonBody(ActiveChargingProfile),
+                responses: { '200': { description: 'Your OCPI envelope, without data' } },
+              },
+            },
+          },
+        },
       },
     })
     .delete('/:session_id', ({ partner, params, query }) => envelope(clock, chargingProfiles.clear(partner, params.session_id, query.response_url)), {
       params: Params,
       query: t.Object({ response_url: Url }),
       response: Answer,
-      detail: { summary: 'Clear your charging profile: ClearChargingProfile', description: 'The ClearProfileResult is POSTed to `response_url`.' },
+      detail: {
+        summary: 'Clear your charging profile: ClearChargingProfile',
+        description: 'The ClearProfileResult is POSTed to `response_url`.',
+        callbacks: resultCallback('{$request.query.response_url}', ClearProfileResult),
+      },
     });
 }
