@@ -1,6 +1,6 @@
 /**
  * Fuzzing the OCPI interfaces with a registered partner's token (issue 16): Receiver bodies (tokens, commands,
- * authorize) and Sender query strings. Never a 5xx; a refusal is 4xx with the envelope (2001 for bad input); a
+ * charging profiles, authorize) and Sender query strings. Never a 5xx; a refusal is 4xx with the envelope (2001 for bad input); a
  * refused token left no row; what was stored or listed validates against the OCPI schema.
  */
 import { expect, test } from 'bun:test';
@@ -58,7 +58,7 @@ test('Tokens Receiver PUT: refused leaves no row; stored reads back valid', asyn
   );
 });
 
-test('Tokens PATCH, authorize and commands: never 5xx, bad input 400/2001, stored token stays valid', async () => {
+test('Tokens PATCH, authorize, commands and charging profiles: never 5xx, bad input 400/2001, stored token stays valid', async () => {
   const path = `${BASE}/tokens/${partner.countryCode}/${partner.partyId}/FZBASE`;
   expect((await cpo.ocpi('PUT', path, partner.token, aDriverToken(partner, { uid: 'FZBASE' }))).status).toBe(201);
   const request = fc.oneof(
@@ -66,6 +66,9 @@ test('Tokens PATCH, authorize and commands: never 5xx, bad input 400/2001, store
     mutated({ location_id: 'L1', evse_uids: ['E1'] }).map((body) => ['POST', `${BASE}/tokens/FZBASE/authorize?type=RFID`, body] as const),
     mutated({ response_url: 'http://127.0.0.1:9/result', session_id: 'S1' }).map((body) => ['POST', `${BASE}/commands/STOP_SESSION`, body] as const),
     mutated({ response_url: 'http://127.0.0.1:9/result', location_id: 'L1', connector_id: '1' }).map((body) => ['POST', `${BASE}/commands/UNLOCK_CONNECTOR`, body] as const),
+    mutated({ charging_profile: { charging_rate_unit: 'W', min_charging_rate: 1400, charging_profile_period: [{ start_period: 0, limit: 7400 }] }, response_url: 'http://127.0.0.1:9/result' }).map(
+      (body) => ['PUT', `${BASE}/chargingprofiles/S1`, body] as const,
+    ),
   );
   await fc.assert(
     fc.asyncProperty(request, async ([method, target, body]) => {
