@@ -10,8 +10,8 @@ export const chargingProfilesModule: OcpiModule = { identifier: 'chargingprofile
 
 const Answer = Envelope(ChargingProfileResponse);
 const Params = t.Object({ session_id: CiString(36, { description: 'Our Session.id' }) });
-/** Seconds as digits (no numeric coercion of `1e3`), at most a week ahead: a schedule further out is no use. */
-const Duration = t.String({ pattern: '^[0-9]{1,6}$', description: 'Length of the schedule wanted, in seconds (at most 604800)' });
+/** Seconds as digits (no numeric coercion of `1e3`); more than a week ahead is capped: a schedule further out is no use. */
+const Duration = t.String({ pattern: '^[0-9]{1,15}$', description: 'Length of the schedule wanted, in seconds (more than 604800, a week, is capped to it)' });
 const MAX_DURATION_S = 7 * 24 * 3600;
 
 /** A JSON body in an OpenAPI callback: TypeBox schemas are the JSON Schema OpenAPI 3.1 takes, which openapi-types' typing does not know. */
