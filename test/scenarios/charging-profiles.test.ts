@@ -162,8 +162,8 @@ describe('PUT, GET and DELETE on a session at an OCPP 1.6 station', () => {
   test('GET: the composite schedule for the duration asked, in the unit of the eMSP’s profile', async () => {
     const response = await server.ocpi('GET', `${path(session.sessionId)}?duration=900&response_url=${encodeURIComponent(home.emsp.profileResponseUrl('get-1'))}`, home.token);
     expect(response.body.data).toEqual({ result: 'ACCEPTED', timeout: 5 });
-    expect(callsOf('GetCompositeSchedule').at(-1)).toEqual({ connectorId: 1, duration: 900 });
     const result = await resultOf('get-1');
+    expect(callsOf('GetCompositeSchedule').at(-1)).toEqual({ connectorId: 1, duration: 900 });
     expect(result).toEqual({
       result: 'ACCEPTED',
       profile: {
