@@ -56,8 +56,8 @@ export async function setChargingProfile(ctx: EmspContext, sessionId: string, pr
     throw error;
   });
   if (!isObject(data) || typeof data.result !== 'string') throw new CpoCallError(`${request.method} ${request.url}: no ChargingProfileResponse`);
-  const limits = (profile.charging_profile_period ?? []).map((p) => `${p.limit} ${profile.charging_rate_unit}`).join(', ');
-  ctx.emit('charging-profile', `limit ${limits} on session ${sessionId}: ${data.result}`);
+  // An accepted request is heard of again with its result; a refusal only now.
+  if (data.result !== 'ACCEPTED') ctx.emit('charging-profile', `profile on session ${sessionId}: ${data.result}`);
   return data as ChargingProfileResponse;
 }
 
