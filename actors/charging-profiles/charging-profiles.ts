@@ -32,7 +32,7 @@ export interface ChargingProfileDeps extends SessionLookup {
 }
 
 /** The command rows of charging-profile requests (the command actors carry them out like OCPI commands). */
-export const PROFILE_REQUESTS = { set: 'SET_CHARGING_PROFILE', get: 'GET_ACTIVE_CHARGING_PROFILE', clear: 'CLEAR_CHARGING_PROFILE' } as const;
+const PROFILE_REQUESTS = { set: 'SET_CHARGING_PROFILE', get: 'GET_ACTIVE_CHARGING_PROFILE', clear: 'CLEAR_CHARGING_PROFILE' } as const;
 
 /** How far ahead the schedules we send unasked reach (OCPI 2.2.1 4.7: "between 5 and 60 minutes"). */
 const UPDATE_HORIZON_S = 3600;
