@@ -17,8 +17,15 @@ afterAll(async () => {
   if (server) removeDir(server.dir);
 });
 
-function storedRow(dir: string, id: string) {
+/** A second connection to the server's file, waiting its turn while the server (or its trace worker) writes. */
+function openDatabase(dir: string) {
   const db = new Database(join(dir, 'dynamo.sqlite'));
+  db.exec('PRAGMA busy_timeout = 5000');
+  return db;
+}
+
+function storedRow(dir: string, id: string) {
+  const db = openDatabase(dir);
   try {
     const row = db.query('select machine_version as version, snapshot from partners where id = ?').get(id) as { version: number; snapshot: string };
     return { version: row.version, snapshot: JSON.parse(row.snapshot) };
@@ -37,7 +44,7 @@ test('a partner stored by machine version 1 is upgraded on load and keeps its co
   const written = storedRow(dir, invitation.partner_id);
   expect(written.version).toBe(2);
   const { hubClientInfo: _, ...v1Context } = written.snapshot.context;
-  const db = new Database(join(dir, 'dynamo.sqlite'));
+  const db = openDatabase(dir);
   db.query('update partners set machine_version = 1, snapshot = ? where id = ?').run(JSON.stringify({ ...written.snapshot, context: v1Context }), invitation.partner_id);
   db.close();
 
