@@ -126,7 +126,7 @@ export class Deliveries {
       if (outcome.ok) {
         outbox.delivered(row.id, now, outcome.location);
         sender.delivered?.(row, outcome);
-      } else if (!outcome.retryable || row.attempts + 1 >= policy.maxAttempts || now - row.createdAtMs >= policy.maxAgeMs) {
+      } else if (!outcome.retryable || row.attempts + 1 >= policy.maxAttempts || now - (row.firstFailedAtMs ?? now) >= policy.maxAgeMs) {
         outbox.deadLetter(row.id, outcome.error);
         sender.deadLettered?.(row, outcome.error);
         logger.warn('Delivery dead-lettered', { channel, delivery: row.id, object: row.objectKey, attempts: row.attempts + 1, error: outcome.error });
@@ -134,7 +134,7 @@ export class Deliveries {
       } else {
         const delayMs = backoffMs(policy, row.attempts + 1);
         logger.warn('Delivery failed; retrying', { channel, delivery: row.id, object: row.objectKey, attempts: row.attempts + 1, retryInMs: delayMs, error: outcome.error });
-        outbox.failed(row.id, outcome.error, now + delayMs);
+        outbox.failed(row.id, outcome.error, now + delayMs, now);
       }
     });
     return { sent: true };

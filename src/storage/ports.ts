@@ -70,6 +70,8 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   createdAtMs: number;
+  /** When its first attempt failed; its age (DELIVERY_MAX_AGE_S) counts from here. */
+  firstFailedAtMs: number | null;
   nextAttemptAtMs: number;
   lastError: string | null;
   deliveredAtMs: number | null;
@@ -88,7 +90,8 @@ export interface OutboxStore {
   /** When the earliest pending row not for a `held` party becomes due. */
   nextAttemptAt(channel: string, held?: Party[]): number | undefined;
   delivered(id: number, nowMs: number, responseLocation?: string): void;
-  failed(id: number, error: string, nextAttemptAtMs: number): void;
+  /** Counts a failed attempt; the first one also starts the row's age (DELIVERY_MAX_AGE_S). */
+  failed(id: number, error: string, nextAttemptAtMs: number, nowMs: number): void;
   deadLetter(id: number, error: string): void;
   retry(channel: string, id: number, nowMs: number): boolean;
   cancelAll(channel: string): void;

@@ -33,6 +33,7 @@ const row = (id: number, status: Delivery['status'], attempts: number, lastError
   status,
   attempts,
   createdAtMs: Date.parse('2026-01-01T00:00:00Z'),
+  firstFailedAtMs: null,
   nextAttemptAtMs: 0,
   lastError,
   deliveredAtMs: null,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { routingOf, type FakeHub } from '../support/fake-hub.ts';
 import { registerInvited, startFakeEmsp } from '../support/fake-emsp.ts';
 import { ABC, chargeCard, hubWithNetwork, XYZ } from '../support/mothers/hub.ts';
@@ -107,6 +108,45 @@ describe('the HubClientInfo Receiver interface', () => {
       expect(await partyStatus(ABC)).toBe('CONNECTED');
     } finally {
       emsp.stop();
+    }
+  });
+});
+
+describe('a party suspended for longer than DELIVERY_MAX_AGE_S', () => {
+  test('its pushes age from their first failed attempt, not from when they were queued: a failure after the hold is retried', async () => {
+    const clock = new ManualClock('2026-11-24T08:00:00Z');
+    const aged = startTestServer({ clock, env: { DELIVERY_MAX_AGE_S: '60', DELIVERY_BASE_DELAY_MS: '1000', DELIVERY_MAX_DELAY_MS: '1000' } });
+    try {
+      const net = await hubWithNetwork(aged);
+      const held = async (state: string) => (await aged.api('GET', `/api/v1/ocpi/partners/${net.partnerId}/deliveries?state=${state}`)).body;
+      expect((await aged.ocpi('PUT', '/ocpi/cpo/2.2.1/hubclientinfo/DE/XYZ', net.token, clientInfo(XYZ, 'SUSPENDED'))).status).toBe(200);
+      const { client } = await connectStation(aged, 'CP-HUB');
+      await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+      await chargeCard(client, 'XYZ-1', 1, Date.parse('2026-11-24T06:00:00Z'));
+      await client.close();
+      await eventually(async () => expect((await held('pending')).filter((d: { to: unknown }) => JSON.stringify(d.to) === JSON.stringify(XYZ))).toHaveLength(4));
+
+      // Held for an hour, sixty times the maximum age; then the party is back but the hub fails the first push.
+      clock.advance(3_600_000);
+      net.hub.state.failWith = 503;
+      expect((await aged.ocpi('PUT', '/ocpi/cpo/2.2.1/hubclientinfo/DE/XYZ', net.token, clientInfo(XYZ, 'CONNECTED', '2026-02-01T02:00:00Z'))).status).toBe(200);
+      // Its first failure starts its age: it waits for the next attempt instead of becoming a dead letter.
+      await eventually(async () => expect((await held('failed')).some((d: { to?: unknown }) => JSON.stringify(d.to) === JSON.stringify(XYZ))).toBe(true));
+      expect(await held('dead')).toEqual([]);
+
+      net.hub.state.failWith = undefined;
+      // Time moves on while we wait: each retry falls due within a second (the backoff here).
+      await eventually(async () => {
+        clock.advance(1_000);
+        expect(await held('pending,failed,dead')).toEqual([]);
+      });
+      // The two refused during the outage (the session's PUT, the CDR), then everything once, in order.
+      expect(net.hub.pushesFor('XYZ-1').map((r) => r.method)).toEqual(['PUT', 'POST', 'PUT', 'PATCH', 'PUT', 'POST']);
+      expect(net.hub.store.cdrs.map((c) => c.cdr_token.uid)).toEqual(['XYZ-1']);
+      net.hub.stop();
+    } finally {
+      await aged.stop();
+      removeDir(aged.dir);
     }
   });
 });

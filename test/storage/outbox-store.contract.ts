@@ -33,6 +33,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
         status: 'pending',
         attempts: 0,
         createdAtMs: T0,
+        firstFailedAtMs: null,
         nextAttemptAtMs: T0,
         lastError: null,
         deliveredAtMs: null,
@@ -81,7 +82,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
       const older = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
       const newer = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
       const otherObject = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
-      outbox().failed(older, 'HTTP 503', T0 + 30 * SECOND);
+      outbox().failed(older, 'HTTP 503', T0 + 30 * SECOND, T0);
       expect(dueIds('emsp-1', T0 + SECOND)).toEqual([otherObject]);
       expect(dueIds('emsp-1', T0 + 30 * SECOND)).toEqual([older, newer]);
     });
@@ -109,22 +110,24 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
     test('one object goes to each party in its own order: a row waiting for one party holds up none for another', () => {
       const forAbc = outbox().enqueue(aDelivery('hub-1', 'location:1', { to: { country_code: 'DE', party_id: 'ABC' } }), T0);
       const forXyz = outbox().enqueue(aDelivery('hub-1', 'location:1', { to: { country_code: 'DE', party_id: 'XYZ' } }), T0);
-      outbox().failed(forAbc, 'HTTP 503', T0 + 60 * SECOND);
+      outbox().failed(forAbc, 'HTTP 503', T0 + 60 * SECOND, T0);
       expect(dueIds('hub-1', T0)).toEqual([forXyz]);
     });
 
     test('failed() counts the attempt, keeps the error and moves the next attempt; the row stays pending', () => {
       const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
-      outbox().failed(id, 'HTTP 503', T0 + 5 * SECOND);
-      outbox().failed(id, 'timeout', T0 + 20 * SECOND);
+      expect(outbox().nextDue('emsp-1', T0)).toMatchObject({ id, firstFailedAtMs: null });
+      outbox().failed(id, 'HTTP 503', T0 + 5 * SECOND, T0 + SECOND);
+      outbox().failed(id, 'timeout', T0 + 20 * SECOND, T0 + 5 * SECOND);
       expect(outbox().nextDue('emsp-1', T0 + 20 * SECOND - 1)).toBeUndefined();
-      expect(outbox().nextDue('emsp-1', T0 + 20 * SECOND)).toMatchObject({ id, status: 'pending', attempts: 2, lastError: 'timeout', nextAttemptAtMs: T0 + 20 * SECOND });
+      // Its age counts from the first failure, not from when it was queued (it may have waited for a held party).
+      expect(outbox().nextDue('emsp-1', T0 + 20 * SECOND)).toMatchObject({ id, status: 'pending', attempts: 2, lastError: 'timeout', nextAttemptAtMs: T0 + 20 * SECOND, firstFailedAtMs: T0 + SECOND });
     });
 
     test("nextAttemptAt is the earliest pending row's next attempt, whether due or not", () => {
       const a = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
       const b = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0 + SECOND);
-      outbox().failed(a, 'HTTP 503', T0 + 60 * SECOND);
+      outbox().failed(a, 'HTTP 503', T0 + 60 * SECOND, T0);
       expect(outbox().nextAttemptAt('emsp-1')).toBe(T0 + SECOND);
       outbox().delivered(b, T0 + 2 * SECOND);
       expect(outbox().nextAttemptAt('emsp-1')).toBe(T0 + 60 * SECOND);
@@ -134,7 +137,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
 
     test('a delivered row is never due again and keeps when it went and the response location', () => {
       const id = outbox().enqueue(aDelivery('emsp-1', 'cdr:1', { method: 'POST' }), T0);
-      outbox().failed(id, 'HTTP 503', T0 + SECOND);
+      outbox().failed(id, 'HTTP 503', T0 + SECOND, T0);
       outbox().delivered(id, T0 + 2 * SECOND, 'https://emsp.example/cdrs/1');
       expect(outbox().nextDue('emsp-1', T0 + 365 * 24 * 3600 * SECOND)).toBeUndefined();
       expect(outbox().list('emsp-1', ['delivered'], 10)).toEqual([
@@ -167,7 +170,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
 
     test('retry makes a pending row waiting for its backoff due now', () => {
       const id = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
-      outbox().failed(id, 'HTTP 503', T0 + 3600 * SECOND);
+      outbox().failed(id, 'HTTP 503', T0 + 3600 * SECOND, T0);
       expect(outbox().retry('emsp-1', id, T0 + SECOND)).toBe(true);
       expect(outbox().nextDue('emsp-1', T0 + SECOND)?.id).toBe(id);
     });
@@ -186,7 +189,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
       const dead = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
       outbox().deadLetter(dead, 'HTTP 400');
       const pending = [outbox().enqueue(aDelivery('emsp-1', 'session:3'), T0), outbox().enqueue(aDelivery('emsp-1', 'session:4'), T0)];
-      outbox().failed(pending[1]!, 'HTTP 503', T0 + 60 * SECOND);
+      outbox().failed(pending[1]!, 'HTTP 503', T0 + 60 * SECOND, T0);
       const elsewhere = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
       outbox().cancelAll('emsp-1');
       expect(outbox().nextDue('emsp-1', T0 + 3600 * SECOND)).toBeUndefined();
@@ -216,7 +219,7 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
       outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
       outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
       const waiting = outbox().enqueue(aDelivery('payments', 'guest:1', { module: null, path: 'capture' }), T0);
-      outbox().failed(waiting, 'provider down', T0 + 3600 * SECOND);
+      outbox().failed(waiting, 'provider down', T0 + 3600 * SECOND, T0);
       const done = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
       outbox().delivered(done, T0);
       outbox().deadLetter(outbox().enqueue(aDelivery('emsp-3', 'session:1'), T0), 'HTTP 400');

@@ -70,8 +70,11 @@ export function outboxRepo(db: Db) {
         .where(eq(outbox.id, id))
         .run();
     },
-    failed(id: number, error: string, nextAttemptAtMs: number) {
-      db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, nextAttemptAtMs }).where(eq(outbox.id, id)).run();
+    failed(id: number, error: string, nextAttemptAtMs: number, nowMs: number) {
+      db.update(outbox)
+        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, nextAttemptAtMs, firstFailedAtMs: sql`coalesce(${outbox.firstFailedAtMs}, ${nowMs})` })
+        .where(eq(outbox.id, id))
+        .run();
     },
     deadLetter(id: number, error: string) {
       db.update(outbox).set({ status: 'dead', attempts: sql`${outbox.attempts} + 1`, lastError: error }).where(eq(outbox.id, id)).run();
@@ -81,7 +84,7 @@ export function outboxRepo(db: Db) {
       return (
         db
           .update(outbox)
-          .set({ status: 'pending', attempts: 0, nextAttemptAtMs: nowMs, createdAtMs: nowMs })
+          .set({ status: 'pending', attempts: 0, nextAttemptAtMs: nowMs, createdAtMs: nowMs, firstFailedAtMs: null })
           .where(and(eq(outbox.id, id), eq(outbox.channel, channel), inArray(outbox.status, ['dead', 'pending'])))
           .returning({ id: outbox.id })
           .all().length > 0

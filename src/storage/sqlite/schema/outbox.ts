@@ -26,6 +26,8 @@ export const outbox = sqliteTable(
     status: text('status', { enum: deliveryStatuses }).notNull(),
     attempts: integer('attempts').notNull(),
     createdAtMs: integer('created_at_ms').notNull(),
+    /** When its first attempt failed: DELIVERY_MAX_AGE_S counts from here (a row held for an unreachable party does not age). */
+    firstFailedAtMs: integer('first_failed_at_ms'),
     nextAttemptAtMs: integer('next_attempt_at_ms').notNull(),
     lastError: text('last_error'),
     deliveredAtMs: integer('delivered_at_ms'),
