@@ -1,15 +1,10 @@
+import type { Reading } from '../../src/domain/cdr/meter-history.ts';
 import type { SessionPlace } from '../../src/domain/cdr/session-view.ts';
 import type { AuthMethod, CdrToken } from '../../src/model/ocpi/session.ts';
 import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 
-/** A meter reading as the session keeps it: decimal strings (exact), OCPI DateTime. */
-export interface Reading {
-  at: string;
-  /** Cumulative energy register, kWh. */
-  energyKwh?: string;
-  powerKw?: string;
-  currentA?: string;
-}
+/** A meter reading as a station reported it (the OCPP handlers normalise both versions to it). */
+export type { Reading };
 
 export interface SessionInput {
   id: string;

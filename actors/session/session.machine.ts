@@ -1,110 +1,69 @@
-import Big from 'big.js';
 import { assign, setup } from 'xstate';
 import { ocpiDateTime } from '../../src/lib/clock.ts';
-import type { MeterSample } from '../../src/domain/tariff/session-trace.ts';
+import { withChargingState, withReadings, type MeterEntry, type MeterState } from '../../src/domain/cdr/meter-history.ts';
 import type { Session } from '../../src/model/ocpi/session.ts';
-import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
+import type { SessionEvent, SessionInput } from './session.events.ts';
 
-export const SESSION_MACHINE_VERSION = 1;
+/**
+ * 2: the meter history is stored entry by entry (session_readings), not kept as samples in the snapshot; the
+ * migration that created that table carried version-1 snapshots over (drizzle/0006_session-readings.sql).
+ */
+export const SESSION_MACHINE_VERSION = 2;
 
-export interface SessionContext extends SessionInput {
-  /** Price-relevant history: register readings (kWh) with the charging state in force, in time order. */
-  samples: MeterSample[];
-  charging: boolean;
+/** A few values whatever the session's length: its meter history lies in the readings, not in the snapshot. */
+export interface SessionContext extends SessionInput, MeterState {
   endAt?: string;
+  /** Once ended, the final register: 1.6 meterStop (2.0.1 the Ended register), else the highest register read. */
+  finalKwh?: string;
   stopReason?: string;
   lastUpdated: string;
 }
 
-/**
- * Inserts readings in time order (readings of the same instant in the order they arrived), ignoring those outside
- * the session. A register never goes backwards (stations replay queued values out of order, ocpp-notes §3.4): a
- * reading lower than the one before it is lifted to it, and samples after it that are lower rise to it (a sample
- * without a register of its own, such as a charging-state change, holds the energy known when it was taken).
- */
-export function mergeReadings(samples: MeterSample[], readings: Reading[], charging: boolean, window: { startAt: string; endAt?: string }) {
-  const merged = [...samples];
-  for (const reading of readings) {
-    const ms = Date.parse(reading.at);
-    if (ms < Date.parse(window.startAt) || (window.endAt && ms > Date.parse(window.endAt))) continue;
-    const index = merged.findIndex((s) => Date.parse(s.at) > ms);
-    const at = index === -1 ? merged.length : index;
-    const before = merged[at - 1];
-    const energy = reading.energyKwh ?? String(before?.energy_kwh ?? '0');
-    const sample: MeterSample = {
-      at: reading.at,
-      energy_kwh: before && new Big(energy).lt(before.energy_kwh) ? String(before.energy_kwh) : energy,
-      charging: before?.charging ?? charging,
-      ...(reading.powerKw !== undefined ? { power_kw: reading.powerKw } : {}),
-      ...(reading.currentA !== undefined ? { current_a: reading.currentA } : {}),
-    };
-    merged.splice(at, 0, sample);
-    for (let i = at + 1; i < merged.length && new Big(merged[i]!.energy_kwh).lt(sample.energy_kwh); i++) merged[i] = { ...merged[i]!, energy_kwh: sample.energy_kwh };
-  }
-  return merged;
-}
-
-/**
- * The session's samples once it ended at `endAt` with the final register `finalKwh`: nothing after the end, and
- * the final register authoritative (1.6 meterStop, 2.0.1 the last register) — a reading above it cannot have
- * been charged in this session, so the energy is exactly final − start whatever came in between.
- */
-export function closedSamples(samples: MeterSample[], endAt: string, finalKwh: string): MeterSample[] {
-  const endMs = Date.parse(endAt);
-  const kept = samples.filter((s, i) => i === 0 || Date.parse(s.at) <= endMs);
-  const capped = kept.map((s, i) => (i > 0 && new Big(s.energy_kwh).gt(finalKwh) ? { ...s, energy_kwh: finalKwh } : s));
-  return [...capped, { at: endAt, energy_kwh: finalKwh, charging: capped.at(-1)!.charging }];
+/** The entries an event adds to the session's stored meter history, numbered after those stored before. */
+export function entriesOf(context: SessionContext, event: SessionEvent): MeterEntry[] {
+  if (event.type === 'METER') return withReadings(context, event.readings).entries;
+  if (event.type === 'CHARGING_STATE') return withChargingState(context, event.at, event.charging).entries;
+  return [];
 }
 
 const publishAs = (status: Session['status']) => ({ type: 'publish', params: { status } }) as const;
+/** First in a step's actions, so it numbers the entries after those of the context before the step. */
+const record = { type: 'record', params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({ entries: entriesOf(context, event) }) } as const;
 
 /**
  * A charging session: pending (transaction exists, not authorised yet) → active → completed. Everything that
- * prices it is data in the context, so the same snapshot always renders the same Session and CDR. Every change
- * ends in `publish`: the kind renders the OCPI Session (and, completed, the one CDR) and queues their pushes,
- * inside the same commit as the snapshot.
+ * prices it is data — the context and the meter entries it records — so the same history always renders the same
+ * Session and CDR. Every change ends in `publish`: the kind renders the OCPI Session (and, completed, the one CDR)
+ * and queues their pushes, inside the same commit as the snapshot and the entries.
  */
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput },
   actions: {
-    /** Provided by the session kind (actors/session/sessions.ts): it owns the rendered views and the feed. */
+    /** Provided by the session kind (actors/session/sessions.ts): it owns the meter history, the rendered views and the feed. */
+    record: (_, _params: { entries: MeterEntry[] }) => {},
     publish: (_, _params: { status: Session['status'] }) => {},
     meter: assign(({ context, event }) => {
       if (event.type !== 'METER') return {};
-      const baseline = context.meterStartKnown ? undefined : event.readings.find((r) => r.energyKwh !== undefined)?.energyKwh;
-      // Without a start register, the first register seen is where the session's energy counts from.
-      const samples = baseline === undefined ? context.samples : context.samples.map((s) => ({ ...s, energy_kwh: baseline }));
-      return {
-        samples: mergeReadings(samples, event.readings, context.charging, context),
-        ...(baseline === undefined ? {} : { meterStartKwh: baseline, meterStartKnown: true }),
-        lastUpdated: latest(context.lastUpdated, event.readings.map((r) => r.at)),
-      };
+      return { ...withReadings(context, event.readings).state, lastUpdated: latest(context.lastUpdated, event.readings.map((r) => r.at)) };
     }),
     stop: assign(({ context, event }) => {
       if (event.type !== 'STOPPED') return {};
-      // 1.6 meterStop (2.0.1: the Ended register) is the final register; without it the latest reading stands.
-      const finalKwh = event.meterStopKwh ?? String(context.samples.at(-1)!.energy_kwh);
       // A station clock that jumped back must not end the session before it began.
       const endAt = Date.parse(event.at) < Date.parse(context.startAt) ? context.startAt : event.at;
-      return { samples: closedSamples(context.samples, endAt, finalKwh), endAt, stopReason: event.reason, lastUpdated: latest(context.lastUpdated, [endAt]) };
+      return { endAt, finalKwh: event.meterStopKwh ?? context.registerKwh, stopReason: event.reason, lastUpdated: latest(context.lastUpdated, [endAt]) };
     }),
     chargingState: assign(({ context, event }) => {
-      if (event.type !== 'CHARGING_STATE' || event.charging === context.charging) return {};
-      // A state change opens a new price period: a sample at that moment carries the new state.
-      const samples = mergeReadings(context.samples, [{ at: event.at }], event.charging, context).map((s) =>
-        Date.parse(s.at) >= Date.parse(event.at) ? { ...s, charging: event.charging } : s,
-      );
-      return { samples, charging: event.charging, lastUpdated: latest(context.lastUpdated, [event.at]) };
+      if (event.type !== 'CHARGING_STATE') return {};
+      return { ...withChargingState(context, event.at, event.charging).state, lastUpdated: latest(context.lastUpdated, [event.at]) };
     }),
+  },
+  guards: {
+    /** A charging state like the current one is no change: nothing is recorded (the Session is still re-rendered). */
+    changesCharging: ({ context, event }) => event.type === 'CHARGING_STATE' && event.charging !== context.charging,
   },
 }).createMachine({
   id: 'session',
-  context: ({ input }) => ({
-    ...input,
-    samples: [{ at: input.startAt, energy_kwh: input.meterStartKwh, charging: true }],
-    charging: true,
-    lastUpdated: input.startAt,
-  }),
+  context: ({ input }) => ({ ...input, charging: true, registerKwh: input.meterStartKwh, recorded: 0, lastUpdated: input.startAt }),
   initial: 'start',
   states: {
     start: {
@@ -128,7 +87,7 @@ export const sessionMachine = setup({
             startAt: event.at,
             meterStartKwh: event.meterStartKwh,
             meterStartKnown: event.meterStartKnown,
-            samples: [{ at: event.at, energy_kwh: event.meterStartKwh, charging: true }],
+            registerKwh: event.meterStartKwh,
             ...(event.token ? { token: event.token } : {}),
             authMethod: event.authMethod,
             authorizationReference: event.authorizationReference ?? context.authorizationReference,
@@ -154,16 +113,16 @@ export const sessionMachine = setup({
             lastUpdated: event.at,
           })),
         },
-        METER: { actions: ['meter', publishAs('PENDING')] },
-        CHARGING_STATE: { actions: ['chargingState', publishAs('PENDING')] },
+        METER: { actions: [record, 'meter', publishAs('PENDING')] },
+        CHARGING_STATE: [{ guard: 'changesCharging', actions: [record, 'chargingState', publishAs('PENDING')] }, { actions: publishAs('PENDING') }],
         STOPPED: { target: 'completed', actions: 'stop' },
       },
     },
     active: {
       entry: publishAs('ACTIVE'),
       on: {
-        METER: { actions: ['meter', publishAs('ACTIVE')] },
-        CHARGING_STATE: { actions: ['chargingState', publishAs('ACTIVE')] },
+        METER: { actions: [record, 'meter', publishAs('ACTIVE')] },
+        CHARGING_STATE: [{ guard: 'changesCharging', actions: [record, 'chargingState', publishAs('ACTIVE')] }, { actions: publishAs('ACTIVE') }],
         STOPPED: { target: 'completed', actions: 'stop' },
       },
     },

@@ -1,7 +1,11 @@
 import type { Clock } from '../../src/lib/clock.ts';
 import { ocpiDateTime } from '../../src/lib/clock.ts';
 import type { Logger } from '../../src/lib/logger.ts';
+import Big from 'big.js';
+import type { MeterEntry } from '../../src/domain/cdr/meter-history.ts';
+import { priceHistory } from '../../src/domain/cdr/session-pricing.ts';
 import { buildCdr, renderSession, type SessionPlace } from '../../src/domain/cdr/session-view.ts';
+import type { OcpiPricing } from '../../src/domain/tariff/ocpi-pricing.ts';
 import type { CDR } from '../../src/model/ocpi/cdr.ts';
 import type { AuthMethod, CdrToken, Session } from '../../src/model/ocpi/session.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
@@ -14,6 +18,7 @@ import type { Authorization } from '../../src/domain/authorization.ts';
 import type { Owner, PageFilter, SessionStore } from '../../src/storage/ports.ts';
 import type { Reading, SessionEvent, SessionInput } from './session.events.ts';
 import type { SessionContext, sessionMachine } from './session.machine.ts';
+import { SessionMeters } from './session-meters.ts';
 
 
 export interface SessionView {
@@ -63,6 +68,8 @@ export const cdrTokenOf = (token: Token): CdrToken => ({
  * one CDR, in one transaction, before the station gets its answer.
  */
 export class Sessions {
+  private readonly meters: SessionMeters;
+
   constructor(
     private readonly deps: {
       host: ActorHost<typeof sessionMachine>;
@@ -73,7 +80,9 @@ export class Sessions {
       clock: Clock;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.meters = new SessionMeters(deps.store.readings);
+  }
 
   /** Finds or creates the session of an OCPP transaction (idempotent); a reserved one continues its reservation's. */
   start(start: TransactionStart): string {
@@ -180,8 +189,8 @@ export class Sessions {
 
   /** Whether energy has flowed in the session yet (2.0.1 EVConnected means parking only after charging). */
   hasCharged(id: string): boolean {
-    const samples = this.deps.host.snapshot(id)?.context.samples ?? [];
-    return samples.length > 0 && samples.at(-1)!.energy_kwh !== samples[0]!.energy_kwh;
+    const context = this.deps.host.snapshot(id)?.context;
+    return context !== undefined && new Big(context.registerKwh).gt(context.meterStartKwh);
   }
 
   meter(id: string, readings: Reading[]) {
@@ -230,22 +239,38 @@ export class Sessions {
     this.deps.host.send(id, event);
   }
 
+  /** The session machine's `record` action, run inside the actor's commit: the event's meter entries are stored. */
+  record(before: SessionContext, entries: MeterEntry[]) {
+    this.meters.record(before, entries);
+  }
+
   /**
    * The session machine's `publish` action, run inside the actor's commit: the rendered Session, the CDR once
-   * complete, and their pushes to the eMSP.
+   * complete, and their pushes to the eMSP. A running Session is priced by its meter; a completed one from its
+   * whole history, once, for both the final Session and the CDR.
    */
   publish(context: SessionContext, status: Session['status']) {
     const { store, feed } = this.deps;
     const now = this.now();
+    let final: OcpiPricing | undefined;
+    const priced =
+      status === 'COMPLETED'
+        ? (place: SessionPlace) => (final ??= this.finalPricing(context, place))
+        : (place: SessionPlace) => this.meters.of(context, place).pricing(now);
     const previous = store.viewOf(context.id);
-    const next = renderSession(context, status, now);
+    const next = renderSession(context, status, priced);
     store.saveView(context.id, next);
     // Any change is news for the eMSP — also one within the same second as the last (same last_updated).
     if (next && !sameContent(next, previous)) feed.sessionChanged(previous, next);
     if (status === 'COMPLETED') {
-      const cdr = buildCdr(context, context.id, now);
+      const cdr = buildCdr(context, context.id, now, priced);
       if (cdr && store.insertCdr(cdr)) feed.cdrCreated(cdr);
     }
+  }
+
+  private finalPricing(context: SessionContext, place: SessionPlace): OcpiPricing {
+    const { start, entries } = this.meters.finish(context);
+    return priceHistory(place, start, entries, { at: context.endAt!, finalKwh: context.finalKwh! });
   }
 
   private now() {

@@ -92,7 +92,10 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.network = ports.network(this.feed);
 
     const sessionLogic = sessionMachine.provide({
-      actions: { publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))() },
+      actions: {
+        record: ({ context }, { entries }) => sessionHost.deferred(() => this.sessions.record(context, entries))(),
+        publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))(),
+      },
     });
     const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
     this.sessions = new Sessions({

@@ -3,6 +3,7 @@
  * model (no drizzle, no SQL). The SQLite adapter (src/storage/sqlite/*) implements them; a contract suite per
  * port (test/storage/*.contract.ts) states what any adapter must do.
  */
+import type { MeterEntry } from '../domain/cdr/meter-history.ts';
 import type { CDR } from '../model/ocpi/cdr.ts';
 import type { ActiveChargingProfile, ChargingProfile, ChargingRateUnit } from '../model/ocpi/charging-profiles.ts';
 import type { Session } from '../model/ocpi/session.ts';
@@ -102,9 +103,18 @@ export interface OutboxStore {
 // ---------------------------------------------------------------------------------------------------------------
 // Sessions and CDRs
 
-/** What a session needs besides its snapshot: the Session it renders, its CDR, transaction look-ups. */
+/** A session's meter history: entries appended in arrival order, never changed. */
+export interface SessionReadings {
+  /** Entries numbered after those stored (seq 1, 2, …); call inside the session's commit. */
+  append(sessionId: string, entries: readonly MeterEntry[]): void;
+  /** Every entry of the session, by seq. */
+  of(sessionId: string): MeterEntry[];
+}
+
+/** What a session needs besides its snapshot: its meter history, the Session it renders, its CDR, transaction look-ups. */
 export interface SessionStore {
   snapshots: SnapshotStore;
+  readings: SessionReadings;
   saveView(id: string, view: Session | undefined): void;
   viewOf(id: string): Session | undefined;
   idByTransaction(chargePointId: string, transactionId: string): string | undefined;

@@ -54,6 +54,29 @@ export function describeSessionStoreContract(name: string, makeAdapter: () => Ad
       });
     });
 
+    describe('meter history', () => {
+      const entries = [
+        { seq: 1, kind: 'reading', at: '2026-03-01T10:00:00.250Z', energyKwh: '1.5', powerKw: '7.2', currentA: '31.4' },
+        { seq: 2, kind: 'charging', at: '2026-03-01T10:00:00.250Z', charging: false },
+        { seq: 3, kind: 'sample', at: '2026-03-01T09:59:00Z', charging: true },
+      ] as const;
+
+      test("a session's entries read back as appended, in seq order, apart from other sessions'", () => {
+        store().readings.append('s-1', entries.slice(0, 2));
+        store().readings.append('s-2', [{ seq: 1, kind: 'reading', at: '2026-03-01T11:00:00Z' }]);
+        store().readings.append('s-1', entries.slice(2));
+        expect(store().readings.of('s-1')).toEqual([...entries]);
+        expect(store().readings.of('s-2')).toEqual([{ seq: 1, kind: 'reading', at: '2026-03-01T11:00:00Z' }]);
+        expect(store().readings.of('s-3')).toEqual([]);
+      });
+
+      test('an entry is stored once: appending its seq again is refused', () => {
+        store().readings.append('s-1', entries.slice(0, 1));
+        expect(() => store().readings.append('s-1', [{ seq: 1, kind: 'reading', at: '2026-03-01T10:05:00Z' }])).toThrow();
+        expect(store().readings.of('s-1')).toEqual([entries[0]]);
+      });
+    });
+
     describe('OCPP look-ups', () => {
       test("idByTransaction finds the session of a station's transaction, and only that station's", () => {
         saveSession('s-1', { chargePointId: 'CP-1', transactionId: 'T-42' });

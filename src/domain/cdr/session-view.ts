@@ -1,8 +1,8 @@
 import type { CdrLocation } from '../../model/ocpi/cdr.ts';
 import type { CDR } from '../../model/ocpi/cdr.ts';
 import type { AuthMethod, CdrToken, Session } from '../../model/ocpi/session.ts';
-import type { MeterSample } from '../tariff/session-trace.ts';
-import { priceReadings, type PricedPlace } from './session-pricing.ts';
+import type { OcpiPricing } from '../tariff/ocpi-pricing.ts';
+import type { PricedPlace } from './session-pricing.ts';
 
 /** Where a session takes place and how it is priced, fixed at its start (CDRs show the start situation). */
 export interface SessionPlace extends PricedPlace {
@@ -19,7 +19,6 @@ export interface SessionFacts {
   partyId: string;
   startAt: string;
   endAt?: string;
-  samples: MeterSample[];
   token?: CdrToken;
   authMethod: AuthMethod;
   authorizationReference?: string;
@@ -34,14 +33,15 @@ export interface SessionFacts {
 const SESSION_ONLY = new Set(['CURRENT', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'POWER', 'STATE_OF_CHARGE']);
 
 /**
- * The OCPI Session as partners see it, priced up to `now` while it runs. Undefined while it cannot be shown:
- * no token yet (nobody to show it to) or no published EVSE (no location to name).
+ * The OCPI Session as partners see it, with the figures `priced` gives (so far while it runs, final once it
+ * ended). Undefined while it cannot be shown: no token yet (nobody to show it to) or no published EVSE (no
+ * location to name); then nothing is priced.
  */
-export function renderSession(facts: SessionFacts, status: Session['status'], now: string): Session | undefined {
+export function renderSession(facts: SessionFacts, status: Session['status'], priced: (place: SessionPlace) => OcpiPricing): Session | undefined {
   const { place, token } = facts;
   if (!place || !token) return undefined;
   // Nothing is charged yet while reserved: no periods, and no cost figure (absent is not "free", OCPI 5.2).
-  const pricing = facts.reservationOnly ? undefined : priceReadings(place, facts.startAt, facts.endAt ?? runningUntil(facts, now), facts.samples);
+  const pricing = facts.reservationOnly ? undefined : priced(place);
   return {
     country_code: facts.countryCode,
     party_id: facts.partyId,
@@ -63,21 +63,12 @@ export function renderSession(facts: SessionFacts, status: Session['status'], no
   };
 }
 
-/**
- * A running session is priced up to now — or up to its latest reading when the station's clock runs ahead of
- * ours (station timestamps are what the session is made of; a skewed clock must not make it unpriceable).
- */
-function runningUntil(facts: SessionFacts, now: string): string {
-  const latest = [facts.startAt, facts.samples.at(-1)?.at ?? facts.startAt].reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
-  return Date.parse(now) > Date.parse(latest) ? now : latest;
-}
-
 /** The final, immutable CDR of a completed session (OCPI 2.2.1 CDRs; location and tariff as at session start). */
-export function buildCdr(facts: SessionFacts, cdrId: string, createdAt: string): CDR | undefined {
+export function buildCdr(facts: SessionFacts, cdrId: string, createdAt: string, priced: (place: SessionPlace) => OcpiPricing): CDR | undefined {
   const { place, token, endAt } = facts;
   // A reservation that never led to charging bills nothing here (reservation costs are not priced yet).
   if (!place || !token || !endAt || facts.reservationOnly) return undefined;
-  const { charging_periods, ...totals } = priceReadings(place, facts.startAt, endAt, facts.samples);
+  const { charging_periods, ...totals } = priced(place);
   const periods = charging_periods
     .map((p) => ({ ...p, dimensions: p.dimensions.filter((d) => !SESSION_ONLY.has(d.type)) }))
     .filter((p) => p.dimensions.length > 0);

@@ -52,8 +52,8 @@ export interface DecimalChargingPeriod {
   tariff_id?: string;
 }
 
-export function tariffPeriods(tariff: Tariff, clock: LocalClock, segments: readonly Segment[]): TariffPeriod[] {
-  const periods: TariffPeriod[] = [];
+/** Folds segments into `periods` (those of the segments before them, whose last one may grow further). */
+export function tariffPeriods(tariff: Tariff, clock: LocalClock, segments: readonly Segment[], periods: TariffPeriod[] = []): TariffPeriod[] {
   for (const segment of segments) {
     const active = activeComponents(tariff, {
       phase: segment.phase,

@@ -31,7 +31,7 @@ export interface Segment extends State {
 }
 
 /** A stretch of constant state whose energy runs linearly from `fromKwh` to `toKwh`. */
-interface Stretch {
+export interface Stretch {
   state: State;
   phaseStartMs: number;
   startMs: number;
@@ -51,19 +51,33 @@ export function timelineSegments(timeline: Timeline, clock: LocalClock, threshol
   }
   if (timeline.session) {
     const { startMs, endMs, samples } = timeline.session;
-    phases.push(instantsFolded(samples.map((sample, i) => span(sample, samples[i + 1], endMs))).map((s) => stretchOf(s, startMs)));
+    phases.push(sessionStretches(samples, startMs, endMs));
   }
-  return phases.flatMap((stretches) => {
-    const first = stretches[0]!;
-    const cuts = [
-      ...clock.boundaries(first.phaseStartMs, stretches.at(-1)!.endMs, thresholds.minutesOfDay),
-      ...thresholds.elapsedMs.map((elapsed) => first.phaseStartMs + elapsed),
-    ];
-    const segments = stretches.flatMap((stretch) => cutStretch(stretch, cuts, thresholds.kwh));
-    // A phase of zero length still gets one (empty) segment: its FLAT fee is due from its first moment.
-    const { startMs, fromKwh } = first;
-    return segments.length > 0 ? segments : [segment(first, startMs, startMs, fromKwh, fromKwh)];
-  });
+  return phases.flatMap((stretches) => phaseSegments(stretches, clock, thresholds));
+}
+
+/**
+ * The stretches between consecutive samples of a session phase up to `endMs` — or of its tail, when `samples` start
+ * with the sample that begins a stretch (see running-price.ts).
+ */
+export function sessionStretches(samples: readonly Sample[], phaseStartMs: number, endMs: number): Stretch[] {
+  return instantsFolded(samples.map((sample, i) => span(sample, samples[i + 1], endMs))).map((s) => stretchOf(s, phaseStartMs));
+}
+
+/**
+ * Cuts consecutive stretches of one phase into segments. Cut instants are absolute (a local time of day, an offset
+ * change, phase start + a duration threshold), so the stretches of a phase may be cut a few at a time.
+ */
+export function phaseSegments(stretches: readonly Stretch[], clock: LocalClock, thresholds: RestrictionThresholds): Segment[] {
+  const first = stretches[0]!;
+  const cuts = [
+    ...clock.boundaries(first.startMs, stretches.at(-1)!.endMs, thresholds.minutesOfDay),
+    ...thresholds.elapsedMs.map((elapsed) => first.phaseStartMs + elapsed),
+  ];
+  const segments = stretches.flatMap((stretch) => cutStretch(stretch, cuts, thresholds.kwh));
+  // A phase of zero length still gets one (empty) segment: its FLAT fee is due from its first moment.
+  const { startMs, fromKwh } = first;
+  return segments.length > 0 ? segments : [segment(first, startMs, startMs, fromKwh, fromKwh)];
 }
 
 /** The stretch from one sample to the next, before its state (average power) is known. */

@@ -81,22 +81,24 @@ export function readTrace(trace: SessionTrace): Timeline {
 
 function readSamples(raw: readonly MeterSample[], startMs: number, endMs: number): Sample[] {
   const first = dec(raw[0]!.energy_kwh);
-  const samples = raw.map((sample, i): Sample => {
-    const ms = instant(sample.at, `samples[${i}].at`);
-    return {
-      ms,
-      energyKwh: dec(sample.energy_kwh).minus(first),
-      ...(sample.power_kw === undefined ? {} : { powerKw: dec(sample.power_kw) }),
-      ...(sample.current_a === undefined ? {} : { currentA: dec(sample.current_a) }),
-      charging: sample.charging,
-    };
-  });
+  const samples = raw.map((sample, i) => readSample(sample, first, `samples[${i}].at`));
   if (samples[0]!.ms !== startMs) throw new RangeError('the first sample must be taken at start_date_time');
   samples.forEach((sample, i) => {
     if (i > 0 && sample.ms < samples[i - 1]!.ms) throw new RangeError(`samples[${i}] is earlier than samples[${i - 1}]`);
     if (sample.ms > endMs) throw new RangeError(`samples[${i}] is after end_date_time`);
   });
   return samples;
+}
+
+/** One sample with its energy counted from `firstKwh`, the register at the session's first sample. */
+export function readSample(sample: MeterSample, firstKwh: Decimal, field = 'sample.at'): Sample {
+  return {
+    ms: instant(sample.at, field),
+    energyKwh: dec(sample.energy_kwh).minus(firstKwh),
+    ...(sample.power_kw === undefined ? {} : { powerKw: dec(sample.power_kw) }),
+    ...(sample.current_a === undefined ? {} : { currentA: dec(sample.current_a) }),
+    charging: sample.charging,
+  };
 }
 
 function instant(value: string, field: string): number {

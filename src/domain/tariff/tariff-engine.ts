@@ -6,7 +6,7 @@
 import type { Tariff } from '../../model/ocpi/tariff.ts';
 import { dec, sum, type Decimal } from '../money.ts';
 import { billingLines } from './billing-lines.ts';
-import { chargingPeriod, durationMs, tariffPeriods, type DecimalChargingPeriod } from './charging-periods.ts';
+import { chargingPeriod, durationMs, tariffPeriods, type DecimalChargingPeriod, type TariffPeriod } from './charging-periods.ts';
 import { localClock } from './local-time.ts';
 import { restrictionThresholds } from './restrictions.ts';
 import { timelineSegments } from './segments.ts';
@@ -35,9 +35,14 @@ export function priceSession(tariff: Tariff, timeZone: string, trace: SessionTra
   const timeline = readTrace(trace);
   const clock = localClock(timeZone);
   const periods = tariffPeriods(tariff, clock, timelineSegments(timeline, clock, restrictionThresholds(tariff)));
+  const { startMs = 0, endMs = 0 } = timeline.session ?? {};
+  return pricedPeriods(tariff, periods, startMs, endMs);
+}
+
+/** Totals of the tariff periods of a session that ran from `startMs` to `endMs` (6.8 steps 3–6). */
+export function pricedPeriods(tariff: Tariff, periods: readonly TariffPeriod[], startMs: number, endMs: number): PricedSession {
   const session = periods.filter((period) => period.phase === 'SESSION');
   const parking = session.filter((period) => !period.charging);
-  const { startMs = 0, endMs = 0 } = timeline.session ?? {};
   return {
     charging_periods: periods.map((period) => chargingPeriod(period, tariff.id)),
     ...costTotals(tariff, billingLines(periods)),

@@ -5,6 +5,7 @@ import type { Db } from './db.ts';
 import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
 import type { Owner } from '../ports.ts';
 import { cdrs, ocpp16Transactions, sessions, transactionEvents } from './schema/sessions.ts';
+import { sessionReadingsRepo } from './session-readings.repo.ts';
 
 /** The columns a session snapshot's context must provide for the index columns. */
 interface SessionSnapshot {
@@ -46,6 +47,7 @@ export function sessionsRepo(db: Db) {
           .run();
       },
     },
+    readings: sessionReadingsRepo(db),
     /** The rendered OCPI Session (null while it cannot be shown) and its owner, next to the snapshot. */
     saveView(id: string, view: Session | undefined) {
       db.update(sessions)

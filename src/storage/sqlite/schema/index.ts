@@ -3,6 +3,7 @@ export * from './network.ts';
 export * from './partners.ts';
 export * from './tokens.ts';
 export * from './sessions.ts';
+export * from './session-readings.ts';
 export * from './outbox.ts';
 export * from './commands.ts';
 export * from './guest-sessions.ts';
