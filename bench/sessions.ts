@@ -1,5 +1,6 @@
 /**
- * Per-MeterValues cost against a session's length: `bun run bench:sessions [--lengths 10,1000,10000] [--measure 200]`.
+ * Per-MeterValues cost against a session's length:
+ * `bun run bench:sessions [--lengths 10,1000,10000] [--measure 200] [--patch-interval 15]`.
  *
  * The real server (in this process, SQLite file in a temp directory) with a registered eMSP (test/support/fake-emsp.ts,
  * so every change is also a push to a partner) and one OCPP 1.6 station (ocpp-rpc). For each length L a session is
@@ -7,7 +8,8 @@
  * with a kWh restriction); then `--measure` MeterValues of one reading each are timed one after another (the
  * station waits for each answer), then the StopTransaction that prices the whole history for the CDR. Printed:
  * milliseconds per MeterValues (mean, p50, p95), the Session pushes the eMSP received while they ran, and the stop.
- * Figures are printed, never asserted.
+ * A short session runs first, unreported, so the first figures do not include warming up. `--patch-interval` is
+ * SESSION_PATCH_INTERVAL_S (0: a push per MeterValues). Figures are printed, never asserted.
  */
 import { parseArgs } from 'node:util';
 import { eventually } from '../test/support/eventually.ts';
@@ -17,14 +19,15 @@ import { connectStation } from '../test/support/stations.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { lengths: { type: 'string', default: '10,1000,10000' }, measure: { type: 'string', default: '200' } },
+  options: { lengths: { type: 'string', default: '10,1000,10000' }, measure: { type: 'string', default: '200' }, 'patch-interval': { type: 'string', default: '15' } },
 });
 const LENGTHS = values.lengths.split(',').map((v) => positive(v, '--lengths'));
 const MEASURED = positive(values.measure, '--measure');
+const PATCH_INTERVAL = values['patch-interval'];
 const BATCH = 100;
 const ID_TAG = 'BENCH001';
 
-const server = startTestServer();
+const server = startTestServer({ env: { SESSION_PATCH_INTERVAL_S: PATCH_INTERVAL } });
 const emsp = startFakeEmsp();
 try {
   const token = (await registerInvited(server, emsp)).cpo.token;
@@ -45,11 +48,10 @@ try {
   const { client } = await connectStation(server, 'CP-BENCH');
   await client.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'Bench' });
 
-  console.log(`MeterValues cost by session length (${MEASURED} timed MeterValues of one reading after the fill; ms per call)`);
-  console.log('length    mean     p50     p95   Session pushes   stop (ms)');
-  for (const length of LENGTHS) {
+  /** Fills a session with `length` readings, times `measured` more one by one, then its stop. */
+  const run = async (length: number, measured: number) => {
     // Readings one second apart, ending before now: the running Session is priced up to now.
-    const t0 = Math.floor(Date.now() / 1000) * 1000 - (length + MEASURED + 60) * 1000;
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - (length + measured + 60) * 1000;
     const reading = (i: number) => ({ timestamp: new Date(t0 + (i + 1) * 1000).toISOString(), sampledValue: [{ value: String(i * 7) }] });
     const { transactionId } = (await client.call('StartTransaction', { connectorId: 1, idTag: ID_TAG, meterStart: 0, timestamp: new Date(t0).toISOString() })) as { transactionId: number };
     for (let i = 0; i < length; i += BATCH) {
@@ -58,23 +60,28 @@ try {
     }
     const pushesBefore = sessionPushes();
     const times: number[] = [];
-    for (let i = length; i < length + MEASURED; i++) {
+    for (let i = length; i < length + measured; i++) {
       const started = performance.now();
       await client.call('MeterValues', { connectorId: 1, transactionId, meterValue: [reading(i)] });
       times.push(performance.now() - started);
     }
     const pushes = sessionPushes() - pushesBefore;
     const stopStarted = performance.now();
-    await client.call('StopTransaction', { transactionId, meterStop: (length + MEASURED) * 7, timestamp: new Date(t0 + (length + MEASURED + 1) * 1000).toISOString() });
+    await client.call('StopTransaction', { transactionId, meterStop: (length + measured) * 7, timestamp: new Date(t0 + (length + measured + 1) * 1000).toISOString() });
     const stopMs = performance.now() - stopStarted;
     await eventually(() => {
-      if (!emsp.store.cdrs.some((c) => c.total_energy === ((length + MEASURED) * 7) / 1000)) throw new Error('no CDR yet');
+      if (!emsp.store.cdrs.some((c) => c.total_energy === ((length + measured) * 7) / 1000)) throw new Error('no CDR yet');
     }, 60_000);
     times.sort((a, b) => a - b);
     const mean = times.reduce((a, b) => a + b, 0) / times.length;
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-    console.log(`${String(length).padStart(6)} ${fixed(mean)} ${fixed(at(0.5))} ${fixed(at(0.95))}   ${String(pushes).padStart(14)}   ${fixed(stopMs, 9)}`);
-  }
+    return `${String(length).padStart(6)} ${fixed(mean)} ${fixed(at(0.5))} ${fixed(at(0.95))}   ${String(pushes).padStart(14)}   ${fixed(stopMs, 9)}`;
+  };
+
+  await run(10, 50);
+  console.log(`MeterValues cost by session length (${MEASURED} timed MeterValues of one reading after the fill; ms per call; SESSION_PATCH_INTERVAL_S=${PATCH_INTERVAL})`);
+  console.log('length    mean     p50     p95   Session pushes   stop (ms)');
+  for (const length of LENGTHS) console.log(await run(length, MEASURED));
   await client.close();
 } finally {
   await server.stop();

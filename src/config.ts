@@ -30,6 +30,11 @@ export interface Config {
   /** Guest charging paid by card. */
   guest: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number };
   payments: { provider: 'simulated' | 'stripe'; stripeSecretKey?: string };
+  /**
+   * At most one Session PATCH per session and partner in this time, the latest state winning; status changes and
+   * the final state go at once. 0 pushes every change as it happens.
+   */
+  sessionPatchIntervalSeconds: number;
   /** Push delivery to partners: attempts and age before a dead letter, backoff between attempts. */
   delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
   /** The protocol trace (OCPP frames, OCPI exchanges, payment calls): on/off, kept this many hours, at most this many rows. */
@@ -124,6 +129,10 @@ export function loadConfig(env: Env): Config {
     maxDelayMs: positiveInt('DELIVERY_MAX_DELAY_MS', 5 * 60_000, 'milliseconds'),
   };
 
+  const sessionPatchIntervalSeconds = Number(read('SESSION_PATCH_INTERVAL_S') ?? 15);
+  if (!Number.isInteger(sessionPatchIntervalSeconds) || sessionPatchIntervalSeconds < 0 || sessionPatchIntervalSeconds > 3600)
+    problems.push(`SESSION_PATCH_INTERVAL_S must be a whole number of seconds from 0 (every change at once) to 3600 (got "${read('SESSION_PATCH_INTERVAL_S')}")`);
+
   const traceSwitch = (read('TRACE') ?? 'on').toLowerCase();
   if (traceSwitch !== 'on' && traceSwitch !== 'off') problems.push(`TRACE must be "on" or "off" (got "${read('TRACE')}")`);
   const trace = {
@@ -152,6 +161,7 @@ export function loadConfig(env: Env): Config {
     commandTimeoutSeconds,
     guest,
     payments: { provider: provider as 'simulated' | 'stripe', ...(stripeSecretKey ? { stripeSecretKey } : {}) },
+    sessionPatchIntervalSeconds,
     delivery,
     trace,
   };

@@ -106,6 +106,14 @@ describe('loadConfig: one clear message per bad value', () => {
     expectOneProblem({ ...valid, REDIS_URL: 'localhost:6379' }, 'REDIS_URL');
   });
 
+  test('SESSION_PATCH_INTERVAL_S: 15 s unless set, 0 allowed (every change at once), anything but whole seconds up to an hour refused', () => {
+    expect(loadConfig(valid).sessionPatchIntervalSeconds).toBe(15);
+    expect(loadConfig({ ...valid, SESSION_PATCH_INTERVAL_S: '0' }).sessionPatchIntervalSeconds).toBe(0);
+    expect(loadConfig({ ...valid, SESSION_PATCH_INTERVAL_S: '60' }).sessionPatchIntervalSeconds).toBe(60);
+    for (const bad of ['-1', '1.5', 'fifteen', '3601', '15s'])
+      expectOneProblem({ ...valid, SESSION_PATCH_INTERVAL_S: bad }, 'SESSION_PATCH_INTERVAL_S', `"${bad}"`);
+  });
+
   test('all problems are listed at once, each once, and the message lists them all', () => {
     let caught: unknown;
     try {

@@ -43,6 +43,8 @@ export function backoffMs(policy: DeliveryPolicy, attempts: number, random = Mat
  */
 export class Deliveries {
   private readonly actors = new Map<string, Actor<typeof deliveryMachine>>();
+  /** The row each channel is carrying out right now: it must not change under the send. */
+  private readonly sending = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -57,11 +59,28 @@ export class Deliveries {
     },
   ) {}
 
-  /** Call inside the change's transaction; the partner's actor is woken once the commit is done. */
-  enqueue(delivery: NewDelivery): number {
-    const id = this.deps.outbox.enqueue(delivery, this.deps.clock.now().getTime());
+  /** Call inside the change's transaction; the partner's actor is woken once the commit is done. Due at once, or at `dueAtMs`. */
+  enqueue(delivery: NewDelivery, dueAtMs?: number): number {
+    const id = this.deps.outbox.enqueue(delivery, this.now(), dueAtMs);
     queueMicrotask(() => this.wake(delivery.channel));
     return id;
+  }
+
+  /** The object's newest row on the channel for party `to`, whatever its status (when it went, or is to go). */
+  latest(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
+    return this.deps.outbox.latest(channel, objectKey, to);
+  }
+
+  /** The object's newest row for party `to` while it still waits to go — not yet delivered, and not being sent right now. */
+  waiting(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
+    const row = this.latest(channel, objectKey, to);
+    return row?.status === 'pending' && this.sending.get(channel) !== row.id ? row : undefined;
+  }
+
+  /** A waiting row (see `waiting`) takes new content; `dueNow` makes it go at once. Call inside the change's transaction. */
+  replace(row: Delivery, change: Pick<Delivery, 'method' | 'body'>, dueNow = false) {
+    this.deps.outbox.rewrite(row.id, { ...change, ...(dueNow ? { nextAttemptAtMs: this.now() } : {}) });
+    if (dueNow) queueMicrotask(() => this.wake(row.channel));
   }
 
   wake(channel: string) {
@@ -92,6 +111,10 @@ export class Deliveries {
     return retried;
   }
 
+  private now() {
+    return this.deps.clock.now().getTime();
+  }
+
   stopAll() {
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     this.actors.clear();
@@ -116,7 +139,13 @@ export class Deliveries {
     const held = sender.heldParties?.() ?? [];
     const row = outbox.nextDue(channel, clock.now().getTime(), held);
     if (!row) return { sent: false, ...waitUntil(outbox.nextAttemptAt(channel, held), clock.now().getTime()) };
-    const outcome = await sender.send(row);
+    this.sending.set(channel, row.id);
+    let outcome: Awaited<ReturnType<ChannelSender['send']>>;
+    try {
+      outcome = await sender.send(row);
+    } finally {
+      this.sending.delete(channel);
+    }
     if (outcome === 'cancel') {
       outbox.cancelAll(channel);
       return { sent: false };

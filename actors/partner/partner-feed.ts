@@ -17,6 +17,9 @@ const ownerPath = (o: { country_code: string; party_id: string }, ...ids: string
 /** One push: to which connection, and to which party behind it (undefined: the connection as a whole). */
 type Route = { partner: PartnerView; to?: Party };
 
+/** The running figures of a Session PATCH, and the periods that closed since the last change. */
+type SessionPatch = Pick<Session, 'kwh' | 'total_cost' | 'status' | 'last_updated'> & { charging_periods?: Session['charging_periods'] };
+
 /**
  * Turns changes into outbox rows for the partner connections concerned (OCPI 2.2.1 Receiver interfaces).
  * Locations and Tariffs go once per connection — a hub passes them on to the parties behind it — except a
@@ -30,6 +33,8 @@ export class OutboxFeed implements PartnerFeed {
     private readonly partners: Partners,
     /** The partner connection that brought a driver token (pushed, pulled, answered for or commanded with it). */
     private readonly holderOf: (token: TokenKey) => string | undefined,
+    /** At most one Session PATCH per session and party in this time; 0 pushes every change as it happens. */
+    private readonly sessionPatchIntervalMs: number,
   ) {}
 
   locationChanged(location: Location, audience: Audience) {
@@ -65,17 +70,43 @@ export class OutboxFeed implements PartnerFeed {
     const final = next.status === 'COMPLETED' || next.status === 'INVALID' || previous?.status !== next.status;
     const closedBefore = Math.max(0, (previous?.charging_periods?.length ?? 0) - 1);
     const closedNow = Math.max(0, (next.charging_periods?.length ?? 0) - 1);
+    const patch: SessionPatch | undefined =
+      !previous || final
+        ? undefined
+        : {
+            kwh: next.kwh,
+            ...(closedNow > closedBefore ? { charging_periods: next.charging_periods!.slice(closedBefore, closedNow) } : {}),
+            ...(next.total_cost ? { total_cost: next.total_cost } : {}),
+            status: next.status,
+            last_updated: next.last_updated,
+          };
     for (const route of this.tokenRoutes('sessions', next.cdr_token)) {
+      const objectKey = `session:${key(next.id)}`;
       const path = ownerPath(next, next.id);
-      if (!previous || final) this.enqueue(route, `session:${key(next.id)}`, 'PUT', 'sessions', path, next);
-      else
-        this.enqueue(route, `session:${key(next.id)}`, 'PATCH', 'sessions', path, {
-          kwh: next.kwh,
-          ...(closedNow > closedBefore ? { charging_periods: next.charging_periods!.slice(closedBefore, closedNow) } : {}),
-          ...(next.total_cost ? { total_cost: next.total_cost } : {}),
-          status: next.status,
-          last_updated: next.last_updated,
-        });
+      if (this.sessionPatchIntervalMs === 0) this.enqueue(route, objectKey, patch ? 'PATCH' : 'PUT', 'sessions', path, patch ?? next);
+      else this.coalesce(route, objectKey, path, next, patch);
+    }
+  }
+
+  /**
+   * Session changes go out at most once per interval, the latest state winning: a change that finds the
+   * session's last push still waiting (held, failing, or queued behind others) is merged into it instead of
+   * queued after it. A new status or the final state goes at once and replaces whatever still waited; a PATCH
+   * waits until the interval since the session's last push has passed. Held changes are outbox rows with their
+   * due time, so a restart loses none.
+   */
+  private coalesce(route: Route, objectKey: string, path: string, next: Session, patch: SessionPatch | undefined) {
+    const to = route.to ?? null;
+    const waiting = this.deliveries.waiting(route.partner.id, objectKey, to);
+    if (!patch) {
+      if (waiting) this.deliveries.replace(waiting, { method: 'PUT', body: next }, true);
+      else this.enqueue(route, objectKey, 'PUT', 'sessions', path, next);
+    } else if (waiting?.method === 'PUT') this.deliveries.replace(waiting, { method: 'PUT', body: next });
+    else if (waiting) this.deliveries.replace(waiting, { method: 'PATCH', body: mergedPatch(waiting.body as SessionPatch, patch) });
+    else {
+      const last = this.deliveries.latest(route.partner.id, objectKey, to);
+      const lastPushMs = last && (last.deliveredAtMs ?? last.nextAttemptAtMs);
+      this.enqueue(route, objectKey, 'PATCH', 'sessions', path, patch, lastPushMs === undefined ? undefined : lastPushMs + this.sessionPatchIntervalMs);
     }
   }
 
@@ -128,7 +159,14 @@ export class OutboxFeed implements PartnerFeed {
     return routes.map((partner) => ({ partner, to: partyOf(token) }));
   }
 
-  private enqueue(route: Route, objectKey: string, method: 'PUT' | 'PATCH' | 'POST' | 'DELETE', module: string, path: string, body: unknown) {
-    this.deliveries.enqueue({ channel: route.partner.id, objectKey, method, module, path, body, ...(route.to ? { to: route.to } : {}) });
+  private enqueue(route: Route, objectKey: string, method: 'PUT' | 'PATCH' | 'POST' | 'DELETE', module: string, path: string, body: unknown, dueAtMs?: number) {
+    this.deliveries.enqueue({ channel: route.partner.id, objectKey, method, module, path, body, ...(route.to ? { to: route.to } : {}) }, dueAtMs);
   }
+}
+
+/** Two PATCHes of one session as one: the later figures, the periods of both (a PATCH appends them). */
+function mergedPatch(earlier: SessionPatch, later: SessionPatch): SessionPatch {
+  const periods = [...(earlier.charging_periods ?? []), ...(later.charging_periods ?? [])];
+  const { charging_periods: _, ...figures } = { ...earlier, ...later };
+  return { ...figures, ...(periods.length > 0 ? { charging_periods: periods } : {}) };
 }

@@ -39,6 +39,8 @@ export interface ActorSystemSettings {
   authorizeTimeoutMs: number;
   guest: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number };
   delivery: DeliveryPolicy;
+  /** At most one Session PATCH per session and partner in this time (0: every change at once). */
+  sessionPatchIntervalSeconds: number;
 }
 
 export interface ActorSystemPorts<N extends ChargingNetworkPort> {

@@ -88,7 +88,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       policy: settings.delivery,
       ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
     });
-    this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf);
+    this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf, settings.sessionPatchIntervalSeconds * 1000);
     this.network = ports.network(this.feed);
 
     const sessionLogic = sessionMachine.provide({

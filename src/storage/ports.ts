@@ -82,7 +82,12 @@ export interface Delivery {
 export type NewDelivery = Pick<Delivery, 'channel' | 'objectKey' | 'method' | 'module' | 'path' | 'body'> & { to?: Party };
 
 export interface OutboxStore {
-  enqueue(delivery: NewDelivery, nowMs: number): number;
+  /** A pending row, due at `dueAtMs` (at once by default). */
+  enqueue(delivery: NewDelivery, nowMs: number, dueAtMs?: number): number;
+  /** The object's newest row on the channel for party `to` (null: the connection as a whole), whatever its status. */
+  latest(channel: string, objectKey: string, to: Party | null): Delivery | undefined;
+  /** A pending row takes new content (and due time, when given); false when it is no longer pending. */
+  rewrite(id: number, change: Pick<Delivery, 'method' | 'body'> & { nextAttemptAtMs?: number }): boolean;
   /**
    * The next row to send: due, the oldest pending one of its object for its party (rows of one object to one party
    * go in order), and not for a party in `held` (those wait, untouched, until the party is reachable again).

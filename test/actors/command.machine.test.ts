@@ -134,6 +134,7 @@ describe('a command across a restart', () => {
         authorizeTimeoutMs: 3000,
         guest: { holdAmount: '50.00', startTimeoutSeconds: 60, stopWaitSeconds: 30 },
         delivery: { maxAttempts: 3, maxAgeMs: 60_000, baseDelayMs: 1000, maxDelayMs: 10_000 },
+        sessionPatchIntervalSeconds: 15,
       },
     });
     system.start();

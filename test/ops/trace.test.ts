@@ -10,7 +10,8 @@ import { Elysia } from 'elysia';
 import { devTraceRoute } from '../../src/ops/trace/trace.routes.ts';
 import { devPageHtml } from '../../src/dev/page/dev-routes.ts';
 
-const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' };
+/** Quick retries, and every Session change pushed as it happens (no PATCH held back). */
+const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', SESSION_PATCH_INTERVAL_S: '0' };
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-TRACE'] };
 const iso = (ms: number) => new Date(ms).toISOString();
 const rfid = (uid: string) => ({ country_code: 'DE', party_id: 'EMS', uid, type: 'RFID', contract_id: `C-${uid}`, issuer: 'Fake', valid: true, whitelist: 'ALWAYS', last_updated: '2026-01-01T00:00:00Z' });

@@ -25,7 +25,8 @@ let token: string;
 let partnerId: string;
 
 beforeAll(async () => {
-  server = startTestServer({ env: { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', GUEST_PREAUTH_AMOUNT: '5.00', GUEST_STOP_WAIT_S: '5', COMMAND_TIMEOUT_S: '2' } });
+  // Every Session change is pushed as it happens: the eMSP's running kWh is followed reading by reading.
+  server = startTestServer({ env: { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', GUEST_PREAUTH_AMOUNT: '5.00', GUEST_STOP_WAIT_S: '5', COMMAND_TIMEOUT_S: '2', SESSION_PATCH_INTERVAL_S: '0' } });
   emsp = startFakeEmsp();
   const invitation = (await server.api('POST', '/api/v1/ocpi/invitations')).body;
   partnerId = invitation.partner_id;

@@ -5,7 +5,8 @@ import { ManualClock } from '../support/manual-clock.ts';
 import { connectStation } from '../support/stations.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 
-const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' };
+/** Quick retries, and every Session change pushed as it happens (no PATCH held back). */
+const fast = { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', SESSION_PATCH_INTERVAL_S: '0' };
 /** Retries wait on the server's clock: each step moves it past the longest backoff (DELIVERY_MAX_DELAY_MS). */
 const pastBackoff = (clock: ManualClock) => clock.advance(Number(fast.DELIVERY_MAX_DELAY_MS));
 const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T-PUSH'] };

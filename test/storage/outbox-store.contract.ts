@@ -67,6 +67,41 @@ export function describeOutboxStoreContract(name: string, makeAdapter: () => Ada
       expect(outbox().nextDue('emsp-1', T0 - 1)).toBeUndefined();
     });
 
+    test('a row made to wait is due at its time, not before; it holds back later rows of its object only', () => {
+      const held = outbox().enqueue(aDelivery('emsp-1', 'session:1', { method: 'PATCH' }), T0, T0 + 15 * SECOND);
+      const other = outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
+      expect(outbox().nextAttemptAt('emsp-1')).toBe(T0);
+      expect(dueIds('emsp-1', T0 + 15 * SECOND - 1)).toEqual([other]);
+      expect(outbox().nextAttemptAt('emsp-1')).toBe(T0 + 15 * SECOND);
+      expect(outbox().nextDue('emsp-1', T0 + 15 * SECOND)).toMatchObject({ id: held, createdAtMs: T0, nextAttemptAtMs: T0 + 15 * SECOND });
+    });
+
+    test("latest is the object's newest row on the channel for the party, whatever its status", () => {
+      const abc = { country_code: 'DE', party_id: 'ABC' };
+      const first = outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
+      expect(outbox().latest('emsp-1', 'session:1', null)?.id).toBe(first);
+      const second = outbox().enqueue(aDelivery('emsp-1', 'session:1', { method: 'PATCH' }), T0);
+      outbox().enqueue(aDelivery('emsp-1', 'session:2'), T0);
+      outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);
+      const forAbc = outbox().enqueue(aDelivery('emsp-1', 'session:1', { to: { country_code: 'de', party_id: 'abc' } }), T0);
+      outbox().delivered(second, T0 + SECOND);
+      expect(outbox().latest('emsp-1', 'session:1', null)).toMatchObject({ id: second, method: 'PATCH', status: 'delivered', deliveredAtMs: T0 + SECOND });
+      expect(outbox().latest('emsp-1', 'session:1', abc)).toMatchObject({ id: forAbc, to: abc });
+      expect(outbox().latest('emsp-1', 'session:3', null)).toBeUndefined();
+      expect(outbox().latest('emsp-1', 'session:1', { country_code: 'DE', party_id: 'XYZ' })).toBeUndefined();
+    });
+
+    test('rewrite gives a pending row new content, and a new due time when asked; a delivered row stays as it went', () => {
+      const id = outbox().enqueue(aDelivery('emsp-1', 'session:1', { method: 'PATCH', body: { kwh: 1 } }), T0, T0 + 15 * SECOND);
+      expect(outbox().rewrite(id, { method: 'PATCH', body: { kwh: 2 } })).toBe(true);
+      expect(outbox().latest('emsp-1', 'session:1', null)).toMatchObject({ id, method: 'PATCH', body: { kwh: 2 }, nextAttemptAtMs: T0 + 15 * SECOND, createdAtMs: T0 });
+      expect(outbox().rewrite(id, { method: 'PUT', body: { kwh: 3 }, nextAttemptAtMs: T0 + SECOND })).toBe(true);
+      expect(outbox().nextDue('emsp-1', T0 + SECOND)).toMatchObject({ id, method: 'PUT', body: { kwh: 3 } });
+      outbox().delivered(id, T0 + SECOND);
+      expect(outbox().rewrite(id, { method: 'PATCH', body: { kwh: 4 } })).toBe(false);
+      expect(outbox().latest('emsp-1', 'session:1', null)).toMatchObject({ status: 'delivered', body: { kwh: 3 } });
+    });
+
     test('a channel sees only its own rows', () => {
       outbox().enqueue(aDelivery('emsp-1', 'session:1'), T0);
       const other = outbox().enqueue(aDelivery('emsp-2', 'session:1'), T0);

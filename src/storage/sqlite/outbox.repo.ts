@@ -19,7 +19,7 @@ function notFor(held: Party[]): SQL | undefined {
 
 export function outboxRepo(db: Db) {
   return {
-    enqueue({ to, ...row }: NewDelivery, nowMs: number): number {
+    enqueue({ to, ...row }: NewDelivery, nowMs: number, dueAtMs = nowMs): number {
       return db
         .insert(outbox)
         .values({
@@ -29,10 +29,31 @@ export function outboxRepo(db: Db) {
           status: 'pending',
           attempts: 0,
           createdAtMs: nowMs,
-          nextAttemptAtMs: nowMs,
+          nextAttemptAtMs: dueAtMs,
         })
         .returning({ id: outbox.id })
         .get().id;
+    },
+    /** The object's newest row on the channel for party `to` (null: the connection as a whole), whatever its status. */
+    latest(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
+      const row = db
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.channel, channel),
+            eq(outbox.objectKey, objectKey),
+            sql`${outbox.toCountryCode} is ${to?.country_code.toUpperCase() ?? null} and ${outbox.toPartyId} is ${to?.party_id.toUpperCase() ?? null}`,
+          ),
+        )
+        .orderBy(desc(outbox.id))
+        .limit(1)
+        .get();
+      return row && delivery(row);
+    },
+    /** A pending row takes new content (and due time); false when it is no longer pending. */
+    rewrite(id: number, change: Pick<Delivery, 'method' | 'body'> & { nextAttemptAtMs?: number }): boolean {
+      return db.update(outbox).set(change).where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))).returning({ id: outbox.id }).all().length > 0;
     },
     /**
      * The next row to send: pending, due, for no held party, and the oldest pending row of its object for its
