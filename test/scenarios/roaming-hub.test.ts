@@ -33,7 +33,8 @@ async function through(party: Party | undefined, method: string, path: string, b
 }
 
 beforeAll(async () => {
-  server = startTestServer({ env: { AUTHORIZE_TIMEOUT_MS: '1000', COMMAND_TIMEOUT_S: '1', DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' } });
+  // Every Session change is pushed as it happens: the test follows each push to its party.
+  server = startTestServer({ env: { AUTHORIZE_TIMEOUT_MS: '1000', COMMAND_TIMEOUT_S: '1', DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', SESSION_PATCH_INTERVAL_S: '0' } });
   ({ hub, token, partnerId } = await hubWithNetwork(server));
 });
 afterAll(async () => {
