@@ -23,7 +23,8 @@ const partyStatus = async (party: typeof ABC) =>
 const deliveries = async (state: string) => (await server.api('GET', `/api/v1/ocpi/partners/${partnerId}/deliveries?state=${state}`)).body;
 
 beforeAll(async () => {
-  server = startTestServer({ env: { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200' } });
+  // Every Session change is its own push (no PATCH coalesced into a waiting row): the test follows each one.
+  server = startTestServer({ env: { DELIVERY_BASE_DELAY_MS: '50', DELIVERY_MAX_DELAY_MS: '200', SESSION_PATCH_INTERVAL_S: '0' } });
   ({ hub, token, partnerId } = await hubWithNetwork(server));
 });
 afterAll(async () => {
