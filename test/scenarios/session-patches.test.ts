@@ -1,7 +1,8 @@
 /**
  * Session PATCHes are coalesced (SESSION_PATCH_INTERVAL_S, 15 s by default): while a session charges, its eMSP gets
  * at most one PATCH per interval carrying the latest figures, a held change is an outbox row that waits for its
- * time (so it survives a restart), and a new status or the final state goes at once, replacing what waited.
+ * time (so it survives a restart), and a new status or the final state goes at once, replacing what waited. While
+ * the eMSP is down, a session's changes collapse into the one row that waits for it.
  * The server's clock is a ManualClock: readings come one a second as the test moves it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
@@ -63,10 +64,31 @@ describe('Session PATCHes while charging', () => {
   });
 });
 
+describe('while the eMSP is down', () => {
+  test("the session's changes wait as one row with the latest state, which goes once the eMSP is back", async () => {
+    site.emsp.state.failWith = 503;
+    const charging = await startCharging(site, clock);
+    const sessionId = await nthSession(site.emsp, 2);
+    await eventually(async () => expect(await sessionDeliveries(server, site.partnerId, sessionId)).toMatchObject([{ method: 'PUT', state: 'failed', attempts: 1 }]));
+    // Twenty readings while the PUT waits for its retry (the clock stands still, so no retry comes in between).
+    for (let n = 1; n <= 20; n++) await charging.meter(n * 25);
+    expect(await sessionDeliveries(server, site.partnerId, sessionId)).toMatchObject([{ method: 'PUT', state: 'failed', attempts: 1 }]);
+
+    site.emsp.state.failWith = undefined;
+    clock.advance(1000);
+    await eventually(() => expect(site.emsp.store.sessions.get(`NL/DYN/${sessionId}`)).toMatchObject({ status: 'ACTIVE', kwh: 0.5 }));
+    expect(await sessionDeliveries(server, site.partnerId, sessionId)).toMatchObject([{ method: 'PUT', state: 'delivered', attempts: 2 }]);
+    expect(sessionPushes(site.emsp, sessionId).map((p) => [p.method, p.body.kwh])).toEqual([['PUT', 0], ['PUT', 0.5]]);
+    clock.advance(1000);
+    await site.station.client.call('StopTransaction', { transactionId: charging.transactionId, meterStop: 500, timestamp: clock.now().toISOString(), reason: 'Local' });
+    await eventually(() => expect(site.emsp.store.sessions.get(`NL/DYN/${sessionId}`)).toMatchObject({ status: 'COMPLETED' }));
+  });
+});
+
 describe('a held PATCH across a restart', () => {
   test('is still held after the restart, goes when due, and the session completes with its exact CDR', async () => {
     const charging = await startCharging(site, clock);
-    const sessionId = await nthSession(site.emsp, 2);
+    const sessionId = await nthSession(site.emsp, 3);
     await pushesDelivered(server, site, sessionId, 1);
     for (let second = 1; second <= 5; second++) {
       clock.advance(1000);
