@@ -23,7 +23,9 @@ let db: Database;
 beforeAll(async () => {
   server = startTestServer({ clock });
   site = await meteredSite(server, 'CP-LONG');
+  // A second connection to the server's file, reading between its writes (waiting its turn if need be).
   db = new Database(join(server.dir, 'dynamo.sqlite'), { readonly: true });
+  db.exec('PRAGMA busy_timeout = 5000');
 });
 afterAll(async () => {
   db.close();

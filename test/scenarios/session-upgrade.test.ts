@@ -42,6 +42,7 @@ const sessionIdOf = async (s: { chargePointId: string; transactionId: string }) 
 describe('sessions open across the upgrade', () => {
   test('their snapshots hold no samples any more; the samples became their first readings', async () => {
     const db = new Database(join(dir, 'dynamo.sqlite'), { readonly: true });
+    db.exec('PRAGMA busy_timeout = 5000');
     const rows = db.query("SELECT id, machine_version AS version, snapshot FROM sessions WHERE status = 'active'").all() as { id: string; version: number; snapshot: string }[];
     expect(rows).toHaveLength(3);
     for (const row of rows) {
