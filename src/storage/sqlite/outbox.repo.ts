@@ -18,6 +18,11 @@ function notFor(held: Party[]): SQL | undefined {
 }
 
 export function outboxRepo(db: Db) {
+  /** The first row, by `order`, of those `where` matches. */
+  const first = (where: SQL | undefined, order: SQL): Delivery | undefined => {
+    const row = db.select().from(outbox).where(where).orderBy(order).limit(1).get();
+    return row && delivery(row);
+  };
   return {
     enqueue({ to, ...row }: NewDelivery, nowMs: number, dueAtMs = nowMs): number {
       return db
@@ -36,20 +41,8 @@ export function outboxRepo(db: Db) {
     },
     /** The object's newest row on the channel for party `to` (null: the connection as a whole), whatever its status. */
     latest(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
-      const row = db
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.channel, channel),
-            eq(outbox.objectKey, objectKey),
-            sql`${outbox.toCountryCode} is ${to?.country_code.toUpperCase() ?? null} and ${outbox.toPartyId} is ${to?.party_id.toUpperCase() ?? null}`,
-          ),
-        )
-        .orderBy(desc(outbox.id))
-        .limit(1)
-        .get();
-      return row && delivery(row);
+      const party = sql`${outbox.toCountryCode} is ${to?.country_code.toUpperCase() ?? null} and ${outbox.toPartyId} is ${to?.party_id.toUpperCase() ?? null}`;
+      return first(and(eq(outbox.channel, channel), eq(outbox.objectKey, objectKey), party), desc(outbox.id));
     },
     /** A pending row takes new content (and due time); false when it is no longer pending. */
     rewrite(id: number, change: Pick<Delivery, 'method' | 'body'> & { nextAttemptAtMs?: number }): boolean {
@@ -60,22 +53,16 @@ export function outboxRepo(db: Db) {
      * party (per-object order: a newer change never overtakes an older one).
      */
     nextDue(channel: string, nowMs: number, held: Party[] = []): Delivery | undefined {
-      const row = db
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.channel, channel),
-            eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAtMs, nowMs),
-            notFor(held),
-            sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.to_country_code is ${outbox.toCountryCode} and o2.to_party_id is ${outbox.toPartyId} and o2.status = 'pending')`,
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .limit(1)
-        .get();
-      return row && delivery(row);
+      return first(
+        and(
+          eq(outbox.channel, channel),
+          eq(outbox.status, 'pending'),
+          lte(outbox.nextAttemptAtMs, nowMs),
+          notFor(held),
+          sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.to_country_code is ${outbox.toCountryCode} and o2.to_party_id is ${outbox.toPartyId} and o2.status = 'pending')`,
+        ),
+        asc(outbox.id),
+      );
     },
     /** When the earliest pending row for no held party becomes due, if any. */
     nextAttemptAt(channel: string, held: Party[] = []): number | undefined {
