@@ -116,7 +116,7 @@ describe('the HubClientInfo Receiver interface', () => {
 describe('a party suspended for longer than DELIVERY_MAX_AGE_S', () => {
   test('its pushes age from their first failed attempt, not from when they were queued: a failure after the hold is retried', async () => {
     const clock = new ManualClock('2026-11-24T08:00:00Z');
-    const aged = startTestServer({ clock, env: { DELIVERY_MAX_AGE_S: '60', DELIVERY_BASE_DELAY_MS: '1000', DELIVERY_MAX_DELAY_MS: '1000' } });
+    const aged = startTestServer({ clock, env: { DELIVERY_MAX_AGE_S: '60', DELIVERY_BASE_DELAY_MS: '1000', DELIVERY_MAX_DELAY_MS: '1000', SESSION_PATCH_INTERVAL_S: '0' } });
     try {
       const net = await hubWithNetwork(aged);
       const held = async (state: string) => (await aged.api('GET', `/api/v1/ocpi/partners/${net.partnerId}/deliveries?state=${state}`)).body;
