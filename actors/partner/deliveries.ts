@@ -111,10 +111,6 @@ export class Deliveries {
     return retried;
   }
 
-  private now() {
-    return this.deps.clock.now().getTime();
-  }
-
   stopAll() {
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     this.actors.clear();
@@ -168,7 +164,10 @@ export class Deliveries {
     });
     return { sent: true };
   }
+
+  private now() {
+    return this.deps.clock.now().getTime();
+  }
 }
 
 const waitUntil = (nextAtMs: number | undefined, nowMs: number) => (nextAtMs === undefined ? {} : { waitMs: Math.max(0, nextAtMs - nowMs) });
-

@@ -10,8 +10,8 @@ import { aConnector, aLocation, anEvse, aTariff, putLocation, putTariff } from '
 import type { TestServer } from './server.ts';
 import { connectStation, type Station } from './stations.ts';
 
-export const ID_TAG = 'METERED1';
-export const TARIFF = aTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 10, step_size: 1 }, { type: 'TIME', price: 1.2, vat: 10, step_size: 1 }] }] });
+const ID_TAG = 'METERED1';
+const TARIFF = aTariff({ elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 10, step_size: 1 }, { type: 'TIME', price: 1.2, vat: 10, step_size: 1 }] }] });
 
 export interface MeteredSite {
   emsp: FakeEmsp;
