@@ -5,6 +5,7 @@ import { ApiErrorBody, deleteResponses, jsonResponse } from '../model/api/api-re
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
+import { objectsOf } from '../storage/rendered-page.ts';
 
 const ListQuery = t.Object({
   offset: t.Optional(t.Numeric({ minimum: 0 })),
@@ -25,9 +26,9 @@ export function networkRoutes(deps: ApiDeps) {
     .get(
       '/locations',
       ({ query, set }) => {
-        const { items, total } = network.locationsPage('operator', listFilter(query));
+        const { items, total } = network.operatorLocationsPage(listFilter(query));
         set.headers['x-total-count'] = String(total);
-        return items.map((l) => network.operatorLocation(l.id)!);
+        return items;
       },
       { query: ListQuery, response: t.Array(OperatorLocation), detail: { summary: 'All locations with OCPP bindings' } },
     )
@@ -56,9 +57,9 @@ export function networkRoutes(deps: ApiDeps) {
     .get(
       '/tariffs',
       ({ query, set }) => {
-        const { items, total } = network.tariffsPage(listFilter(query));
-        set.headers['x-total-count'] = String(total);
-        return items;
+        const page = network.tariffsPage(listFilter(query));
+        set.headers['x-total-count'] = String(page.total);
+        return objectsOf<Tariff>(page);
       },
       { query: ListQuery, response: t.Array(Tariff), detail: { summary: 'All tariffs' } },
     )

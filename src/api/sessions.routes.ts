@@ -7,6 +7,7 @@ import { sessionExample2ShortFinished } from '../model/ocpi/spec-examples.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiKeyAuth, apiSecurity } from './api-key-auth.plugin.ts';
+import { objectsOf } from '../storage/rendered-page.ts';
 
 const OperatorSession = t.Object({
   id: t.String(),
@@ -77,9 +78,9 @@ export function sessionsRoutes(deps: ApiDeps) {
     .get(
       '/cdrs',
       ({ query, set }) => {
-        const { items, total } = sessions.cdrsPage({ offset: query.offset ?? 0, limit: Math.min(query.limit ?? 100, 1000) }, 'all');
-        set.headers['x-total-count'] = String(total);
-        return items;
+        const page = sessions.cdrsPage({ offset: query.offset ?? 0, limit: Math.min(query.limit ?? 100, 1000) }, 'all');
+        set.headers['x-total-count'] = String(page.total);
+        return objectsOf<CDR>(page);
       },
       { query: Paging, response: t.Array(CDR), detail: { summary: 'CDRs, oldest first' } },
     );

@@ -14,6 +14,7 @@ const DEFAULT_CURRENCY = 'EUR';
 import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../model/ocpi/ci-string.ts';
 import type { PageFilter } from '../storage/ports.ts';
+import { objectsOf, type RenderedPage } from '../storage/rendered-page.ts';
 import { NetworkError } from './network-error.ts';
 import type { Audience, LocationFor, PartnerFeed } from './partner-feed.ports.ts';
 import { readsFor, sameParty, type Reader } from '../domain/parties.ts';
@@ -97,13 +98,15 @@ export class Network {
     });
   }
 
-  locationsPage(viewer: Viewer, filter: PageFilter) {
-    if (viewer === 'operator') return this.storage.locations.page(filter, { all: true });
-    const alsoVisible = this.storage.locations
-      .unpublished()
-      .filter((l) => this.maySee(viewer, l))
-      .map((l) => l.id);
-    return this.storage.locations.page(filter, { alsoVisible });
+  /** A page of the locations the reader may see, as served (OCPI Locations Sender list). */
+  locationsPage(reader: Reader, filter: PageFilter): RenderedPage {
+    return this.storage.locations.page(filter, { partnerId: reader.partnerId });
+  }
+
+  /** A page of all locations with their OCPP bindings, for the operator. */
+  operatorLocationsPage(filter: PageFilter): { items: OperatorLocation[]; total: number } {
+    const page = this.storage.locations.page(filter, 'operator');
+    return { items: objectsOf<Location>(page).map((location) => this.withBindings(location)), total: page.total };
   }
 
   /** A location the viewer may see, or undefined (unknown and invisible look the same to a partner). */
@@ -142,7 +145,8 @@ export class Network {
     return this.storage.tariffs.get(id);
   }
 
-  tariffsPage(filter: PageFilter) {
+  /** A page of tariffs, as served. */
+  tariffsPage(filter: PageFilter): RenderedPage {
     return this.storage.tariffs.page(filter);
   }
 
@@ -245,8 +249,8 @@ export class Network {
   /** Every tariff, then every location with whom it goes to: what a newly registered partner gets its share of. */
   snapshot(): { tariffs: Tariff[]; locations: LocationFor[] } {
     const all = { offset: 0, limit: Number.MAX_SAFE_INTEGER };
-    const locations = this.storage.locations.page(all, { all: true }).items.map((location) => ({ location, audience: this.audience(location) }));
-    return { tariffs: this.storage.tariffs.page(all).items, locations };
+    const locations = objectsOf<Location>(this.storage.locations.page(all, 'operator')).map((location) => ({ location, audience: this.audience(location) }));
+    return { tariffs: objectsOf<Tariff>(this.storage.tariffs.page(all)), locations };
   }
 
   /** Published: everyone; else the owners of the tokens publish_allowed_to names (OCPI 2.2.1 Location.publish). */

@@ -40,6 +40,10 @@ export interface PageFilter {
   toMs?: number;
 }
 
+import type { RenderedPage } from './rendered-page.ts';
+
+export type { RenderedPage };
+
 /** The party a Session or CDR belongs to (its token's). */
 export interface Owner {
   countryCode: string;
@@ -128,8 +132,10 @@ export interface SessionStore {
   insertCdr(cdr: CDR): boolean;
   cdrOf(sessionId: string): CDR | undefined;
   ocpp16TransactionId(start: { chargePointId: string; connectorId: number; idTag: string; timestamp: string; meterStart: number }): number;
-  page(filter: PageFilter, owners: Owner[] | 'all'): { items: Session[]; total: number };
-  cdrsPage(filter: PageFilter, owners: Owner[] | 'all'): { items: CDR[]; total: number };
+  /** Sessions of the owners' tokens (or all of them), oldest first, as served. */
+  page(filter: PageFilter, owners: Owner[] | 'all'): RenderedPage;
+  /** CDRs of the owners' tokens (or all of them), oldest first, as served. */
+  cdrsPage(filter: PageFilter, owners: Owner[] | 'all'): RenderedPage;
   list(limit: number, offset: number): string[];
   seenTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): boolean;
   markTransactionEvent(chargePointId: string, transactionId: string, seqNo: number): void;

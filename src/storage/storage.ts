@@ -14,25 +14,37 @@ import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
 import { traceRepo } from './sqlite/trace.repo.ts';
+import { pagingRegistry } from './sqlite/paging.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string) {
   const { db, sqlite } = openDatabase(path);
+  // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
+  const paging = pagingRegistry();
+  const tokens = tokensRepo(db, (partnerId) => locations.tokensChanged(partnerId));
+  const locations = locationsRepo(db, paging, (partnerId, entry) => tokens.holdersMatching(entry).some((h) => h.partnerId === partnerId));
   return {
     /**
      * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock
      * up front, waiting out another writer (the trace worker's connection) under busy_timeout; a deferred
      * transaction that reads first and then writes gets "database is locked" at once instead.
      */
-    transact: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+    transact: <T>(fn: () => T): T => {
+      try {
+        return sqlite.transaction(fn).immediate();
+      } catch (error) {
+        paging.forget();
+        throw error;
+      }
+    },
     partnerSnapshots: partnerSnapshotsRepo(db),
     credentialsTokens: credentialsTokensRepo(db),
-    locations: locationsRepo(db),
-    tariffs: tariffsRepo(db),
-    tokens: tokensRepo(db),
+    locations,
+    tariffs: tariffsRepo(db, paging),
+    tokens,
     apiKeys: apiKeysRepo(db),
     chargePoints: chargePointsRepo(db),
-    sessions: sessionsRepo(db),
+    sessions: sessionsRepo(db, paging),
     outbox: outboxRepo(db),
     commands: commandsRepo(db),
     chargingProfiles: chargingProfilesRepo(db),

@@ -6,6 +6,7 @@
 import type { SessionView } from '../../../actors/session/sessions.ts';
 import type { PartnerView } from '../../../actors/partner/partners.ts';
 import type { CDR } from '../../model/ocpi/cdr.ts';
+import { objectsOf, type RenderedPage } from '../../storage/rendered-page.ts';
 import type { EVSE } from '../../model/ocpi/location.ts';
 import type { Session } from '../../model/ocpi/session.ts';
 import type { OperatorLocation } from '../../charging-network/network.ts';
@@ -46,8 +47,8 @@ export interface DevSources {
 
 /** The app's services the port is usually built from (src/app.ts `createApp` returns all of them). */
 export interface DevServices {
-  network: { locationsPage(viewer: 'operator', filter: { offset: number; limit: number }): { items: { id: string }[] }; operatorLocation(id: string): OperatorLocation | undefined };
-  sessions: { list(limit: number, offset: number): SessionView[]; cdrsPage(filter: { offset: number; limit: number }, owners: 'all'): { items: CDR[]; total: number } };
+  network: { operatorLocationsPage(filter: { offset: number; limit: number }): { items: OperatorLocation[] } };
+  sessions: { list(limit: number, offset: number): SessionView[]; cdrsPage(filter: { offset: number; limit: number }, owners: 'all'): RenderedPage };
   deliveries: { list(channel: string, statuses: Delivery['status'][], limit: number): Delivery[] };
   partners: { list(): PartnerView[] };
   chargePoints: { view(id: string): { connected: boolean } | undefined };
@@ -58,9 +59,12 @@ export interface DevServices {
 export function devSourcesOf(services: DevServices, emspView?: () => unknown): DevSources {
   const { network, sessions, deliveries, partners, chargePoints, chargingProfiles } = services;
   return {
-    locations: (limit) => network.locationsPage('operator', { offset: 0, limit }).items.flatMap((l) => network.operatorLocation(l.id) ?? []),
+    locations: (limit) => network.operatorLocationsPage({ offset: 0, limit }).items,
     sessions: (limit, offset) => sessions.list(limit, offset),
-    cdrs: (page) => sessions.cdrsPage(page, 'all'),
+    cdrs: (filter) => {
+      const page = sessions.cdrsPage(filter, 'all');
+      return { items: objectsOf<CDR>(page), total: page.total };
+    },
     partners: () => partners.list(),
     deliveries: (channel, statuses, limit) => deliveries.list(channel, statuses, limit),
     chargePoint: (id) => chargePoints.view(id),

@@ -3,8 +3,9 @@ import { parseOcpiDateTime } from '../../lib/clock.ts';
 import { DateTime } from '../../model/ocpi/types.ts';
 import type { AuthenticatedPartner } from '../../../actors/partner/partners.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { PageFilter } from '../../storage/ports.ts';
-import { envelope } from './envelope.ts';
+import type { PageFilter, RenderedPage } from '../../storage/ports.ts';
+import { renderedListEnvelope } from './envelope.ts';
+import { traceAnswerAs } from '../../http/traced-answer.ts';
 import { OcpiErrors } from './ocpi-error.ts';
 
 /**
@@ -67,18 +68,25 @@ export function pageHeaders(opts: {
 
 /**
  * The handler of an OCPI Sender list: reads the page the query asks for from `load` and answers it in the
- * envelope with the paging headers. Every module's list goes through here, so they all page alike.
+ * envelope with the paging headers. Every module's list goes through here, so they all page alike. The objects
+ * come rendered from storage and go out as they are: the answer is a finished Response, which Elysia neither
+ * validates nor serialises again (the route's response schema still documents it). The protocol trace keeps the
+ * envelope with the number of objects sent, not the objects: a partner's full sync would otherwise copy the whole
+ * network into the trace.
  */
-export function pagedList<T>(
+export function pagedList(
   publicUrl: () => string,
   clock: Clock,
   limits: PageLimits,
-  load: (partner: AuthenticatedPartner, page: PageFilter) => { items: T[]; total: number },
+  load: (partner: AuthenticatedPartner, page: PageFilter) => RenderedPage,
 ) {
-  return ({ partner, query, request, set }: { partner: AuthenticatedPartner; query: PageQuery; request: Request; set: { headers: Record<string, unknown> } }) => {
+  return (context: { partner: AuthenticatedPartner; query: PageQuery; request: Request; set: { headers: Record<string, unknown> } }) => {
+    const { partner, query, request, set } = context;
     const page = pageRequest(query, limits);
-    const { items, total } = load(partner, page);
-    Object.assign(set.headers, pageHeaders({ publicUrl: publicUrl(), requestUrl: request.url, page, returned: items.length, total }));
-    return envelope(clock, items);
+    const { json, count, total } = load(partner, page);
+    Object.assign(set.headers, pageHeaders({ publicUrl: publicUrl(), requestUrl: request.url, page, returned: count, total }));
+    const { body, timestamp } = renderedListEnvelope(clock, json);
+    traceAnswerAs(context, { status_code: 1000, status_message: 'Success', timestamp, objects: count });
+    return new Response(body, { headers: { 'content-type': 'application/json;charset=utf-8' } });
   };
 }

@@ -7,6 +7,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import { ocpiModuleOf } from '../metrics.ts';
 import type { OcpiRecord } from './trace-writer.ts';
+import { tracedAnswerOf } from '../../http/traced-answer.ts';
 
 interface Started {
   atMs: number;
@@ -44,7 +45,7 @@ export function inboundOcpiTrace(push: (record: OcpiRecord) => void, clock: Cloc
       if (!entry) return;
       started.delete(context.request);
       const url = new URL(context.request.url);
-      let response = context.responseValue instanceof Response ? undefined : context.responseValue;
+      let response = context.responseValue instanceof Response ? tracedAnswerOf(context) : context.responseValue;
       if (entry.errorBody) response = parse(await entry.errorBody.catch(() => ''));
       const headers = context.set.headers;
       push({

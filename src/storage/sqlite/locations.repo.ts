@@ -1,7 +1,8 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
-import type { Location } from '../../model/ocpi/location.ts';
+import { Location, type PublishTokenType } from '../../model/ocpi/location.ts';
 import type { Db } from './db.ts';
-import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
+import { bodiesBySeq, readPage, seqsAndStamps, type PageFilter, type PagingRegistry, type RenderedPage } from './paging.ts';
+import { servedForm } from './served-json.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
 
@@ -11,7 +12,42 @@ export interface EvseRow {
   ocppEvseId: number | null;
 }
 
-export function locationsRepo(db: Db) {
+/** Who reads a list of locations: the operator sees all of them, a partner the published ones and those it may see. */
+export type LocationViewer = 'operator' | { partnerId: string };
+
+const served = servedForm(Location);
+const ALL = 'all';
+
+/**
+ * Locations and the EVSE index. `holdsMatching` tells whether a partner holds a token matching an entry of an
+ * unpublished location's publish_allowed_to; which of those each partner may not see is worked out once and kept
+ * until a location or that partner's tokens change (`tokensChanged`).
+ */
+export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (partnerId: string, entry: PublishTokenType) => boolean) {
+  const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
+  const bodies = bodiesBySeq(db.$client, 'locations');
+  const unpublished = db.$client.prepare('SELECT seq, body FROM locations WHERE published = 0 ORDER BY seq');
+  /** Seqs of the unpublished locations each partner may not see (ascending), as worked out since the last change. */
+  const hidden = new Map<string, number[]>();
+  paging.onForget(() => hidden.clear());
+  const hiddenFrom = (partnerId: string) => {
+    let seqs = hidden.get(partnerId);
+    if (!seqs) {
+      seqs = (unpublished.values() as [number, string][])
+        .filter(([, body]) => !((JSON.parse(body) as Location).publish_allowed_to ?? []).some((entry) => holdsMatching(partnerId, entry)))
+        .map(([seq]) => seq);
+      hidden.set(partnerId, seqs);
+    }
+    return seqs;
+  };
+  /**
+   * A written location takes its place (or its new last_updated) in every list built; when it is or was
+   * unpublished, who may see what is worked out again.
+   */
+  const listed = (seq: number, lastUpdatedMs: number, unpublished: boolean) => {
+    for (const [, list] of lists.built()) list.put(seq, lastUpdatedMs);
+    if (unpublished) hidden.clear();
+  };
   return {
     get(id: string): Location | undefined {
       return db.select({ body: locations.body }).from(locations).where(eq(locations.key, idKey(id))).get()?.body as Location | undefined;
@@ -33,10 +69,14 @@ export function locationsRepo(db: Db) {
     },
     /** Rewrites a stored location body in place (EVSE index rows unchanged). */
     replaceBody(location: Location) {
-      db.update(locations)
-        .set({ body: location, lastUpdatedMs: Date.parse(location.last_updated) })
+      const lastUpdatedMs = Date.parse(location.last_updated);
+      const row = db
+        .update(locations)
+        .set({ body: served(location), lastUpdatedMs })
         .where(eq(locations.key, idKey(location.id)))
-        .run();
+        .returning({ seq: locations.seq, published: locations.published })
+        .get();
+      if (row) listed(row.seq, lastUpdatedMs, !row.published);
     },
     /** EVSE uids or OCPP bindings among `rows` already used by another location. */
     conflictingEvses(id: string, rows: EvseRow[]) {
@@ -62,25 +102,29 @@ export function locationsRepo(db: Db) {
     /** Replaces the location and its EVSE index rows; the caller wraps this in a transaction. */
     put(location: Location, rows: EvseRow[]): { created: boolean } {
       const key = idKey(location.id);
-      const values = { key, published: location.publish, lastUpdatedMs: Date.parse(location.last_updated), body: location };
-      const existed = db.select({ seq: locations.seq }).from(locations).where(eq(locations.key, key)).get();
+      const values = { key, published: location.publish, lastUpdatedMs: Date.parse(location.last_updated), body: served(location) };
+      const existed = db.select({ seq: locations.seq, published: locations.published }).from(locations).where(eq(locations.key, key)).get();
       if (existed) db.update(locations).set(values).where(eq(locations.key, key)).run();
-      else db.insert(locations).values(values).run();
+      const seq = existed?.seq ?? db.insert(locations).values(values).returning({ seq: locations.seq }).get().seq;
       db.delete(evses).where(eq(evses.locationKey, key)).run();
       if (rows.length > 0) db.insert(evses).values(rows.map((r) => ({ ...r, locationKey: key }))).run();
+      listed(seq, values.lastUpdatedMs, !location.publish || existed?.published === false);
       return { created: !existed };
     },
     delete(id: string): boolean {
-      return db.delete(locations).where(eq(locations.key, idKey(id))).returning({ seq: locations.seq }).all().length > 0;
+      const row = db.delete(locations).where(eq(locations.key, idKey(id))).returning({ seq: locations.seq, published: locations.published }).get();
+      if (!row) return false;
+      for (const [, list] of lists.built()) list.remove(row.seq);
+      if (!row.published) hidden.clear();
+      return true;
     },
-    /** Unpublished locations: few, and each needs its publish_allowed_to checked against the viewer's tokens. */
-    unpublished(): Location[] {
-      return db.select({ body: locations.body }).from(locations).where(eq(locations.published, false)).all().map((r) => r.body as Location);
+    /** A page of locations as served, oldest first (creation order, stable across calls). */
+    page(filter: PageFilter, viewer: LocationViewer): RenderedPage {
+      return readPage(lists.get(ALL), filter, bodies, viewer === 'operator' ? [] : hiddenFrom(viewer.partnerId));
     },
-    /** Oldest first (creation order), stable across calls; `alsoVisible` adds unpublished locations by id. */
-    page(filter: PageFilter, visibility: { all: true } | { alsoVisible: string[] }) {
-      const visible = 'all' in visibility ? undefined : or(eq(locations.published, true), inArray(locations.key, visibility.alsoVisible.map(idKey)));
-      return pageOf<Location>(db, locations, locations, lastUpdatedWindow(locations.lastUpdatedMs, filter, visible), filter);
+    /** The partner's tokens changed: which unpublished locations it may see is worked out again when next asked. */
+    tokensChanged(partnerId: string) {
+      hidden.delete(partnerId);
     },
     /** Ids of locations with a connector listing the tariff. */
     referencingTariff(tariffId: string): string[] {

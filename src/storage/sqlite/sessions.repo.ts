@@ -1,9 +1,11 @@
-import { and, eq, or, sql } from 'drizzle-orm';
-import type { CDR } from '../../model/ocpi/cdr.ts';
-import type { Session } from '../../model/ocpi/session.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { CDR } from '../../model/ocpi/cdr.ts';
+import { Session } from '../../model/ocpi/session.ts';
 import type { Db } from './db.ts';
-import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
+import type { PageFilter, PagingRegistry } from './paging.ts';
 import type { Owner } from '../ports.ts';
+import { servedForm } from './served-json.ts';
+import { ownedLists } from './owned-lists.ts';
 import { cdrs, ocpp16Transactions, sessions, transactionEvents } from './schema/sessions.ts';
 import { sessionReadingsRepo } from './session-readings.repo.ts';
 
@@ -13,11 +15,13 @@ interface SessionSnapshot {
   context: { id: string; chargePointId: string; transactionId: string; ocppEvseId: number; lastUpdated: string };
 }
 
-/** Rows of the owners' tokens; no owners own nothing (drizzle's empty `or()` would match every row). */
-const ownedBy = (table: typeof sessions | typeof cdrs, owners: Owner[]) =>
-  or(...owners.map((o) => and(eq(table.tokenCountryCode, o.countryCode.toUpperCase()), eq(table.tokenPartyId, o.partyId.toUpperCase())))) ?? sql`0`;
+const servedSession = servedForm(Session);
+const servedCdr = servedForm(CDR);
 
-export function sessionsRepo(db: Db) {
+export function sessionsRepo(db: Db, paging: PagingRegistry) {
+  // Only rendered sessions are listed: one without a location to show has no body yet.
+  const sessionLists = ownedLists(db.$client, paging, 'sessions', 'body IS NOT NULL');
+  const cdrLists = ownedLists(db.$client, paging, 'cdrs');
   // Asked for every MeterValues and StatusNotification: a prepared statement.
   const running = db.$client.prepare<{ id: string }, [string, number]>(
     "SELECT id FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status IN ('pending', 'active') ORDER BY seq DESC LIMIT 1",
@@ -37,12 +41,12 @@ export function sessionsRepo(db: Db) {
           transactionId: context.transactionId,
           ocppEvseId: context.ocppEvseId,
           status: String(value),
-          lastUpdatedMs: Date.parse(context.lastUpdated),
           machineVersion,
           snapshot,
         };
+        // last_updated_ms is the rendered Session's (saveView): what partners' date_from/date_to compare with.
         db.insert(sessions)
-          .values({ id, tokenCountryCode: '', tokenPartyId: '', ...columns })
+          .values({ id, tokenCountryCode: '', tokenPartyId: '', lastUpdatedMs: Date.parse(context.lastUpdated), ...columns })
           .onConflictDoUpdate({ target: sessions.id, set: columns })
           .run();
       },
@@ -50,15 +54,19 @@ export function sessionsRepo(db: Db) {
     readings: sessionReadingsRepo(db),
     /** The rendered OCPI Session (null while it cannot be shown) and its owner, next to the snapshot. */
     saveView(id: string, view: Session | undefined) {
-      db.update(sessions)
+      const owner = { countryCode: view?.cdr_token.country_code.toUpperCase() ?? '', partyId: view?.cdr_token.party_id.toUpperCase() ?? '' };
+      const row = db
+        .update(sessions)
         .set({
-          body: view ?? null,
-          tokenCountryCode: view?.cdr_token.country_code.toUpperCase() ?? '',
-          tokenPartyId: view?.cdr_token.party_id.toUpperCase() ?? '',
+          body: view ? servedSession(view) : null,
+          tokenCountryCode: owner.countryCode,
+          tokenPartyId: owner.partyId,
           ...(view ? { lastUpdatedMs: Date.parse(view.last_updated) } : {}),
         })
         .where(eq(sessions.id, id))
-        .run();
+        .returning({ seq: sessions.seq, lastUpdatedMs: sessions.lastUpdatedMs })
+        .get();
+      if (row) sessionLists.written(row.seq, row.lastUpdatedMs, view ? owner : undefined);
     },
     viewOf(id: string): Session | undefined {
       return (db.select({ body: sessions.body }).from(sessions).where(eq(sessions.id, id)).get()?.body ?? undefined) as Session | undefined;
@@ -70,10 +78,9 @@ export function sessionsRepo(db: Db) {
     runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
       return running.get(chargePointId, ocppEvseId)?.id;
     },
-    /** Partners' view: published sessions of tokens they own, oldest first. */
+    /** Rendered sessions of the owners' tokens (or all), oldest first, as served. */
     page(filter: PageFilter, owners: Owner[] | 'all') {
-      const visible = owners === 'all' ? sql`${sessions.body} is not null` : and(sql`${sessions.body} is not null`, ownedBy(sessions, owners));
-      return pageOf<Session>(db, sessions, sessions, lastUpdatedWindow(sessions.lastUpdatedMs, filter, visible), filter);
+      return sessionLists.page(filter, owners);
     },
     /** Operator's view: every session with its OCPP side, newest first. */
     list(limit: number, offset: number) {
@@ -120,24 +127,23 @@ export function sessionsRepo(db: Db) {
     },
     /** Writes the session's CDR once; a second attempt for the same session changes nothing. */
     insertCdr(cdr: CDR): boolean {
-      return db.insert(cdrs)
-        .values({
-          id: cdr.id,
-          sessionId: cdr.session_id!,
-          tokenCountryCode: cdr.cdr_token.country_code.toUpperCase(),
-          tokenPartyId: cdr.cdr_token.party_id.toUpperCase(),
-          lastUpdatedMs: Date.parse(cdr.last_updated),
-          body: cdr,
-        })
+      const owner = { countryCode: cdr.cdr_token.country_code.toUpperCase(), partyId: cdr.cdr_token.party_id.toUpperCase() };
+      const lastUpdatedMs = Date.parse(cdr.last_updated);
+      const row = db
+        .insert(cdrs)
+        .values({ id: cdr.id, sessionId: cdr.session_id!, tokenCountryCode: owner.countryCode, tokenPartyId: owner.partyId, lastUpdatedMs, body: servedCdr(cdr) })
         .onConflictDoNothing()
-        .returning({ id: cdrs.id })
-        .all().length > 0;
+        .returning({ seq: cdrs.seq })
+        .get();
+      if (row) cdrLists.written(row.seq, lastUpdatedMs, owner);
+      return row !== undefined;
     },
     cdrOf(sessionId: string): CDR | undefined {
       return db.select({ body: cdrs.body }).from(cdrs).where(eq(cdrs.sessionId, sessionId)).get()?.body as CDR | undefined;
     },
+    /** CDRs of the owners' tokens (or all), oldest first, as served. */
     cdrsPage(filter: PageFilter, owners: Owner[] | 'all') {
-      return pageOf<CDR>(db, cdrs, cdrs, lastUpdatedWindow(cdrs.lastUpdatedMs, filter, owners === 'all' ? undefined : ownedBy(cdrs, owners)), filter);
+      return cdrLists.page(filter, owners);
     },
   };
 }

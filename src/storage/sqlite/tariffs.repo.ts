@@ -1,11 +1,17 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { Tariff } from '../../model/ocpi/tariff.ts';
+import { Tariff } from '../../model/ocpi/tariff.ts';
 import type { Db } from './db.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
-import { lastUpdatedWindow, pageOf, type PageFilter } from './paging.ts';
+import { bodiesBySeq, readPage, seqsAndStamps, type PageFilter, type PagingRegistry, type RenderedPage } from './paging.ts';
+import { servedForm } from './served-json.ts';
 import { tariffs } from './schema/network.ts';
 
-export function tariffsRepo(db: Db) {
+const served = servedForm(Tariff);
+const ALL = 'all';
+
+export function tariffsRepo(db: Db, paging: PagingRegistry) {
+  const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM tariffs ORDER BY seq')));
+  const bodies = bodiesBySeq(db.$client, 'tariffs');
   return {
     get(id: string): Tariff | undefined {
       return db.select({ body: tariffs.body }).from(tariffs).where(eq(tariffs.key, idKey(id))).get()?.body as Tariff | undefined;
@@ -20,17 +26,21 @@ export function tariffsRepo(db: Db) {
     },
     put(tariff: Tariff): { created: boolean } {
       const key = idKey(tariff.id);
-      const values = { key, lastUpdatedMs: Date.parse(tariff.last_updated), body: tariff };
+      const values = { key, lastUpdatedMs: Date.parse(tariff.last_updated), body: served(tariff) };
       const existed = db.select({ seq: tariffs.seq }).from(tariffs).where(eq(tariffs.key, key)).get();
       if (existed) db.update(tariffs).set(values).where(eq(tariffs.key, key)).run();
-      else db.insert(tariffs).values(values).run();
+      const seq = existed?.seq ?? db.insert(tariffs).values(values).returning({ seq: tariffs.seq }).get().seq;
+      for (const [, list] of lists.built()) list.put(seq, values.lastUpdatedMs);
       return { created: !existed };
     },
     delete(id: string): boolean {
-      return db.delete(tariffs).where(eq(tariffs.key, idKey(id))).returning({ seq: tariffs.seq }).all().length > 0;
+      const row = db.delete(tariffs).where(eq(tariffs.key, idKey(id))).returning({ seq: tariffs.seq }).get();
+      if (row) for (const [, list] of lists.built()) list.remove(row.seq);
+      return row !== undefined;
     },
-    page(filter: PageFilter) {
-      return pageOf<Tariff>(db, tariffs, tariffs, lastUpdatedWindow(tariffs.lastUpdatedMs, filter), filter);
+    /** A page of tariffs as served, oldest first (creation order). */
+    page(filter: PageFilter): RenderedPage {
+      return readPage(lists.get(ALL), filter, bodies);
     },
   };
 }

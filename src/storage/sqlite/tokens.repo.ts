@@ -24,8 +24,11 @@ const identity = (id: TokenIdentity) =>
 
 const keyOf = (token: TokenKey): TokenIdentity => ({ countryCode: token.country_code, partyId: token.party_id, uid: token.uid, type: token.type });
 
-/** Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive). */
-export function tokensRepo(db: Db) {
+/**
+ * Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive).
+ * `changed` hears of every write to a partner's tokens (which unpublished locations it may see depends on them).
+ */
+export function tokensRepo(db: Db, changed: (partnerId: string) => void) {
   const repo = {
     /** The token at that identity, as seen by the partner connection that pushed it. */
     get(id: TokenIdentity, partnerId: string): Token | undefined {
@@ -55,6 +58,7 @@ export function tokensRepo(db: Db) {
       const existed = db.select({ seq: tokens.seq }).from(tokens).where(identity(key)).get();
       if (existed) db.update(tokens).set(values).where(identity(key)).run();
       else db.insert(tokens).values(values).run();
+      changed(partnerId);
       return { created: !existed };
     },
     /** The partner's tokens by uid and type, whichever of its roles owns them. */
@@ -78,6 +82,7 @@ export function tokensRepo(db: Db) {
     /** An unregistered partner's tokens go with it (OCPI 2.2.1 credentials DELETE: delete/disable its tokens). */
     deleteForPartner(partnerId: string) {
       db.delete(tokens).where(eq(tokens.partnerId, partnerId)).run();
+      changed(partnerId);
     },
     /**
      * The parties owning a token that matches every field set in a Location's publish_allowed_to entry, each with

@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * OCPI objects are stored whole (body = the OCPI JSON) next to the columns we filter on. `key` is the
- * upper-cased id because OCPI ids are CiStrings; `seq` gives the stable oldest-first paging order and
- * survives replacement; `last_updated_ms` serves date_from/date_to.
+ * OCPI objects are stored whole (body = the OCPI JSON in the form it is served in) next to the columns we filter
+ * on. `key` is the upper-cased id because OCPI ids are CiStrings; `seq` gives the stable oldest-first paging order
+ * and survives replacement; `last_updated_ms` serves date_from/date_to (through the lists of ../paging.ts).
  */
 export const locations = sqliteTable(
   'locations',
@@ -14,7 +15,8 @@ export const locations = sqliteTable(
     lastUpdatedMs: integer('last_updated_ms').notNull(),
     body: text('body', { mode: 'json' }).notNull(),
   },
-  (table) => [uniqueIndex('locations_key_idx').on(table.key), index('locations_last_updated_idx').on(table.lastUpdatedMs, table.seq)],
+  // Unpublished locations are few and each partner's view of them is worked out from their publish_allowed_to.
+  (table) => [uniqueIndex('locations_key_idx').on(table.key), index('locations_unpublished_idx').on(table.seq).where(sql`${table.published} = 0`)],
 );
 
 /**
@@ -42,7 +44,7 @@ export const tariffs = sqliteTable(
     lastUpdatedMs: integer('last_updated_ms').notNull(),
     body: text('body', { mode: 'json' }).notNull(),
   },
-  (table) => [uniqueIndex('tariffs_key_idx').on(table.key), index('tariffs_last_updated_idx').on(table.lastUpdatedMs, table.seq)],
+  (table) => [uniqueIndex('tariffs_key_idx').on(table.key)],
 );
 
 /** Registered charge points: Basic-auth password hash and the persisted snapshot of the station's actor. */

@@ -24,7 +24,8 @@ export const sessions = sqliteTable(
   (table) => [
     uniqueIndex('sessions_id_idx').on(table.id),
     uniqueIndex('sessions_transaction_idx').on(table.chargePointId, table.transactionId),
-    index('sessions_owner_idx').on(table.tokenCountryCode, table.tokenPartyId, table.lastUpdatedMs),
+    // A party's rows in seq order (the rowid ends every index entry): what its list is built from.
+    index('sessions_owner_idx').on(table.tokenCountryCode, table.tokenPartyId),
     index('sessions_running_idx').on(table.chargePointId, table.ocppEvseId, table.status),
   ],
 );
@@ -72,6 +73,6 @@ export const cdrs = sqliteTable(
   (table) => [
     uniqueIndex('cdrs_id_idx').on(table.id),
     uniqueIndex('cdrs_session_idx').on(table.sessionId),
-    index('cdrs_owner_idx').on(table.tokenCountryCode, table.tokenPartyId, table.lastUpdatedMs),
+    index('cdrs_owner_idx').on(table.tokenCountryCode, table.tokenPartyId),
   ],
 );
