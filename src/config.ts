@@ -39,7 +39,12 @@ export interface Config {
   delivery: { maxAttempts: number; maxAgeMs: number; baseDelayMs: number; maxDelayMs: number };
   /** The protocol trace (OCPP frames, OCPI exchanges, payment calls): on/off, kept this many hours, at most this many rows. */
   trace: { enabled: boolean; retentionHours: number; maxRows: number };
+  /** Bytes of rendered OCPI objects kept in memory for list pages (0: every page reads its objects from SQLite). */
+  ocpiListCacheBytes: number;
 }
+
+/** Megabytes of rendered OCPI objects kept in memory for list pages, unless OCPI_LIST_CACHE_MB says otherwise. */
+export const DEFAULT_LIST_CACHE_MB = 256;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -141,6 +146,10 @@ export function loadConfig(env: Env): Config {
     maxRows: positiveInt('TRACE_MAX_ROWS', 1_000_000, 'rows'),
   };
 
+  const listCacheMb = Number(read('OCPI_LIST_CACHE_MB') ?? DEFAULT_LIST_CACHE_MB);
+  if (!Number.isInteger(listCacheMb) || listCacheMb < 0)
+    problems.push(`OCPI_LIST_CACHE_MB must be a whole number of megabytes, 0 or more (got "${read('OCPI_LIST_CACHE_MB')}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: port!,
@@ -164,6 +173,7 @@ export function loadConfig(env: Env): Config {
     sessionPatchIntervalSeconds,
     delivery,
     trace,
+    ocpiListCacheBytes: listCacheMb * 2 ** 20,
   };
 }
 

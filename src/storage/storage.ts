@@ -15,12 +15,13 @@ import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
 import { traceRepo } from './sqlite/trace.repo.ts';
 import { pagingRegistry } from './sqlite/paging.ts';
+import { DEFAULT_LIST_CACHE_MB } from '../config.ts';
 
 /** The one place the rest of the service gets persistence from. */
-export function createStorage(path: string) {
+export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACHE_MB * 2 ** 20 } = {}) {
   const { db, sqlite } = openDatabase(path);
   // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
-  const paging = pagingRegistry();
+  const paging = pagingRegistry(listCacheBytes);
   const tokens = tokensRepo(db, (partnerId) => locations.tokensChanged(partnerId));
   const locations = locationsRepo(db, paging, (partnerId, entry) => tokens.holdersMatching(entry).some((h) => h.partnerId === partnerId));
   return {

@@ -21,17 +21,14 @@ export function envelope<T>(clock: Clock, data: T | undefined, statusCode = 1000
   };
 }
 
-const LIST_START = Buffer.from('{"data":[');
-
 /**
  * The envelope of a list whose objects come rendered from storage (`json`: their JSON joined by commas): the same
- * bytes `envelope` gives once Elysia has written it, with the objects copied in as they are, not parsed and written
+ * bytes `envelope` gives once Elysia has written it, with the objects put in as they are, not parsed and written
  * again.
  */
-export function renderedListEnvelope(clock: Clock, json: Uint8Array): { body: Buffer; timestamp: string } {
+export function renderedListEnvelope(clock: Clock, json: string): { body: string; timestamp: string } {
   const timestamp = ocpiDateTime(clock.now());
-  const end = Buffer.from(`],"status_code":1000,"status_message":"Success","timestamp":"${timestamp}"}`);
-  return { body: Buffer.concat([LIST_START, json, end]), timestamp };
+  return { body: `{"data":[${json}],"status_code":1000,"status_message":"Success","timestamp":"${timestamp}"}`, timestamp };
 }
 
 /** A timestamp for documentation examples (the one of the spec's transport_and_format examples). */

@@ -25,7 +25,7 @@ const ALL = 'all';
  */
 export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (partnerId: string, entry: PublishTokenType) => boolean) {
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
-  const bodies = bodiesBySeq(db.$client, 'locations');
+  const bodies = bodiesBySeq(db.$client, 'locations', paging);
   const unpublished = db.$client.prepare('SELECT seq, body FROM locations WHERE published = 0 ORDER BY seq');
   /** Seqs of the unpublished locations each partner may not see (ascending), as worked out since the last change. */
   const hidden = new Map<string, number[]>();
@@ -41,11 +41,12 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (pa
     return seqs;
   };
   /**
-   * A written location takes its place (or its new last_updated) in every list built; when it is or was
-   * unpublished, who may see what is worked out again.
+   * A written location takes its place (or its new last_updated) in every list built and is read again when a
+   * page needs it; when it is or was unpublished, who may see what is worked out again.
    */
   const listed = (seq: number, lastUpdatedMs: number, unpublished: boolean) => {
     for (const [, list] of lists.built()) list.put(seq, lastUpdatedMs);
+    paging.cache.drop('locations', seq);
     if (unpublished) hidden.clear();
   };
   return {
@@ -115,6 +116,7 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (pa
       const row = db.delete(locations).where(eq(locations.key, idKey(id))).returning({ seq: locations.seq, published: locations.published }).get();
       if (!row) return false;
       for (const [, list] of lists.built()) list.remove(row.seq);
+      paging.cache.drop('locations', row.seq);
       if (!row.published) hidden.clear();
       return true;
     },

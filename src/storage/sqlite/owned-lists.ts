@@ -29,13 +29,14 @@ export function ownedLists(sqlite: Database, paging: PagingRegistry, table: 'ses
     const rows = [...ownersOfKey(key)].flatMap((owner) => seqsAndStamps(ofOwner, ...owner.split('/')));
     return rows.sort((a, b) => a[0] - b[0]);
   });
-  const bodies = bodiesBySeq(sqlite, table);
+  const bodies = bodiesBySeq(sqlite, table, paging);
   return {
     page(filter: PageFilter, owners: Owner[] | 'all'): RenderedPage {
       return readPage(lists.get(keyOf(owners)), filter, bodies);
     },
     /** A row was written: it is listed for `owner` with this last_updated, or (no owner) not listed at all. */
     written(seq: number, lastUpdatedMs: number, owner: Owner | undefined) {
+      paging.cache.drop(table, seq);
       const ownerKey = owner && keyOf([owner]);
       for (const [key, list] of lists.built()) {
         if (ownerKey && (key === ALL || ownersOfKey(key).has(ownerKey))) list.put(seq, lastUpdatedMs);

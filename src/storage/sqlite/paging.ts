@@ -1,11 +1,12 @@
 /**
  * OCPI lists served from SQLite at a cost that depends on the page, not on the offset or the size of the table:
  * each list's order is held in a PagedList (members by seq with their last_updated), built from the table the
- * first time the list is asked for and kept current by the repository on every write; the page's rows are then
- * fetched by seq, already rendered (served-json.ts), and joined into the answer as they are.
+ * first time the list is asked for and kept current by the repository on every write; the page's bodies, stored
+ * already rendered (served-json.ts), come from the BodyCache or by seq from the table, and are joined as they are.
  */
 import type { Database, Statement } from 'bun:sqlite';
 import type { PageFilter, RenderedPage } from '../ports.ts';
+import { BodyCache, type CachedTable } from './body-cache.ts';
 import { PagedList } from './paged-list.ts';
 
 export type { PageFilter, RenderedPage };
@@ -39,12 +40,14 @@ export class PagedLists {
 }
 
 /**
- * Every table's PagedLists (and anything else derived from the tables and kept in memory), so that a rolled back
- * transaction can drop them all.
+ * Every table's PagedLists and the BodyCache (and anything else derived from the tables and kept in memory), so
+ * that a rolled back transaction can drop them all.
  */
-export function pagingRegistry() {
-  const forgets: (() => void)[] = [];
+export function pagingRegistry(cacheBytes: number) {
+  const cache = new BodyCache(cacheBytes);
+  const forgets: (() => void)[] = [() => cache.clear()];
   return {
+    cache,
     lists(load: (key: string) => Iterable<[number, number]>) {
       const lists = new PagedLists(load);
       forgets.push(() => lists.forget());
@@ -66,20 +69,17 @@ export function seqsAndStamps(statement: Statement, ...params: string[]) {
 }
 
 /**
- * The stored (rendered) bodies of `table` for the given seqs, in seq order, joined by commas into one UTF-8 buffer
- * by SQLite itself: one prepared statement for any number of seqs, one allocation for the page. (The rows reach
- * group_concat in the subquery's order: SQLite does not flatten an ordered subquery into an aggregate.)
+ * The stored (rendered) bodies of `table` for the given seqs, in that order, joined by commas: from the cache, the
+ * others with one prepared statement (any number of seqs).
  */
-export function bodiesBySeq(sqlite: Database, table: string) {
-  const query = sqlite.prepare(
-    `SELECT CAST(group_concat(body, ',') AS BLOB) FROM (SELECT body FROM ${table} WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq)`,
-  );
-  const none = new Uint8Array(0);
-  return (seqs: number[]): Uint8Array => (seqs.length === 0 ? none : ((query.values(JSON.stringify(seqs)) as [Uint8Array][])[0]?.[0] ?? none));
+export function bodiesBySeq(sqlite: Database, table: CachedTable, registry: PagingRegistry) {
+  const query = sqlite.prepare(`SELECT seq, body FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`);
+  const fetch = (missing: number[]) => query.values(JSON.stringify(missing)) as [number, string][];
+  return (seqs: number[]): string => registry.cache.read(table, seqs, fetch).join(',');
 }
 
 /** One page of a list: the members the filter selects, minus `hidden` (seqs, ascending), rendered. */
-export function readPage(list: PagedList, filter: PageFilter, bodies: (seqs: number[]) => Uint8Array, hidden: readonly number[] = []): RenderedPage {
+export function readPage(list: PagedList, filter: PageFilter, bodies: (seqs: number[]) => string, hidden: readonly number[] = []): RenderedPage {
   const window = { fromMs: filter.fromMs, toMs: filter.toMs };
   const { seqs, total } = list.page(filter.offset, filter.limit, window, hidden);
   return { json: bodies(seqs), count: seqs.length, total };

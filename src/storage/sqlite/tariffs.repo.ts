@@ -11,7 +11,7 @@ const ALL = 'all';
 
 export function tariffsRepo(db: Db, paging: PagingRegistry) {
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM tariffs ORDER BY seq')));
-  const bodies = bodiesBySeq(db.$client, 'tariffs');
+  const bodies = bodiesBySeq(db.$client, 'tariffs', paging);
   return {
     get(id: string): Tariff | undefined {
       return db.select({ body: tariffs.body }).from(tariffs).where(eq(tariffs.key, idKey(id))).get()?.body as Tariff | undefined;
@@ -31,12 +31,15 @@ export function tariffsRepo(db: Db, paging: PagingRegistry) {
       if (existed) db.update(tariffs).set(values).where(eq(tariffs.key, key)).run();
       const seq = existed?.seq ?? db.insert(tariffs).values(values).returning({ seq: tariffs.seq }).get().seq;
       for (const [, list] of lists.built()) list.put(seq, values.lastUpdatedMs);
+      paging.cache.drop('tariffs', seq);
       return { created: !existed };
     },
     delete(id: string): boolean {
       const row = db.delete(tariffs).where(eq(tariffs.key, idKey(id))).returning({ seq: tariffs.seq }).get();
-      if (row) for (const [, list] of lists.built()) list.remove(row.seq);
-      return row !== undefined;
+      if (!row) return false;
+      for (const [, list] of lists.built()) list.remove(row.seq);
+      paging.cache.drop('tariffs', row.seq);
+      return true;
     },
     /** A page of tariffs as served, oldest first (creation order). */
     page(filter: PageFilter): RenderedPage {
