@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { intArg } from './support/args.ts';
 import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
 import { registerBenchPartner } from './support/emsp-stub.ts';
 import { percentile, runLoad, type LoadResult } from './support/http-load.ts';
@@ -202,13 +203,4 @@ function pct(share: number) {
 
 function progress(what: string) {
   console.log(`  ${what}…`);
-}
-
-function intArg(raw: string | undefined, min: number, max: number, flag: string) {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    console.error(`${flag} must be an integer from ${min} to ${max} (got "${raw}")`);
-    process.exit(2);
-  }
-  return value;
 }

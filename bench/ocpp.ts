@@ -8,10 +8,12 @@
  * connected station. The load generator is this process: plain Bun WebSockets, as ocpp-rpc is too heavy for 20k.
  * Figures are printed, never asserted; traffic goes to 127.0.0.1 only.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { intArg } from './support/args.ts';
+import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -36,39 +38,6 @@ interface Stats {
   heapUsed: number;
   cpuMicros: number;
   logs: Record<string, { count: number; example: string }>;
-}
-
-/** A server child process, driven through its stdin/stdout JSON lines. */
-class ServerProcess {
-  private constructor(
-    private readonly proc: Bun.Subprocess<'pipe', 'pipe', 'inherit'>,
-    private readonly lines: AsyncIterator<string>,
-    readonly port: number,
-  ) {}
-
-  static async start(args: string[]) {
-    const proc = Bun.spawn(['bun', SERVER_SCRIPT, ...args], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
-    children.add(proc);
-    const lines = readLines(proc.stdout);
-    const { port } = await nextLine<{ port: number }>(lines, 30_000);
-    return new ServerProcess(proc, lines, port);
-  }
-
-  request<T>(command: 'cpu' | 'stats'): Promise<T> {
-    this.proc.stdin.write(`${command}\n`);
-    this.proc.stdin.flush();
-    return nextLine<T>(this.lines, 30_000);
-  }
-
-  /** Asks politely (the server closes its sockets and database), then kills after 15 s. */
-  async stop() {
-    this.proc.stdin.write('stop\n');
-    this.proc.stdin.end();
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 15_000);
-    await this.proc.exited;
-    clearTimeout(timer);
-    children.delete(this.proc);
-  }
 }
 
 /** Everything the stations of one run observed. */
@@ -218,15 +187,6 @@ interface RunResult {
   logs: Stats['logs'];
 }
 
-const children = new Set<Bun.Subprocess>();
-const tempDirs = new Set<string>();
-process.on('exit', cleanUp);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(130);
-  });
-
 console.log(`OCPP 1.6 closed-loop benchmark: ${STATIONS} stations, ${SECONDS} s — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
 const fdLimit = openFileLimit();
 if (fdLimit !== undefined && STATIONS + 100 > fdLimit)
@@ -239,8 +199,8 @@ process.exit(0);
 
 async function run(target: Target): Promise<RunResult> {
   const dir = target === 'dynamo' ? mkdtempSync(join(tmpdir(), 'dynamo-bench-')) : undefined;
-  if (dir) tempDirs.add(dir);
-  const server = await ServerProcess.start(dir ? ['dynamo', dir, ADMIN_KEY] : ['echo']);
+  const removeDir = dir ? tempDirRemovedOnExit(dir) : undefined;
+  const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : ['echo']);
   try {
     const ids = Array.from({ length: STATIONS }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
     let registerMs: number | undefined;
@@ -311,10 +271,7 @@ async function run(target: Target): Promise<RunResult> {
     };
   } finally {
     await server.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    }
+    removeDir?.();
   }
 }
 
@@ -389,36 +346,6 @@ function report(ours: RunResult, echo: RunResult) {
   console.log('Both servers and the load generator share this machine: compare the ratio, not the absolute figures, across machines.');
 }
 
-async function* readLines(stream: ReadableStream<Uint8Array>) {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
-      yield buffer.slice(0, end);
-      buffer = buffer.slice(end + 1);
-    }
-  }
-}
-
-async function nextLine<T>(lines: AsyncIterator<string>, timeoutMs: number): Promise<T> {
-  let timer: Timer | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`server process silent for ${timeoutMs} ms`)), timeoutMs)));
-  try {
-    const next = await Promise.race([lines.next(), timeout]);
-    if (next.done) throw new Error('server process exited');
-    return JSON.parse(next.value) as T;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Synchronous on purpose: runs from the 'exit' handler too. */
-function cleanUp() {
-  for (const child of children) child.kill('SIGKILL');
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-}
-
 function percentile(sorted: Float64Array, q: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 }
@@ -437,15 +364,6 @@ function increment(map: Map<string, number>, key: string) {
 
 function progress(target: Target, what: string) {
   console.log(`[${target}] ${what}…`);
-}
-
-function intArg(raw: string | undefined, min: number, max: number, flag: string) {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    console.error(`${flag} must be an integer from ${min} to ${max} (got "${raw}")`);
-    process.exit(2);
-  }
-  return value;
 }
 
 /** The soft limit on open files (Linux); each station costs one descriptor here and one in the server. */

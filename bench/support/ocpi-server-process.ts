@@ -12,9 +12,8 @@
  *   "cpu"  → {"cpuMicros"}   CPU time so far (all threads)
  *   "stop" → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
-import { join } from 'node:path';
 import { startServer } from '../../src/server.ts';
-import { loadConfig } from '../../src/config.ts';
+import { benchConfig } from './bench-config.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import { seedCdrs, seedLocations } from './ocpi-seed.ts';
 import { startBareOcpi } from './bare-ocpi-routes.ts';
@@ -30,18 +29,7 @@ let stop: () => Promise<void>;
 let port: number;
 if (mode === 'dynamo' && args.length === 5) {
   const [dir, adminKey, locations, cdrs, owner] = args as [string, string, string, string, string];
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'dynamo.sqlite'),
-    ADMIN_API_KEY: adminKey,
-    SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-    CPO_COUNTRY_CODE: 'NL',
-    CPO_PARTY_ID: 'DYN',
-    CPO_NAME: 'Dynamo Bench CPO',
-    ...(process.env.TRACE ? { TRACE: process.env.TRACE } : {}),
-  });
-  const server = startServer(config, { logger });
+  const server = startServer(benchConfig(dir, adminKey), { logger });
   seedLocations(server.network, server.storage.transact, Number(locations));
   const [countryCode, partyId] = owner.split('/') as [string, string];
   seedCdrs(server.storage, Number(cdrs), { countryCode, partyId });

@@ -10,9 +10,8 @@
  *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startServer } from '../../src/server.ts';
-import { loadConfig } from '../../src/config.ts';
+import { benchConfig } from './bench-config.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 
 const [mode, dir, adminKey] = Bun.argv.slice(2);
@@ -28,19 +27,7 @@ const logger: Logger = { info: () => {}, warn: counting('warn'), error: counting
 let stop: () => Promise<void>;
 let port: number;
 if (mode === 'dynamo' && dir && adminKey) {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'dynamo.sqlite'),
-    ADMIN_API_KEY: adminKey,
-    SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-    CPO_COUNTRY_CODE: 'NL',
-    CPO_PARTY_ID: 'DYN',
-    CPO_NAME: 'Dynamo Bench CPO',
-    // TRACE=off|on from the environment: the trace's cost is measured by running the bench both ways.
-    ...(process.env.TRACE ? { TRACE: process.env.TRACE } : {}),
-  });
-  const server = startServer(config, { logger });
+  const server = startServer(benchConfig(dir, adminKey), { logger });
   port = server.port;
   stop = () => server.stop();
 } else if (mode === 'echo') {
