@@ -17,6 +17,7 @@ import { describeDriverTokenCacheContract } from './driver-token-cache.contract.
 import { describeGuestSessionStoreContract } from './guest-session-store.contract.ts';
 import { describeOutboxStoreContract } from './outbox-store.contract.ts';
 import { describeSessionStoreContract } from './session-store.contract.ts';
+import { describeSessionPagesContract } from './session-pages.contract.ts';
 import { describeSnapshotCollectionContract } from './snapshot-store.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-storage-contract-'));
@@ -48,6 +49,7 @@ function sqlite<T extends object>(pick: (storage: Storage) => T): () => T & { cl
 describeSnapshotCollectionContract('SQLite partner snapshots', sqlite((s) => ({ adapter: s.partnerSnapshots })));
 describeOutboxStoreContract('SQLite', sqlite((s) => ({ adapter: s.outbox })));
 describeSessionStoreContract('SQLite', sqlite((s) => ({ adapter: s.sessions })));
+describeSessionPagesContract('SQLite', sqlite((s) => ({ adapter: s.sessions, transact: s.transact })));
 describeCommandStoreContract('SQLite', sqlite((s) => ({ adapter: s.commands })));
 describeChargingProfileStoreContract('SQLite', sqlite((s) => ({ adapter: s.chargingProfiles })));
 describeCredentialsTokenStoreContract('SQLite', sqlite((s) => ({ adapter: s.credentialsTokens, partners: s.partnerSnapshots })));
