@@ -25,7 +25,7 @@ import { createMetrics, ocpiModuleOf } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { instrumentedPayments } from './ops/payment-metrics.ts';
 import { createTraceRecorder } from './ops/trace/trace-recorder.ts';
-import { inboundOcpiTrace } from './ops/trace/trace-http.ts';
+import { inboundOcpiTrace, type AfterResponse } from './ops/trace/trace-http.ts';
 import { partnerOfCall } from './ops/trace/trace-links.ts';
 import { tracedPayments } from './ops/trace/traced-payments.ts';
 import { devTraceRoute, traceRoutes } from './ops/trace/trace.routes.ts';
@@ -114,15 +114,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
-      Object.assign(set.headers, requestIdHeaders(request.headers));
-      inboundTrace?.started(request);
+      const ids = requestIdHeaders(request.headers);
+      Object.assign(set.headers, ids);
+      inboundTrace?.started(request, ids);
     })
     .onRequest(guardBody)
     .onAfterResponse(({ request, set }) => {
       const path = new URL(request.url).pathname;
       if (path.startsWith('/ocpi/')) metrics.ocpiRequest(ocpiModuleOf(path), request.method, typeof set.status === 'number' ? set.status : 200);
     })
-    .onAfterResponse((context) => inboundTrace?.finished(context))
+    .onAfterResponse(({ request, set, body, responseValue, partner }: AfterResponse) => inboundTrace?.finished({ request, set, body, responseValue, partner }))
     .onError({ as: 'global' }, inboundTrace ? inboundTrace.capturing(renderError(clock, logger)) : renderError(clock, logger))
     .use(docsPlugin())
     .use(opsRoutes({ config, secrets, storage, metrics }))

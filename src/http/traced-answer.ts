@@ -1,14 +1,14 @@
 /**
  * What the protocol trace records as the answer of a request answered with finished bytes (a `Response`), which it
- * cannot read without copying them: the handler leaves a summary on the request's context, the trace's
- * after-response hook picks it up (src/ops/trace/trace-http.ts).
+ * cannot read without copying them: the handler leaves a summary for the request, the trace's after-response hook
+ * picks it up (src/ops/trace/trace-http.ts).
  */
-const TRACED = Symbol('tracedAnswer');
+const answers = new WeakMap<Request, unknown>();
 
-export function traceAnswerAs(context: object, summary: unknown) {
-  (context as { [TRACED]?: unknown })[TRACED] = summary;
+export function traceAnswerAs(request: Request, summary: unknown) {
+  answers.set(request, summary);
 }
 
-export function tracedAnswerOf(context: object): unknown {
-  return (context as { [TRACED]?: unknown })[TRACED];
+export function tracedAnswerOf(request: Request): unknown {
+  return answers.get(request);
 }

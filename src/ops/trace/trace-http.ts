@@ -2,22 +2,25 @@
  * Inbound OCPI in the protocol trace, from the app's request hooks: the start time when a request arrives, the
  * whole exchange (partner, X-Request-ID/X-Correlation-ID, HTTP and OCPI status, both bodies) once the answer has
  * gone out. Error answers are rendered into a `Response` by the error renderer, so their body is read from a
- * clone taken there.
+ * clone taken there; a list page goes out as a finished `Response` too and leaves its summary (src/http/traced-answer.ts).
  */
 import type { Clock } from '../../lib/clock.ts';
 import { ocpiModuleOf } from '../metrics.ts';
 import type { OcpiRecord } from './trace-writer.ts';
 import { tracedAnswerOf } from '../../http/traced-answer.ts';
+import type { RequestIds } from '../../ocpi/transport/request-ids.ts';
 
 interface Started {
   atMs: number;
   perfMs: number;
+  ids: RequestIds;
   errorBody?: Promise<string>;
 }
 
-interface AfterResponse {
+/** What the trace reads of a request's context once its answer has gone out. */
+export interface AfterResponse {
   request: Request;
-  set: { status?: number | string; headers: Record<string, unknown> };
+  set: { status?: number | string };
   body?: unknown;
   responseValue?: unknown;
   partner?: { partnerId?: string };
@@ -28,14 +31,18 @@ export function inboundOcpiTrace(push: (record: OcpiRecord) => void, clock: Cloc
   const isOcpi = (request: Request) => new URL(request.url).pathname.startsWith('/ocpi/');
 
   return {
-    started(request: Request) {
-      if (isOcpi(request)) started.set(request, { atMs: clock.now().getTime(), perfMs: performance.now() });
+    /** The request arrived with (or was given) these ids, which its answer echoes. */
+    started(request: Request, ids: RequestIds) {
+      if (isOcpi(request)) started.set(request, { atMs: clock.now().getTime(), perfMs: performance.now(), ids });
     },
-    /** Wraps the error renderer: keeps a copy of an OCPI error answer's body for the trace. */
+    /**
+     * Wraps the error renderer: keeps a copy of an OCPI error answer's body for the trace. (Hooks destructure their
+     * context: Elysia reads the parameter to learn what routes use, and a whole context costs every request.)
+     */
     capturing<C extends { request: Request }>(render: (context: C) => Response) {
-      return (context: C) => {
-        const response = render(context);
-        const entry = started.get(context.request);
+      return ({ code, error, request, set }: C & { code: unknown; error: unknown; set: unknown }) => {
+        const response = render({ code, error, request, set } as unknown as C);
+        const entry = started.get(request);
         if (entry) entry.errorBody = response.clone().text();
         return response;
       };
@@ -45,9 +52,8 @@ export function inboundOcpiTrace(push: (record: OcpiRecord) => void, clock: Cloc
       if (!entry) return;
       started.delete(context.request);
       const url = new URL(context.request.url);
-      let response = context.responseValue instanceof Response ? tracedAnswerOf(context) : context.responseValue;
+      let response = context.responseValue instanceof Response ? tracedAnswerOf(context.request) : context.responseValue;
       if (entry.errorBody) response = parse(await entry.errorBody.catch(() => ''));
-      const headers = context.set.headers;
       push({
         kind: 'ocpi',
         atMs: entry.atMs,
@@ -56,8 +62,8 @@ export function inboundOcpiTrace(push: (record: OcpiRecord) => void, clock: Cloc
         method: context.request.method,
         url: url.pathname + url.search,
         module: ocpiModuleOf(url.pathname),
-        requestId: str(headers['x-request-id']),
-        correlationId: str(headers['x-correlation-id']),
+        requestId: entry.ids['x-request-id'],
+        correlationId: entry.ids['x-correlation-id'],
         httpStatus: typeof context.set.status === 'number' ? context.set.status : 200,
         ocpiStatus: num((response as { status_code?: unknown } | undefined)?.status_code),
         durationMs: performance.now() - entry.perfMs,
@@ -68,7 +74,6 @@ export function inboundOcpiTrace(push: (record: OcpiRecord) => void, clock: Cloc
   };
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 function parse(text: string): unknown {
