@@ -100,7 +100,7 @@ export class Network {
 
   /** A page of the locations the reader may see, as served (OCPI Locations Sender list). */
   locationsPage(reader: Reader, filter: PageFilter): RenderedPage {
-    return this.storage.locations.page(filter, { partnerId: reader.partnerId });
+    return this.storage.locations.page(filter, reader);
   }
 
   /** A page of all locations with their OCPP bindings, for the operator. */

@@ -1,4 +1,6 @@
 import type { Location, PublishTokenType } from '../model/ocpi/location.ts';
+import type { Token } from '../model/ocpi/token.ts';
+import { idKey } from '../model/ocpi/ci-string.ts';
 
 /**
  * PublishTokenType rules the schema cannot express (OCPI 2.2.1 Locations, PublishTokenType): at least one of
@@ -17,6 +19,20 @@ function entryProblem(entry: PublishTokenType): string | undefined {
   if (entry.uid !== undefined && entry.type === undefined) return 'type is required when uid is set';
   if (entry.visual_number !== undefined && entry.issuer === undefined) return 'issuer is required when visual_number is set';
   return undefined;
+}
+
+/**
+ * Whether a token matches a publish_allowed_to entry: every field the entry sets is the token's (uid and group_id
+ * are CiStrings). The same test as the SQL of src/storage/sqlite/tokens.repo.ts `holdersMatching`.
+ */
+export function tokenMatchesEntry(entry: PublishTokenType, token: Pick<Token, 'uid' | 'type' | 'visual_number' | 'issuer' | 'group_id'>): boolean {
+  return (
+    (entry.uid === undefined || idKey(entry.uid) === idKey(token.uid)) &&
+    (entry.type === undefined || entry.type === token.type) &&
+    (entry.visual_number === undefined || entry.visual_number === token.visual_number) &&
+    (entry.issuer === undefined || entry.issuer === token.issuer) &&
+    (entry.group_id === undefined || (token.group_id !== undefined && idKey(entry.group_id) === idKey(token.group_id)))
+  );
 }
 
 /** Hours rules beyond the schema: regular_hours only (and then at least one) when not 24/7. */

@@ -22,8 +22,8 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
   const { db, sqlite } = openDatabase(path);
   // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
   const paging = pagingRegistry(listCacheBytes);
-  const tokens = tokensRepo(db, (partnerId) => locations.tokensChanged(partnerId));
-  const locations = locationsRepo(db, paging, (partnerId, entry) => tokens.holdersMatching(entry).some((h) => h.partnerId === partnerId));
+  const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
+  const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
   return {
     /**
      * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock

@@ -1,7 +1,8 @@
 /**
  * What reaches a list page besides the operator's writes: a station's status change moves its location's
- * last_updated, so the location shows up in an eMSP's date_from sync with its new status; and the protocol trace
- * keeps each page partners read with its status and how many objects it held, not the objects themselves.
+ * last_updated, so the location shows up in an eMSP's date_from sync with its new status; the tokens a hub's
+ * parties push decide which of them page through an unpublished location; and the protocol trace keeps each page
+ * partners read with its status and how many objects it held, not the objects themselves.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { aLocation, anEvse, putLocation } from '../support/mothers/network.ts';
@@ -11,6 +12,8 @@ import { ManualClock } from '../support/manual-clock.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
 import { connectStation, type Station } from '../support/stations.ts';
 import { eventually } from '../support/eventually.ts';
+import { routedFrom, type FakeHub } from '../support/fake-hub.ts';
+import { ABC, card, hubWithNetwork, XYZ } from '../support/mothers/hub.ts';
 
 const LOCATIONS = '/ocpi/cpo/2.2.1/locations';
 const partners = partnerPool();
@@ -80,5 +83,46 @@ describe('the protocol trace of a list page', () => {
       ocpi_status: 1000,
       payload: { response: { status_code: 1000, status_message: 'Success', objects: 2, timestamp: response.body.timestamp } },
     });
+  });
+});
+
+describe("a hub's parties page through the unpublished locations their tokens open", () => {
+  let server: TestServer;
+  let hub: FakeHub;
+  let hubToken: string;
+  type Party = typeof ABC;
+
+  beforeAll(async () => {
+    server = startTestServer();
+    ({ hub, token: hubToken } = await hubWithNetwork(server));
+    await putLocation(server, 'LOC-FLEET', aLocation({ publish: false, publish_allowed_to: [{ group_id: 'FLEET' }], evses: [anEvse('FLEET-1')] }));
+  });
+  afterAll(async () => {
+    await server.stop();
+    hub.stop();
+    removeDir(server.dir);
+  });
+
+  /** The ids and X-Total-Count a party (none: the hub itself) gets for the whole list. */
+  const listOf = async (party: Party | undefined) => {
+    const response = await server.ocpi('GET', `${LOCATIONS}?limit=10`, hubToken, undefined, party ? { headers: routedFrom(party) } : {});
+    return { ids: (ocpiData(response) as { id: string }[]).map((l) => l.id), total: response.headers.get('x-total-count') };
+  };
+  const push = async (party: Party, uid: string, more: Record<string, unknown>) => {
+    const response = await server.ocpi('PUT', `/ocpi/cpo/2.2.1/tokens/${party.country_code}/${party.party_id}/${uid}`, hubToken, card(party, uid, more), { headers: routedFrom(party) });
+    expect(response.body.status_code).toBe(1000);
+  };
+
+  test('the party whose card is in the group sees it; the other party and the hub itself do not; a card leaving or joining the group moves it', async () => {
+    const shown = { ids: ['LOC-HUB', 'LOC-FLEET'], total: '2' };
+    const hidden = { ids: ['LOC-HUB'], total: '1' };
+    expect([await listOf(ABC), await listOf(XYZ), await listOf(undefined)]).toEqual([hidden, hidden, hidden]);
+
+    await push(ABC, 'ABC-1', { group_id: 'FLEET' });
+    expect([await listOf(ABC), await listOf(XYZ), await listOf(undefined)]).toEqual([shown, hidden, hidden]);
+
+    await push(ABC, 'ABC-1', { group_id: 'OTHER' });
+    await push(XYZ, 'XYZ-1', { group_id: 'fleet' });
+    expect([await listOf(ABC), await listOf(XYZ)]).toEqual([hidden, shown]);
   });
 });

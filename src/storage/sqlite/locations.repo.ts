@@ -3,6 +3,8 @@ import { Location, type PublishTokenType } from '../../model/ocpi/location.ts';
 import type { Db } from './db.ts';
 import { bodiesBySeq, readPage, seqsAndStamps, type PageFilter, type PagingRegistry, type RenderedPage } from './paging.ts';
 import { servedForm } from './served-json.ts';
+import { locationAudiences, type Holder, type TokenWrite } from './location-audiences.ts';
+import type { Reader } from '../../domain/parties.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
 
@@ -12,34 +14,25 @@ export interface EvseRow {
   ocppEvseId: number | null;
 }
 
-/** Who reads a list of locations: the operator sees all of them, a partner the published ones and those it may see. */
-export type LocationViewer = 'operator' | { partnerId: string };
+/**
+ * Who reads a list of locations: the operator sees all of them; a partner connection, acting for some of its
+ * parties, the published ones and those one of these parties may see.
+ */
+export type LocationViewer = 'operator' | Reader;
 
 const served = servedForm(Location);
 const ALL = 'all';
 
 /**
- * Locations and the EVSE index. `holdsMatching` tells whether a partner holds a token matching an entry of an
- * unpublished location's publish_allowed_to; which of those each partner may not see is worked out once and kept
- * until a location or that partner's tokens change (`tokensChanged`).
+ * Locations and the EVSE index. `holdersMatching` names who holds tokens matching a publish_allowed_to entry: with
+ * it `audiences` works out which unpublished locations a reader may not see, kept until a location or a matching
+ * token changes (`tokensWritten`).
  */
-export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (partnerId: string, entry: PublishTokenType) => boolean) {
+export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (entry: PublishTokenType) => Holder[]) {
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
   const bodies = bodiesBySeq(db.$client, 'locations', paging);
-  const unpublished = db.$client.prepare('SELECT seq, body FROM locations WHERE published = 0 ORDER BY seq');
-  /** Seqs of the unpublished locations each partner may not see (ascending), as worked out since the last change. */
-  const hidden = new Map<string, number[]>();
-  paging.onForget(() => hidden.clear());
-  const hiddenFrom = (partnerId: string) => {
-    let seqs = hidden.get(partnerId);
-    if (!seqs) {
-      seqs = (unpublished.values() as [number, string][])
-        .filter(([, body]) => !((JSON.parse(body) as Location).publish_allowed_to ?? []).some((entry) => holdsMatching(partnerId, entry)))
-        .map(([seq]) => seq);
-      hidden.set(partnerId, seqs);
-    }
-    return seqs;
-  };
+  const audiences = locationAudiences(db.$client, holdersMatching);
+  paging.onForget(() => audiences.forget());
   /**
    * A written location takes its place (or its new last_updated) in every list built and is read again when a
    * page needs it; when it is or was unpublished, who may see what is worked out again.
@@ -47,7 +40,7 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (pa
   const listed = (seq: number, lastUpdatedMs: number, unpublished: boolean) => {
     for (const [, list] of lists.built()) list.put(seq, lastUpdatedMs);
     paging.cache.drop('locations', seq);
-    if (unpublished) hidden.clear();
+    if (unpublished) audiences.locationWritten();
   };
   return {
     get(id: string): Location | undefined {
@@ -117,16 +110,16 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdsMatching: (pa
       if (!row) return false;
       for (const [, list] of lists.built()) list.remove(row.seq);
       paging.cache.drop('locations', row.seq);
-      if (!row.published) hidden.clear();
+      if (!row.published) audiences.locationWritten();
       return true;
     },
     /** A page of locations as served, oldest first (creation order, stable across calls). */
     page(filter: PageFilter, viewer: LocationViewer): RenderedPage {
-      return readPage(lists.get(ALL), filter, bodies, viewer === 'operator' ? [] : hiddenFrom(viewer.partnerId));
+      return readPage(lists.get(ALL), filter, bodies, viewer === 'operator' ? [] : audiences.hiddenFrom(viewer));
     },
-    /** The partner's tokens changed: which unpublished locations it may see is worked out again when next asked. */
-    tokensChanged(partnerId: string) {
-      hidden.delete(partnerId);
+    /** Tokens were written: who may see the unpublished locations they match is worked out again when next asked. */
+    tokensWritten(write: TokenWrite) {
+      audiences.tokensWritten(write);
     },
     /** Ids of locations with a connector listing the tariff. */
     referencingTariff(tariffId: string): string[] {

@@ -6,6 +6,7 @@ import { parseOcpiDateTime } from '../../lib/clock.ts';
 import type { Db } from './db.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { tokens } from './schema/tokens.ts';
+import type { TokenWrite } from './location-audiences.ts';
 
 export interface TokenIdentity {
   countryCode: string;
@@ -26,9 +27,9 @@ const keyOf = (token: TokenKey): TokenIdentity => ({ countryCode: token.country_
 
 /**
  * Driver tokens pushed by eMSPs, keyed by country_code + party_id + uid + type (all but type case-insensitive).
- * `changed` hears of every write to a partner's tokens (which unpublished locations it may see depends on them).
+ * `written` hears of every write (who may see an unpublished location depends on the tokens that match it).
  */
-export function tokensRepo(db: Db, changed: (partnerId: string) => void) {
+export function tokensRepo(db: Db, written: (write: TokenWrite) => void) {
   const repo = {
     /** The token at that identity, as seen by the partner connection that pushed it. */
     get(id: TokenIdentity, partnerId: string): Token | undefined {
@@ -55,10 +56,10 @@ export function tokensRepo(db: Db, changed: (partnerId: string) => void) {
         body: token,
       };
       const key = keyOf(token);
-      const existed = db.select({ seq: tokens.seq }).from(tokens).where(identity(key)).get();
+      const existed = db.select({ body: tokens.body }).from(tokens).where(identity(key)).get();
       if (existed) db.update(tokens).set(values).where(identity(key)).run();
       else db.insert(tokens).values(values).run();
-      changed(partnerId);
+      written({ before: existed?.body as Token | undefined, after: token });
       return { created: !existed };
     },
     /** The partner's tokens by uid and type, whichever of its roles owns them. */
@@ -82,7 +83,7 @@ export function tokensRepo(db: Db, changed: (partnerId: string) => void) {
     /** An unregistered partner's tokens go with it (OCPI 2.2.1 credentials DELETE: delete/disable its tokens). */
     deleteForPartner(partnerId: string) {
       db.delete(tokens).where(eq(tokens.partnerId, partnerId)).run();
-      changed(partnerId);
+      written('many');
     },
     /**
      * The parties owning a token that matches every field set in a Location's publish_allowed_to entry, each with
