@@ -2,9 +2,10 @@
  * OCPI list benchmark: `bun run bench:ocpi [--locations 1000,100000] [--cdrs N] [--seconds S] [--rounds R] [--connections C]`.
  *
  * For each location count, the real server runs in a child process (bench/support/ocpi-server-process.ts) with that
- * many locations and `--cdrs` CDRs of a registered eMSP's tokens. The bench registers as that eMSP, crawls both
- * lists once, and starts a bare Elysia route in another child process that serves the same pages (bytes and
- * headers, checked on sample pages) from memory. Then the same load hits both: C keep-alive connections in a closed
+ * many locations and `--cdrs` CDRs of a registered eMSP's tokens. The bench registers as that eMSP, crawls the
+ * lists once (Locations, CDRs, and the CDRs of a date_from window holding the later half), and starts a bare Elysia
+ * route in another child process that serves the same pages (bytes and headers, checked on sample pages) from
+ * memory. Then the same load hits both: C keep-alive connections in a closed
  * loop (bench/support/http-load.ts), each asking `GET <list>?limit=100&offset=<random>` with the partner's token,
  * for S seconds after a warm-up, R rounds (`--rounds`) alternating between the two servers. Figures are printed (req/s, ratio to the bare route, p50/p99, server CPU per
  * request, the load generator's CPU), never asserted; traffic goes to 127.0.0.1 only. `--profile <dir>` leaves the
@@ -18,7 +19,8 @@ import { intArg } from './support/args.ts';
 import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
 import { registerBenchPartner } from './support/emsp-stub.ts';
 import { percentile, runLoad, type LoadResult } from './support/http-load.ts';
-import type { BarePages } from './support/bare-ocpi-routes.ts';
+import { listKey, type BarePages } from './support/bare-ocpi-routes.ts';
+import { cdrStamp } from './support/ocpi-seed.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -43,14 +45,25 @@ const WARM_UP_S = 2;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const ROLE = { countryCode: 'NL', partyId: 'BEM' };
 const SCRIPT = join(import.meta.dir, 'support', 'ocpi-server-process.ts');
-const LISTS = { locations: '/ocpi/cpo/2.2.1/locations', cdrs: '/ocpi/cpo/2.2.1/cdrs' } as const;
+/** What is asked: the whole Locations and CDRs lists, and the CDRs of a date_from window holding the later half. */
+interface List {
+  name: string;
+  path: string;
+  /** A date_from window, as `date_from=<stamp>`, or '' for the whole list. */
+  window: string;
+}
+const LISTS: List[] = [
+  { name: 'locations', path: '/ocpi/cpo/2.2.1/locations', window: '' },
+  { name: 'cdrs', path: '/ocpi/cpo/2.2.1/cdrs', window: '' },
+  { name: 'cdrs, date_from window (later half)', path: '/ocpi/cpo/2.2.1/cdrs', window: `date_from=${cdrStamp(Math.floor(CDRS / 2))}` },
+];
 /** Answer headers that differ per request by design. */
 const PER_REQUEST_HEADERS = new Set(['x-request-id', 'x-correlation-id', 'date']);
 
 type Run = LoadResult & { serverMicrosPerRequest: number };
 
 interface Measured {
-  list: keyof typeof LISTS;
+  list: string;
   items: number;
   /** Runs alternate between the two servers, so that a neighbour's load on the machine hits both alike. */
   ours: Run[];
@@ -83,11 +96,11 @@ async function benchWith(locations: number): Promise<Measured[]> {
     await Bun.write(file, JSON.stringify(pages));
     bare = await ChildServer.start(SCRIPT, ['bare', file]);
     const measured: Measured[] = [];
-    for (const list of Object.keys(LISTS) as (keyof typeof LISTS)[]) {
-      const items = pages.lists[LISTS[list]]!.items.length;
+    for (const list of LISTS) {
+      const items = pages.lists[listKey(list.path, list.window)]!.items.length;
       if (items === 0) continue;
-      await compareSamples(LISTS[list], items, server.port, bare.port, headers);
-      const runs: Measured = { list, items, ours: [], bare: [] };
+      await compareSamples(list, items, server.port, bare.port, headers);
+      const runs: Measured = { list: list.name, items, ours: [], bare: [] };
       for (const target of [server, bare]) await warmUp(list, target, items, headers);
       for (let round = 0; round < ROUNDS; round++) {
         // Who goes first alternates: a machine that slows down or speeds up over the runs favours neither.
@@ -109,9 +122,9 @@ async function benchWith(locations: number): Promise<Measured[]> {
 /** Reads every list to its end (largest pages, following Link) and keeps each item's JSON as served. */
 async function crawl(port: number, headers: Record<string, string>): Promise<BarePages> {
   const pages: BarePages = { publicUrl: '', fixedHeaders: {}, lists: {} };
-  for (const path of Object.values(LISTS)) {
+  for (const { path, window } of LISTS) {
     const items: string[] = [];
-    let next: string | undefined = `http://127.0.0.1:${port}${path}?limit=${LIMIT}`;
+    let next: string | undefined = `http://127.0.0.1:${port}${path}?limit=${LIMIT}${window ? `&${window}` : ''}`;
     while (next) {
       const response: Response = await fetch(next, { headers });
       const body = (await response.json()) as { data: unknown[] };
@@ -122,15 +135,15 @@ async function crawl(port: number, headers: Record<string, string>): Promise<Bar
       pages.fixedHeaders = Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('ocpi-')));
       next = link && `http://127.0.0.1:${port}${new URL(link).pathname}${new URL(link).search}`;
     }
-    pages.lists[path] = { items, defaultLimit: 25, maxLimit: LIMIT };
+    pages.lists[listKey(path, window)] = { items, defaultLimit: 25, maxLimit: LIMIT };
   }
   return pages;
 }
 
 /** The bare route must answer what the server answers (but the timestamp and the request ids), or the ratio means nothing. */
-async function compareSamples(path: string, items: number, ours: number, bare: number, headers: Record<string, string>) {
+async function compareSamples(list: List, items: number, ours: number, bare: number, headers: Record<string, string>) {
   for (const offset of [0, Math.floor(items / 2), Math.max(0, items - LIMIT), items - 1]) {
-    const query = `${path}?limit=${LIMIT}&offset=${offset}`;
+    const query = pathOf(list, offset);
     const [a, b] = await Promise.all([ours, bare].map((port) => fetch(`http://127.0.0.1:${port}${query}`, { headers })));
     const [textA, textB] = await Promise.all([a!.text(), b!.text()]);
     const stamp = /"timestamp":"[^"]*"/;
@@ -140,23 +153,27 @@ async function compareSamples(path: string, items: number, ours: number, bare: n
   }
 }
 
-function loadOn(list: keyof typeof LISTS, server: ChildServer, items: number, headers: Record<string, string>) {
-  const nextPath = () => `${LISTS[list]}?limit=${LIMIT}&offset=${Math.floor(Math.random() * Math.max(1, items - LIMIT + 1))}`;
+function pathOf(list: List, offset: number) {
+  return `${list.path}?limit=${LIMIT}&offset=${offset}${list.window ? `&${list.window}` : ''}`;
+}
+
+function loadOn(list: List, server: ChildServer, items: number, headers: Record<string, string>) {
+  const nextPath = () => pathOf(list, Math.floor(Math.random() * Math.max(1, items - LIMIT + 1)));
   return { port: server.port, connections: CONNECTIONS, nextPath, headers };
 }
 
 /** Compiles the hot paths (JIT) and fills the caches before anything is measured. */
-async function warmUp(list: keyof typeof LISTS, server: ChildServer, items: number, headers: Record<string, string>) {
+async function warmUp(list: List, server: ChildServer, items: number, headers: Record<string, string>) {
   await runLoad({ ...loadOn(list, server, items, headers), seconds: WARM_UP_S });
 }
 
-async function measure(target: string, list: keyof typeof LISTS, server: ChildServer, items: number, headers: Record<string, string>): Promise<Run> {
-  progress(`${target}: ${list} (${items}), ${SECONDS} s`);
+async function measure(target: string, list: List, server: ChildServer, items: number, headers: Record<string, string>): Promise<Run> {
+  progress(`${target}: ${list.name} (${items}), ${SECONDS} s`);
   const before = await server.request<{ cpuMicros: number }>('cpu');
   const result = await runLoad({ ...loadOn(list, server, items, headers), seconds: SECONDS });
   const after = await server.request<{ cpuMicros: number }>('cpu');
   const unexpected = [...result.statuses].filter(([status]) => status !== 200);
-  if (unexpected.length > 0) throw new Error(`${target} ${list}: answers other than 200: ${JSON.stringify(unexpected)}`);
+  if (unexpected.length > 0) throw new Error(`${target} ${list.name}: answers other than 200: ${JSON.stringify(unexpected)}`);
   return { ...result, serverMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / result.requests };
 }
 

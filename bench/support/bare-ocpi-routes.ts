@@ -6,7 +6,7 @@
  */
 import { Elysia } from 'elysia';
 
-/** What the bench crawled from the real server, per list path. */
+/** What the bench crawled from the real server, per list (listKey). */
 export interface BarePages {
   publicUrl: string;
   /** Headers the real server sends on every page that do not depend on the request (routing headers). */
@@ -14,11 +14,18 @@ export interface BarePages {
   lists: Record<string, { items: string[]; defaultLimit: number; maxLimit: number }>;
 }
 
+/** A list by its path and date_from window (`date_from=<stamp>`, or '' for the whole list). */
+export function listKey(path: string, window: string) {
+  return `${path}?${window}`;
+}
+
 export async function startBareOcpi(pagesFile: string) {
   const pages = (await Bun.file(pagesFile).json()) as BarePages;
   const app = new Elysia();
-  for (const [path, list] of Object.entries(pages.lists))
+  const paths = new Set(Object.keys(pages.lists).map((key) => key.slice(0, key.indexOf('?'))));
+  for (const path of paths)
     app.get(path, ({ query, request, set }) => {
+      const list = pages.lists[listKey(path, query.date_from ? `date_from=${query.date_from}` : '')]!;
       const offset = Number(query.offset ?? 0);
       const limit = Math.min(Number(query.limit ?? list.defaultLimit), list.maxLimit);
       const items = list.items.slice(offset, offset + limit);

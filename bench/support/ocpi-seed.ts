@@ -36,14 +36,17 @@ export function seedLocations(network: Network, transact: Storage['transact'], c
     });
 }
 
+/** The last_updated of the n-th CDR seeded (from 0): one a minute from 2026-01-01. */
+export function cdrStamp(n: number) {
+  return new Date(Date.parse('2026-01-01T00:00:00Z') + n * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** CDRs of `owner`'s tokens, one a minute of last_updated, oldest first. */
 export function seedCdrs(storage: Storage, count: number, owner: { countryCode: string; partyId: string }) {
-  const start = Date.parse('2026-01-01T00:00:00Z');
   for (let from = 0; from < count; from += BATCH)
     storage.transact(() => {
       for (let n = from; n < Math.min(count, from + BATCH); n++) {
         const id = `BENCH-CDR-${String(n + 1).padStart(7, '0')}`;
-        const stamp = new Date(start + n * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
         const cdr = {
           ...cdrExample,
           country_code: 'NL',
@@ -51,7 +54,7 @@ export function seedCdrs(storage: Storage, count: number, owner: { countryCode: 
           id,
           session_id: `BENCH-SESSION-${n + 1}`,
           cdr_token: { ...cdrExample.cdr_token, country_code: owner.countryCode, party_id: owner.partyId },
-          last_updated: stamp,
+          last_updated: cdrStamp(n),
         } as CDR;
         storage.sessions.insertCdr(cdr);
       }
