@@ -18,6 +18,7 @@ import { createPaymentProvider, createSqliteSimulatedLedger, isPaymentMethodId }
 import type { Config } from './config.ts';
 import { docsPlugin } from './http/docs.plugin.ts';
 import { renderError } from './http/error-renderer.ts';
+import { answerAfterCommit } from './http/answer-after-commit.ts';
 import { guardBody } from './http/body-guard.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -88,6 +89,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     settings: { ...config, owner: config.cpo },
     onDeadLetter: metrics.deadLettered,
+    onCommit: metrics.committed,
   });
   const { partners, deliveries, network, sessions, chargePoints, commands, chargingProfiles, guests } = system;
   const driverTokens = new DriverTokens(storage, network);
@@ -107,6 +109,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
       disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
     },
+    durability: system.commits,
   });
   system.start();
   metrics.observeActors(() => system.liveActors());
@@ -144,8 +147,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
   if (options.dev) app.use(devRoutes(devSourcesOf({ network, sessions, deliveries, partners, chargePoints, chargingProfiles }, () => emspView?.() ?? null)));
   if (options.dev) app.use(devTraceRoute({ storage, sessions }));
 
+  const failed = renderError(clock, logger);
   return {
     app,
+    /** The app's answers, each sent only once what its handler wrote is committed. */
+    handle: answerAfterCommit((request) => app.handle(request), system.commits, (request, error) => failed({ code: 'COMMIT', error, request, set: { headers: {} } })),
     gateway,
     storage,
     network,

@@ -42,7 +42,7 @@ function serve(config: Config, service: Service) {
     fetch(request, server) {
       const refused = service.gateway.upgrade(request, server);
       if (refused === null) return undefined;
-      return refused ?? service.app.handle(request);
+      return refused ?? service.handle(request);
     },
     websocket: service.gateway.websocket,
   });

@@ -56,13 +56,15 @@ export class Deliveries {
       policy: DeliveryPolicy;
       /** Told of every dead letter (the metrics count them). */
       onDeadLetter?: (channel: string) => void;
+      /** Runs `fn` once the transaction being written has committed (the group commit's batch); default: next microtask. */
+      afterCommit?: (fn: () => void) => void;
     },
   ) {}
 
   /** Call inside the change's transaction; the partner's actor is woken once the commit is done. Due at once, or at `dueAtMs`. */
   enqueue(delivery: NewDelivery, dueAtMs?: number): number {
     const id = this.deps.outbox.enqueue(delivery, this.now(), dueAtMs);
-    queueMicrotask(() => this.wake(delivery.channel));
+    this.afterCommit(() => this.wake(delivery.channel));
     return id;
   }
 
@@ -80,7 +82,11 @@ export class Deliveries {
   /** A waiting row (see `waiting`) takes new content; `dueNow` makes it go at once. Call inside the change's transaction. */
   replace(row: Delivery, change: Pick<Delivery, 'method' | 'body'>, dueNow = false) {
     this.deps.outbox.rewrite(row.id, { ...change, ...(dueNow ? { nextAttemptAtMs: this.now() } : {}) });
-    if (dueNow) queueMicrotask(() => this.wake(row.channel));
+    if (dueNow) this.afterCommit(() => this.wake(row.channel));
+  }
+
+  private afterCommit(fn: () => void) {
+    (this.deps.afterCommit ?? queueMicrotask)(fn);
   }
 
   wake(channel: string) {

@@ -1,14 +1,16 @@
-import type { SnapshotStore, Transact } from '../../src/storage/ports.ts';
+import type { SnapshotStore } from '../../src/storage/ports.ts';
+import type { StepRunner } from './group-commit.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 
 export class ActorEventRejected extends Error {}
 
 /**
  * Keeps exactly one live actor per id in a Map (not as children of a root actor: spawnChild is quadratic) and
- * runs every accepted event inside one synchronous transaction: the new snapshot, then the effects the machine's
- * named actions asked for (`deferred`: rendered views, outbox rows), then the caller's own writes — so the
- * station or partner is acknowledged only after all of it committed (persist, then acknowledge). An action or
- * effect that throws rolls the whole step back.
+ * runs every accepted event as one step of the group commit (group-commit.ts: a savepoint in the transaction of
+ * this event-loop turn): the new snapshot, then the effects the machine's named actions asked for (`deferred`:
+ * rendered views, outbox rows), then the caller's own writes. The station or partner is answered only after the
+ * batch committed (persist, then acknowledge: the gateway and the HTTP server wait for it). An action or effect
+ * that throws rolls the step back; a batch that fails to commit takes the actor back to its stored snapshot.
  */
 export class ActorHost<M extends AnyStateMachine> {
   private readonly actors = new Map<string, Actor<M>>();
@@ -20,7 +22,7 @@ export class ActorHost<M extends AnyStateMachine> {
     private readonly machine: M,
     private readonly machineVersion: number,
     private readonly store: SnapshotStore,
-    private readonly transact: Transact,
+    private readonly steps: StepRunner,
     private readonly now: () => Date,
     /** The scheduler delayed transitions (`after`) run on: the Clock port, through xstateClock. */
     private readonly clock?: object,
@@ -80,15 +82,18 @@ export class ActorHost<M extends AnyStateMachine> {
     const effects: (() => void)[] = [];
     this.effects = effects;
     try {
-      this.transact(() => {
-        step();
-        this.effects = outer;
-        const after = actor.getSnapshot() as AnyMachineSnapshot;
-        if (after.status === 'error') throw after.error;
-        this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
-        for (const effect of effects) effect();
-        alsoWrite?.();
-      });
+      this.steps.step(
+        () => {
+          step();
+          this.effects = outer;
+          const after = actor.getSnapshot() as AnyMachineSnapshot;
+          if (after.status === 'error') throw after.error;
+          this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
+          for (const effect of effects) effect();
+          alsoWrite?.();
+        },
+        () => this.drop(id, actor),
+      );
       // A finished actor takes no more events: it leaves memory and is restored from its snapshot when read,
       // so a server that has run millions of sessions does not hold them all.
       if ((actor.getSnapshot() as AnyMachineSnapshot).status === 'done') {
@@ -98,10 +103,15 @@ export class ActorHost<M extends AnyStateMachine> {
       for (const watcher of this.watchers.get(id) ?? []) watcher();
     } catch (error) {
       this.effects = outer;
-      actor.stop();
-      this.actors.delete(id);
+      this.drop(id, actor);
       throw error;
     }
+  }
+
+  /** The step of `actor` did not commit: the next access restores the stored snapshot (unless a newer actor took its place). */
+  private drop(id: string, actor: Actor<M>) {
+    actor.stop();
+    if (this.actors.get(id) === actor) this.actors.delete(id);
   }
 
   /**

@@ -23,6 +23,7 @@ import { Sessions } from '../session/sessions.ts';
 import { ActorHost } from './actor-host.ts';
 import type { ActorSystemPorts, ChargingNetworkPort } from './actor-system.ports.ts';
 import { Deadlines } from './deadlines.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'command';
 
@@ -34,6 +35,8 @@ export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'comm
  */
 export class ActorSystem<N extends ChargingNetworkPort> {
   readonly deadlines: Deadlines;
+  /** Every actor step of an event-loop turn in one transaction; answers wait for it (persist, then acknowledge). */
+  readonly commits: GroupCommit;
   readonly partners: Partners;
   readonly deliveries: Deliveries;
   readonly feed: OutboxFeed;
@@ -51,16 +54,24 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
     const now = () => clock.now();
     this.deadlines = new Deadlines(clock);
+    this.commits = new GroupCommit(storage.batch, storage.transact, {
+      committed: (steps) => ports.onCommit?.(steps, 'committed'),
+      failed: (error) => {
+        logger.error('A group commit failed: its steps are undone', { error });
+        ports.onCommit?.(0, 'failed');
+      },
+    });
+    const afterCommit = (fn: () => void) => this.commits.afterCommit(fn);
 
     const partnerLogic = partnerMachine.provide({
       actions: {
         connectionOpened: ({ context }) => partnerHost.deferred(() => this.connectionOpened(context.id))(),
         connectionClosed: ({ context }) => partnerHost.deferred(() => this.connectionClosed(context.id))(),
         // After the commit: the delivery actor looks again, with the parties the hub now reports reachable.
-        partiesReported: ({ context }) => queueMicrotask(() => this.deliveries.wake(context.id)),
+        partiesReported: ({ context }) => afterCommit(() => this.deliveries.wake(context.id)),
       },
     });
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), storage.transact, now);
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), this.commits, now);
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -86,6 +97,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       clock,
       logger,
       policy: settings.delivery,
+      afterCommit,
       ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
     });
     this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf, settings.sessionPatchIntervalSeconds * 1000);
@@ -97,7 +109,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))(),
       },
     });
-    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
+    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, this.commits, now);
     this.sessions = new Sessions({
       host: sessionHost,
       store: storage.sessions,
@@ -126,7 +138,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publishStatuses: ({ context, event }) => chargePointHost.deferred(() => this.chargePoints.publishStatuses(context, 'at' in event ? event.at : ocpiDateTime(clock.now())))(),
       },
     });
-    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock));
+    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, this.commits, now, xstateClock(clock));
     this.chargePoints = new ChargePoints({
       host: chargePointHost,
       ids: () => storage.chargePoints.snapshots.ids(),
@@ -205,7 +217,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         settle: ({ context }) => guestHost.deferred(() => this.guests.settle(context))(),
       },
     });
-    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, storage.transact, now, xstateClock(clock));
+    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, this.commits, now, xstateClock(clock));
     this.guests = new GuestSessions({
       host: guestHost,
       idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
@@ -234,13 +246,13 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.feed.initialSync(partnerId, tariffs, locations);
     const { partnerGateway: gateway, logger, storage } = this.ports;
     // After the commit: their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
-    queueMicrotask(() =>
+    this.commits.afterCommit(() =>
       void pullTokens(partnerId, { partners: this.partners, gateway, logger, tokens: storage.tokens }).catch((error: Error) =>
         logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
       ),
     );
     // A hub's parties: until it reports them, every party behind it counts as reachable.
-    queueMicrotask(() =>
+    this.commits.afterCommit(() =>
       void pullClientInfo(partnerId, { partners: this.partners, gateway, logger }).catch((error: Error) =>
         logger.warn('Pulling the hub’s ClientInfo failed', { partnerId, error }),
       ),
@@ -273,8 +285,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     return this.commands.preAuthorized(chargePointId, idTag) ?? this.guests.preAuthorized(chargePointId, idTag);
   }
 
-  /** Stops every timer, delivery and live actor; their state is already committed. */
+  /** Commits what the turn holds, then stops every timer, delivery and live actor. */
   close(): void {
+    this.commits.flush();
     this.deadlines.cancelAll();
     this.deliveries.stopAll();
     this.commandActors.stopAll();

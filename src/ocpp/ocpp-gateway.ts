@@ -1,4 +1,5 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import type { Durability } from '../../actors/system/group-commit.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
@@ -22,6 +23,8 @@ export interface ConnectionEvents {
   connected(station: Station): void;
   disconnected(station: Station): void;
 }
+
+const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined };
 
 interface Connection extends Station {
   outbound: OutboundCalls;
@@ -52,7 +55,7 @@ export function createOcppGateway(deps: {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
   // Where stations' CALLs and connections go: the actor system, attached once it exists (before the server listens).
-  let dispatch: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents } | undefined;
+  let dispatch: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents; durability?: Durability } | undefined;
   const send = (ws: ServerWebSocket<Connection>, frame: string) => {
     tap.frame(ws.data, 'out', frame);
     ws.send(frame);
@@ -154,7 +157,12 @@ export function createOcppGateway(deps: {
     validatePayload(conn.version, action, 'req', payload);
     const handler = dispatch!.handlers[conn.version][action];
     if (!handler) throw new CallError('NotSupported', `${action} is not supported by this CSMS`);
+    const durability = dispatch!.durability ?? committedAtOnce;
+    const since = durability.mark();
     const response = await handler(station(conn), payload);
+    // Persist, then acknowledge: the answer waits for the group commit holding what the handler wrote.
+    const committed = durability.settled(since);
+    if (committed) await committed;
     try {
       validatePayload(conn.version, action, 'conf', response);
     } catch (error) {
@@ -190,7 +198,7 @@ export function createOcppGateway(deps: {
 
   return {
     /** Connects the gateway to what handles stations' CALLs and connection events; once, before listening. */
-    attach(to: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents }) {
+    attach(to: { handlers: Record<OcppVersion, HandlerTable>; events: ConnectionEvents; durability?: Durability }) {
       dispatch = to;
     },
     upgrade,

@@ -13,6 +13,8 @@ export interface Metrics {
   ocpp: GatewayTap;
   ocpiRequest(module: string, method: string, statusCode: number): void;
   deadLettered(): void;
+  /** A group commit ended: how many actor steps it held (0 when it failed). */
+  committed(steps: number, outcome: 'committed' | 'failed'): void;
   payment(operation: string, outcome: string): void;
   /** Where the `dynamo_actors_live` gauge reads its numbers (the actor system, built after the metrics). */
   observeActors(count: () => Record<string, number>): void;
@@ -34,6 +36,14 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
   });
   const ocpi = new Counter({ name: 'dynamo_ocpi_requests_total', help: 'OCPI requests partners made to us, by module, method and HTTP status', labelNames: ['module', 'method', 'status_code'], registers });
   const deadLetters = new Counter({ name: 'dynamo_outbox_dead_letters_total', help: 'Deliveries given up after their attempts or age', registers });
+  const commits = new Counter({ name: 'dynamo_db_commits_total', help: 'Group commits of actor steps (one transaction per event-loop turn), by outcome', labelNames: ['outcome'], registers });
+  const commitSteps = new Histogram({
+    name: 'dynamo_db_commit_steps',
+    help: 'Actor steps (station messages, API changes) per committed group commit',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers,
+  });
+  const committed = commits.labels('committed');
   const payments = new Counter({ name: 'dynamo_payments_total', help: 'Payment provider calls by operation and outcome', labelNames: ['operation', 'outcome'], registers });
   // Read from the database when scraped: the numbers stay right across restarts and other writers.
   new Gauge({
@@ -92,6 +102,11 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     ocpp,
     ocpiRequest: (module, method, statusCode) => ocpi.labels(module, method, String(statusCode)).inc(),
     deadLettered: () => deadLetters.inc(),
+    committed(steps, outcome) {
+      if (outcome === 'failed') return commits.labels('failed').inc();
+      committed.inc();
+      commitSteps.observe(steps);
+    },
     payment: (operation, outcome) => payments.labels(operation, outcome).inc(),
     observeActors: (count) => (actorCounts = count),
     text: () => registry.metrics(),

@@ -30,6 +30,21 @@ export interface PartnerSnapshots extends SnapshotCollection {
 /** Runs `fn` inside one synchronous transaction, so a snapshot and the rows that go with it commit together. */
 export type Transact = <T>(fn: () => T) => T;
 
+/**
+ * One transaction held open across many `Transact` calls (each then a savepoint of it), committed once for all:
+ * the group commit of actors/system/group-commit.ts.
+ */
+export interface WriteBatch {
+  begin(): void;
+  commit(): void;
+  /** Also drops what is kept in memory beside the tables (it may hold the rolled back rows). */
+  rollback(): void;
+  /** A transaction is open on the connection (a batch, or a `Transact` call outside one). */
+  inTransaction(): boolean;
+  /** A `Transact` call is running: a batch may not end in the middle of it. */
+  nested(): boolean;
+}
+
 /** One page of a list, as the query asked for it (OCPI 2.2.1 transport_and_format, "Pagination"). */
 export interface PageFilter {
   offset: number;
@@ -261,6 +276,7 @@ export interface GuestSessionStore {
 /** Everything the actor system persists through. */
 export interface ActorStorage {
   transact: Transact;
+  batch: WriteBatch;
   partnerSnapshots: PartnerSnapshots;
   credentialsTokens: CredentialsTokenStore;
   tokens: DriverTokenCache;

@@ -16,6 +16,7 @@ import { opsRepo } from './sqlite/ops.repo.ts';
 import { traceRepo } from './sqlite/trace.repo.ts';
 import { pagingRegistry } from './sqlite/paging.ts';
 import { DEFAULT_LIST_CACHE_MB } from '../config.ts';
+import type { WriteBatch } from './ports.ts';
 
 /** The one place the rest of the service gets persistence from. */
 export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACHE_MB * 2 ** 20 } = {}) {
@@ -24,20 +25,37 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
   const paging = pagingRegistry(listCacheBytes);
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
   const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
+  // `transact` calls running now: a group commit may end only outside all of them (its savepoints).
+  let nesting = 0;
   return {
     /**
      * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock
      * up front, waiting out another writer (the trace worker's connection) under busy_timeout; a deferred
-     * transaction that reads first and then writes gets "database is locked" at once instead.
+     * transaction that reads first and then writes gets "database is locked" at once instead. Inside an open
+     * transaction (a group commit's batch) it is a SAVEPOINT: a failure rolls back only this call.
      */
     transact: <T>(fn: () => T): T => {
+      nesting += 1;
       try {
         return sqlite.transaction(fn).immediate();
       } catch (error) {
         paging.forget();
         throw error;
+      } finally {
+        nesting -= 1;
       }
     },
+    /** The transaction a group commit (actors/system/group-commit.ts) holds open for one event-loop turn. */
+    batch: {
+      begin: () => sqlite.run('BEGIN IMMEDIATE'),
+      commit: () => sqlite.run('COMMIT'),
+      rollback: () => {
+        paging.forget();
+        if (sqlite.inTransaction) sqlite.run('ROLLBACK');
+      },
+      inTransaction: () => sqlite.inTransaction,
+      nested: () => nesting > 0,
+    } satisfies WriteBatch,
     partnerSnapshots: partnerSnapshotsRepo(db),
     credentialsTokens: credentialsTokensRepo(db),
     locations,

@@ -1,0 +1,139 @@
+import type { Transact, WriteBatch } from '../../src/storage/ports.ts';
+
+/** Raised to whoever waits on a batch whose COMMIT failed: none of its steps is stored. */
+export class CommitFailed extends Error {}
+
+/** What an actor host needs to persist a step: run it in the open batch, and how to undo it in memory. */
+export interface StepRunner {
+  step<T>(fn: () => T, undo: () => void): T;
+}
+
+/** When what a piece of work wrote is committed: answers (CALLRESULTs, HTTP responses) go out only after it. */
+export interface Durability {
+  /** The position to wait from: take it before the work whose answer must wait for its commit. */
+  mark(): number;
+  /** Undefined: everything since `mark` is committed already; otherwise settles with the commit (rejects if it failed). */
+  settled(mark: number): Promise<void> | undefined;
+}
+
+interface Batch {
+  seq: number;
+  steps: number;
+  /** Restores the in-memory state of each step (the actor goes back to its stored snapshot) if the batch fails. */
+  undo: (() => void)[];
+  /** Created only when someone waits: a rejection nobody listens to would be an unhandled one. */
+  settled?: PromiseWithResolvers<void>;
+  afterCommit: (() => void)[];
+}
+
+/** Steps per transaction at most: a burst of thousands of messages still commits in bounded pieces. */
+export const MAX_STEPS_PER_COMMIT = 256;
+
+/**
+ * Group commit: every actor step of one event-loop turn runs in one transaction (each step in a SAVEPOINT of it, so
+ * a step that throws rolls back only itself), committed when the turn ends (setImmediate: after every frame and
+ * request the loop read in that turn) or after MAX_STEPS_PER_COMMIT steps. One fsync-free WAL commit per turn
+ * instead of one per message.
+ *
+ * Persist, then acknowledge: whoever answers a station or a partner takes `mark()` before the work and waits for
+ * `settled(mark)` before answering; it rejects with CommitFailed if any batch since the mark failed (then every
+ * step of that batch is undone in memory: its actors come back from storage as last committed).
+ */
+export class GroupCommit implements StepRunner, Durability {
+  private open: Batch | undefined;
+  /** Batches begun so far; a batch's `seq` is the count when it began. */
+  private begun = 0;
+  private lastFailed = 0;
+  /** Nesting of steps: a step inside another's effects is undone with it. */
+  private depth = 0;
+
+  constructor(
+    private readonly port: WriteBatch,
+    private readonly transact: Transact,
+    private readonly observe: { committed?: (steps: number) => void; failed?: (error: unknown) => void } = {},
+    private readonly maxSteps = MAX_STEPS_PER_COMMIT,
+  ) {}
+
+  step<T>(fn: () => T, undo: () => void): T {
+    // Inside a transaction someone else opened (and commits at its end): the step is simply part of it.
+    if (!this.open && this.port.inTransaction()) return this.transact(fn);
+    // SQLite rolled the batch back by itself (an I/O error): it has failed; the step goes into a new one.
+    if (this.open && !this.port.inTransaction()) this.end();
+    const batch = this.open ?? this.begin();
+    const undone = batch.undo.length;
+    this.depth += 1;
+    let result: T;
+    try {
+      result = this.transact(fn);
+    } catch (error) {
+      // Steps nested inside this one were rolled back with its savepoint: their actors go back too.
+      for (const inner of batch.undo.splice(undone)) inner();
+      throw error;
+    } finally {
+      this.depth -= 1;
+    }
+    batch.undo.push(undo);
+    batch.steps += 1;
+    if (batch.steps >= this.maxSteps && this.depth === 0 && !this.port.nested()) this.end();
+    return result;
+  }
+
+  mark(): number {
+    return this.open ? this.open.seq : this.begun + 1;
+  }
+
+  /** Resolves when the open batch commits; rejects with CommitFailed if it or any batch since `mark` failed. */
+  settled(mark: number): Promise<void> | undefined {
+    const batch = this.open;
+    if (!batch) return this.lastFailed >= mark ? Promise.reject(new CommitFailed('The transaction holding this change failed to commit')) : undefined;
+    batch.settled ??= Promise.withResolvers<void>();
+    if (this.lastFailed < mark) return batch.settled.promise;
+    return batch.settled.promise.then(() => {
+      throw new CommitFailed('The transaction holding this change failed to commit');
+    });
+  }
+
+  /** Runs `fn` once the open batch has ended (committed or not), or at once (in a microtask) when none is open. */
+  afterCommit(fn: () => void): void {
+    if (this.open) this.open.afterCommit.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  /** Commits the open batch now (shutdown). */
+  flush(): void {
+    if (this.open) this.end();
+  }
+
+  private begin(): Batch {
+    this.port.begin();
+    const batch: Batch = { seq: ++this.begun, steps: 0, undo: [], afterCommit: [] };
+    this.open = batch;
+    setImmediate(() => {
+      if (this.open === batch) this.end();
+    });
+    return batch;
+  }
+
+  private end() {
+    const batch = this.open!;
+    this.open = undefined;
+    try {
+      this.port.commit();
+    } catch (error) {
+      this.lastFailed = batch.seq;
+      try {
+        this.port.rollback();
+      } catch {
+        // Nothing left to roll back: SQLite ended the transaction itself.
+      }
+      for (const undo of batch.undo) undo();
+      this.observe.failed?.(error);
+      batch.settled?.reject(new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`));
+      for (const fn of batch.afterCommit) queueMicrotask(fn);
+      return;
+    }
+    this.observe.committed?.(batch.steps);
+    batch.settled?.resolve();
+    for (const fn of batch.afterCommit) queueMicrotask(fn);
+  }
+}
