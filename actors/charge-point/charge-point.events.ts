@@ -15,7 +15,6 @@ export type ChargePointEvent =
   | { type: 'CONNECTED'; protocol: OcppVersion; at: string }
   | { type: 'DISCONNECTED'; at: string }
   | ({ type: 'BOOTED'; at: string } & BootInfo)
-  | { type: 'SEEN'; at: string }
   | { type: 'CONNECTOR_STATUS'; evseId: number; connectorId?: number; status: string; errorCode?: string; at: string }
   /** The actor was restored after a restart: timers do not survive one, so its state is entered again to re-arm them. */
   | { type: 'RESTORED' };

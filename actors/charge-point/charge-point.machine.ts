@@ -19,6 +19,7 @@ export interface ChargePointContext {
   connectedAt?: string;
   /** Data, not a timer: the "offline → UNKNOWN" grace is re-armed from it after a restart. */
   disconnectedAt?: string;
+  /** Its last message of those that change the snapshot (connect, boot, status); Heartbeats are kept apart (liveness.ts). */
   lastSeenAt?: string;
   /** Keyed "evseId" or "evseId.connectorId" (src/domain/evse-status.ts); "0" = the station itself. */
   evses: Record<string, EvseState>;
@@ -83,7 +84,6 @@ export const chargePointMachine = setup({
       initial: 'connected',
       on: {
         // Before its boot is accepted a station may still report; we keep what it says.
-        SEEN: { actions: 'seen' },
         CONNECTOR_STATUS: { actions: ['seen', 'recordStatus', 'publishStatuses'] },
         DISCONNECTED: { target: 'disconnected', actions: assign({ disconnectedAt: ({ event }) => event.at }) },
       },

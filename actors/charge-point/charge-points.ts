@@ -4,6 +4,7 @@ import type { Status } from '../../src/model/ocpi/evse.ts';
 import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
+import type { Liveness } from './liveness.ts';
 import type { ChargePointContext, chargePointMachine } from './charge-point.machine.ts';
 
 /** Where live EVSE statuses go (the Network): called inside the transaction that persists the station. */
@@ -39,6 +40,8 @@ export class ChargePoints {
   constructor(
     private readonly deps: {
       host: ActorHost<typeof chargePointMachine>;
+      /** Last seen, in memory and flushed every few seconds: a Heartbeat writes nothing. */
+      liveness: Liveness;
       ids: () => string[];
       sink: EvseStatusSink;
       rule: EvseStatusRule;
@@ -65,8 +68,9 @@ export class ChargePoints {
     this.record(id, { type: 'BOOTED', ...info, at: this.now() });
   }
 
+  /** A message that only tells the station is there (Heartbeat, …): remembered in memory, flushed every few seconds. */
   seen(id: string) {
-    this.record(id, { type: 'SEEN', at: this.now() });
+    this.deps.liveness.seen(id, this.now());
   }
 
   connectorStatus(id: string, evseId: number, status: string, errorCode: string | undefined, connectorId?: number) {
@@ -97,6 +101,7 @@ export class ChargePoints {
       removal.registration.delete(id);
     });
     host.forget(id);
+    this.deps.liveness.forget(id);
     removal.disconnect(id, 'Charge point removed');
     return true;
   }
@@ -106,7 +111,10 @@ export class ChargePoints {
     if (!snapshot) return undefined;
     const value = snapshot.value as 'disconnected' | { online: 'connected' | 'booted' };
     const state = value === 'disconnected' ? 'disconnected' : value.online;
-    return { ...snapshot.context, state, connected: state !== 'disconnected' };
+    // The snapshot's contact (connect, boot, status) or a later Heartbeat's, whichever is newer (same format: text order is time order).
+    const heard = this.deps.liveness.lastSeen(id);
+    const lastSeenAt = heard !== undefined && (snapshot.context.lastSeenAt === undefined || heard > snapshot.context.lastSeenAt) ? heard : snapshot.context.lastSeenAt;
+    return { ...snapshot.context, ...(lastSeenAt !== undefined ? { lastSeenAt } : {}), state, connected: state !== 'disconnected' };
   }
 
   /**

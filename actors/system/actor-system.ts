@@ -2,6 +2,7 @@ import type { Reader } from '../../src/domain/parties.ts';
 import { ocpiDateTime, xstateClock } from '../../src/lib/clock.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../charge-point/charge-point.machine.ts';
 import { ChargePoints } from '../charge-point/charge-points.ts';
+import { Liveness } from '../charge-point/liveness.ts';
 import { ChargingProfiles } from '../charging-profiles/charging-profiles.ts';
 import { CommandActors } from '../commands/command-actors.ts';
 import { Commands } from '../commands/commands.ts';
@@ -48,6 +49,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly guests: GuestSessions;
   readonly realTime: RealTimeAuthorization;
   private readonly commandActors: CommandActors;
+  private readonly liveness: Liveness;
   private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void }>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
@@ -139,8 +141,10 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       },
     });
     const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, this.commits, now, xstateClock(clock));
+    this.liveness = new Liveness({ store: storage.chargePoints.lastSeen, transact: storage.transact, clock, logger });
     this.chargePoints = new ChargePoints({
       host: chargePointHost,
+      liveness: this.liveness,
       ids: () => storage.chargePoints.snapshots.ids(),
       sink: this.network,
       rule: ports.evseStatus,
@@ -285,8 +289,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     return this.commands.preAuthorized(chargePointId, idTag) ?? this.guests.preAuthorized(chargePointId, idTag);
   }
 
-  /** Commits what the turn holds, then stops every timer, delivery and live actor. */
+  /** Writes the stations' last-seen times and commits what the turn holds, then stops every timer, delivery and live actor. */
   close(): void {
+    this.liveness.close();
     this.commits.flush();
     this.deadlines.cancelAll();
     this.deliveries.stopAll();

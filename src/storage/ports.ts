@@ -259,8 +259,16 @@ export interface DriverTokenCache {
 }
 
 /** Registered charge points: their registration and the charge-point actors' snapshots. */
+/** When stations were last heard from: kept in memory, flushed here every few seconds (one write for many Heartbeats). */
+export interface LastSeenStore {
+  stored(id: string): string | undefined;
+  /** Stations not registered (removed meanwhile) are skipped. */
+  write(entries: Iterable<[id: string, at: string]>): void;
+}
+
 export interface ChargePointRegistry {
   snapshots: SnapshotCollection;
+  lastSeen: LastSeenStore;
   get(id: string): unknown;
   delete(id: string): boolean;
   /** Ids of the sessions still running at the station. */

@@ -12,6 +12,8 @@ export function chargePointsRepo(db: Db) {
     'UPDATE charge_points SET machine_version = ?, snapshot = ? WHERE id = ? RETURNING id',
   );
   const passwordHash = db.$client.prepare<{ h: string }, [string]>('SELECT password_hash AS h FROM charge_points WHERE id = ?');
+  const readLastSeen = db.$client.prepare<{ at: string | null }, [string]>('SELECT last_seen_at AS at FROM charge_points WHERE id = ?');
+  const writeLastSeen = db.$client.prepare('UPDATE charge_points SET last_seen_at = ? WHERE id = ?');
   return {
     get(id: string) {
       return db.select().from(chargePoints).where(eq(chargePoints.id, id)).get();
@@ -41,6 +43,14 @@ export function chargePointsRepo(db: Db) {
       },
       ids(): string[] {
         return db.select({ id: chargePoints.id }).from(chargePoints).where(isNotNull(chargePoints.snapshot)).all().map((r) => r.id);
+      },
+    },
+    /** When stations were last heard from, as flushed from memory (actors/charge-point/liveness.ts). */
+    lastSeen: {
+      stored: (id: string) => readLastSeen.get(id)?.at ?? undefined,
+      /** A station removed meanwhile has no row: nothing is written for it. */
+      write(entries: Iterable<[id: string, at: string]>) {
+        for (const [id, at] of entries) writeLastSeen.run(at, id);
       },
     },
     /** Sessions whose transaction still runs on the station (what must be stopped before it is removed). */

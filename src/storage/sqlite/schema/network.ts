@@ -55,4 +55,6 @@ export const chargePoints = sqliteTable('charge_points', {
   updatedAt: text('updated_at').notNull(),
   machineVersion: integer('machine_version'),
   snapshot: text('snapshot', { mode: 'json' }),
+  /** The station's last message, flushed from memory every few seconds (a Heartbeat writes no snapshot). */
+  lastSeenAt: text('last_seen_at'),
 });

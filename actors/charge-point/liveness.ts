@@ -1,0 +1,62 @@
+import type { Clock } from '../../src/lib/clock.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+import type { LastSeenStore, Transact } from '../../src/storage/ports.ts';
+
+/** How often what stations' messages said about their liveness is written: at most once per this, in one transaction. */
+export const LAST_SEEN_FLUSH_MS = 5_000;
+
+/**
+ * When each station was last heard from. A Heartbeat (and any message that only says "I am here") changes this in
+ * memory, never the charge point's snapshot: the pending values are written together, at most every
+ * LAST_SEEN_FLUSH_MS and at shutdown. A crash loses at most those seconds of "last seen", nothing a station was
+ * acknowledged for. Readers get the pending value, else the flushed one.
+ */
+export class Liveness {
+  /** Heard since the last flush, by station. */
+  private readonly pending = new Map<string, string>();
+  private cancelFlush: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { store: LastSeenStore; transact: Transact; clock: Clock; logger: Logger; flushEveryMs?: number },
+  ) {}
+
+  seen(id: string, at: string): void {
+    this.pending.set(id, at);
+    if (this.cancelFlush) return;
+    const { clock } = this.deps;
+    this.cancelFlush = clock.at(clock.now().getTime() + (this.deps.flushEveryMs ?? LAST_SEEN_FLUSH_MS), () => {
+      this.cancelFlush = undefined;
+      this.flush();
+    });
+  }
+
+  lastSeen(id: string): string | undefined {
+    return this.pending.get(id) ?? this.deps.store.stored(id);
+  }
+
+  /** A removed station: nothing of it is to be written any more. */
+  forget(id: string): void {
+    this.pending.delete(id);
+  }
+
+  /** Writes every pending value in one transaction (the timer, and shutdown). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const entries = [...this.pending];
+    this.pending.clear();
+    try {
+      this.deps.transact(() => this.deps.store.write(entries));
+    } catch (error) {
+      // Kept for the next flush unless newer values came meanwhile; "last seen" is never worth failing a message for.
+      this.deps.logger.warn('Writing stations’ last-seen times failed; retried with the next flush', { error, stations: entries.length });
+      for (const [id, at] of entries) if (!this.pending.has(id)) this.seen(id, at);
+    }
+  }
+
+  /** Shutdown: the timer goes, what is pending is written. */
+  close(): void {
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
+    this.flush();
+  }
+}

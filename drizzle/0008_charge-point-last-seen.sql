@@ -1,0 +1,1 @@
+ALTER TABLE `charge_points` ADD `last_seen_at` text;
