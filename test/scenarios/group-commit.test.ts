@@ -1,0 +1,139 @@
+/**
+ * Group commit and liveness, through the real server and real stations: a burst of messages from many stations
+ * commits in a few transactions, not one each; a message whose step fails is refused alone; a batch whose COMMIT
+ * fails answers none of its stations with success and keeps none of their changes; a Heartbeat writes nothing
+ * until the last-seen flush, at most 5 s later.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { join } from 'node:path';
+import { ManualClock } from '../support/manual-clock.ts';
+import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
+import { connectStation, type Station } from '../support/stations.ts';
+
+const N = 60;
+const ids = Array.from({ length: N }, (_, i) => `GC-${String(i).padStart(3, '0')}`);
+const clock = new ManualClock('2026-12-01T08:00:00Z');
+let server: TestServer;
+let stations: Station['client'][];
+/** Another connection to the server's database file: what a process started after a crash would read. */
+let reader: Database;
+
+beforeAll(async () => {
+  // No protocol trace: its worker writes every frame, and these tests count the server's writes.
+  server = startTestServer({ clock, env: { TRACE: 'off' } });
+  stations = await Promise.all(ids.map(async (id) => (await connectStation(server, id)).client));
+  await Promise.all(stations.map((s) => s.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' })));
+  reader = new Database(join(server.dir, 'dynamo.sqlite'), { readonly: true });
+});
+afterAll(async () => {
+  await Promise.all(stations.map((s) => s.close()));
+  reader.close();
+  await server.stop();
+  removeDir(server.dir);
+});
+
+/** The group-commit counters from /metrics: transactions committed / failed, and actor steps committed in them. */
+async function commitCounters() {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+  const read = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    committed: read(/^dynamo_db_commits_total\{outcome="committed"\} (\S+)$/m),
+    failed: read(/^dynamo_db_commits_total\{outcome="failed"\} (\S+)$/m),
+    steps: read(/^dynamo_db_commit_steps_sum (\S+)$/m),
+  };
+}
+
+/** Every station reports connector 1 at once (one CALL each, all sent in the same turn). */
+const burst = (status: string) => Promise.allSettled(stations.map((s) => s.call('StatusNotification', { connectorId: 1, status, errorCode: 'NoError' })));
+const shownStatus = async (id: string) => (await server.api('GET', `/api/v1/charge-points/${id}`)).body.connectors.find((c: { evse_id: number }) => c.evse_id === 1)?.status;
+const storedStatus = (id: string) => {
+  const row = reader.query<{ s: string }, [string]>('SELECT snapshot AS s FROM charge_points WHERE id = ?').get(id);
+  return (JSON.parse(row!.s) as { context: { evses: Record<string, { status: string }> } }).context.evses['1']?.status;
+};
+const errorCodeOf = (outcome: PromiseSettledResult<unknown>) => (outcome.status === 'rejected' ? (outcome.reason as { rpcErrorCode?: string }).rpcErrorCode : undefined);
+
+describe('group commit', () => {
+  test('a burst from many stations is a few transactions, each station’s change stored before its answer', async () => {
+    const before = await commitCounters();
+    const outcomes = await burst('Available');
+    expect(outcomes.map((o) => o.status)).toEqual(ids.map(() => 'fulfilled'));
+    // Answered means committed: another connection reads every change at once.
+    expect(ids.map(storedStatus)).toEqual(ids.map(() => 'Available'));
+    const after = await commitCounters();
+    expect(after.steps - before.steps).toBe(N);
+    // One transaction per event-loop turn, not one per message (the frames arrived together).
+    expect(after.committed - before.committed).toBeLessThanOrEqual(N / 10);
+  });
+
+  test('a station whose step fails is refused alone; the others in its batch are stored and answered', async () => {
+    const bad = ids[7]!;
+    server.storage.sqlite.run(`CREATE TRIGGER gc_refuse BEFORE UPDATE OF snapshot ON charge_points WHEN NEW.id = '${bad}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    try {
+      const outcomes = await burst('Reserved');
+      expect(outcomes.map(errorCodeOf)).toEqual(ids.map((id) => (id === bad ? 'InternalError' : undefined)));
+      expect(ids.map(storedStatus)).toEqual(ids.map((id) => (id === bad ? 'Available' : 'Reserved')));
+      // Its actor is back at its last committed state; the others show what they reported.
+      expect(await shownStatus(bad)).toBe('Available');
+      expect(await shownStatus(ids[8]!)).toBe('Reserved');
+    } finally {
+      server.storage.sqlite.run('DROP TRIGGER gc_refuse');
+    }
+    expect(errorCodeOf((await burst('Reserved'))[7]!)).toBeUndefined();
+    expect(storedStatus(bad)).toBe('Reserved');
+  });
+
+  test('a batch whose COMMIT fails: no station in it is answered with success, none of their changes stays', async () => {
+    const doomed = ids[13]!;
+    // The doomed station's update inserts a row whose foreign key is checked only at COMMIT: the step itself succeeds,
+    // the transaction holding it (and every other step of its turn) cannot commit — as with a full disk.
+    server.storage.sqlite.run('CREATE TABLE gc_keys (id TEXT PRIMARY KEY)');
+    server.storage.sqlite.run('CREATE TABLE gc_locks (key TEXT REFERENCES gc_keys(id) DEFERRABLE INITIALLY DEFERRED)');
+    server.storage.sqlite.run(`CREATE TRIGGER gc_doom AFTER UPDATE OF snapshot ON charge_points WHEN NEW.id = '${doomed}' BEGIN INSERT INTO gc_locks VALUES ('nowhere'); END`);
+    const before = await commitCounters();
+    let outcomes: PromiseSettledResult<unknown>[];
+    try {
+      outcomes = await burst('Unavailable');
+    } finally {
+      server.storage.sqlite.run('DROP TRIGGER gc_doom');
+    }
+    const refused = ids.filter((_, i) => errorCodeOf(outcomes[i]!) === 'InternalError');
+    expect(refused).toContain(doomed);
+    expect((await commitCounters()).failed - before.failed).toBeGreaterThanOrEqual(1);
+    // Answered ⇔ stored, for every station: the refused ones kept their previous state, on disk and in memory.
+    expect(ids.map(storedStatus)).toEqual(ids.map((id) => (refused.includes(id) ? 'Reserved' : 'Unavailable')));
+    for (const id of refused) expect(await shownStatus(id)).toBe('Reserved');
+    expect(outcomes.every((o) => o.status === 'fulfilled' || errorCodeOf(o) === 'InternalError')).toBe(true);
+    // The stations retry (as real ones do): now it commits.
+    expect((await burst('Unavailable')).map(errorCodeOf)).toEqual(ids.map(() => undefined));
+    expect(ids.map(storedStatus)).toEqual(ids.map(() => 'Unavailable'));
+  });
+});
+
+describe('liveness', () => {
+  const dataVersion = () => reader.query<{ data_version: number }, []>('PRAGMA data_version').get()!.data_version;
+  const storedLastSeen = (id: string) => reader.query<{ at: string | null }, [string]>('SELECT last_seen_at AS at FROM charge_points WHERE id = ?').get(id)!.at;
+
+  test('Heartbeats write nothing; last seen is shown at once and stored by the flush at most 5 s later', async () => {
+    // A minute after the statuses above, every station sends a Heartbeat.
+    clock.advance(60_000);
+    const heardAt = new Date(clock.now().getTime()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const before = { version: dataVersion(), counters: await commitCounters() };
+    const answers = await Promise.all(stations.map((s) => s.call('Heartbeat', {})));
+    expect(answers).toHaveLength(N);
+    // No transaction committed by the server for them (PRAGMA data_version moves with any other connection's commit).
+    expect(dataVersion()).toBe(before.version);
+    expect(await commitCounters()).toEqual(before.counters);
+    expect(storedLastSeen(ids[0]!)).not.toBe(heardAt);
+    // The operator sees the Heartbeat's time already.
+    expect((await server.api('GET', `/api/v1/charge-points/${ids[0]}`)).body.last_seen_at).toBe(heardAt);
+
+    clock.advance(4_999);
+    expect(dataVersion()).toBe(before.version);
+    clock.advance(1);
+    // One flush wrote them all.
+    expect(ids.map(storedLastSeen)).toEqual(ids.map(() => heardAt));
+    expect(dataVersion()).not.toBe(before.version);
+    expect((await server.api('GET', `/api/v1/charge-points/${ids[0]}`)).body.last_seen_at).toBe(heardAt);
+  });
+});
