@@ -41,6 +41,8 @@ export interface GuestDeps {
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
   session(id: string): { transactionId: string; protocol: 'ocpp1.6' | 'ocpp2.0.1' } | undefined;
   enqueue(job: NewDelivery): void;
+  /** Runs `fn` once what is being written now has committed (the group commit of this turn). */
+  afterCommit(fn: () => void): void;
   secrets: Secrets;
   clock: Clock;
   logger: Logger;
@@ -94,8 +96,8 @@ export class GuestSessions {
         : new GuestRefusal(502, 'payment_provider_error', held.reason, true);
     }
     this.send(id, { type: 'HELD', reference: held.reference, ...(held.brand ? { brand: held.brand } : {}), ...(held.last4 ? { last4: held.last4 } : {}), call });
-    // The charge point is asked after we answered: the driver's app gets its token at once.
-    queueMicrotask(() => void this.startRemote(id));
+    // The charge point is asked once the hold is committed, as the driver's app gets its token: not before.
+    deps.afterCommit(() => void this.startRemote(id));
     return { token, view: this.view(id)! };
   }
 
@@ -172,7 +174,7 @@ export class GuestSessions {
     const hold = fromMinorUnits(view.holdMinor, view.currency);
     const step = dec(cost).minus(previous);
     if (this.view(id)!.state === 'charging' && dec(cost).plus(step.gt(ZERO) ? step : ZERO).gte(hold))
-      queueMicrotask(() => void this.requestStop(id, 'The running cost reached the authorised amount'));
+      this.deps.afterCommit(() => void this.requestStop(id, 'The running cost reached the authorised amount'));
   }
 
   /** Inside the CDR's transaction: the amount to charge is fixed (the machine's `settle` queues the capture). */

@@ -235,6 +235,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         return context && { transactionId: context.transactionId, protocol: context.protocol };
       },
       enqueue: (job) => this.deliveries.enqueue(job),
+      afterCommit,
       secrets,
       clock,
       logger,
