@@ -59,6 +59,6 @@ export interface ActorSystemPorts<N extends ChargingNetworkPort> {
   logger: Logger;
   settings: ActorSystemSettings;
   onDeadLetter?: (channel: string) => void;
-  /** Told of every group commit: how many actor steps it held (0 for one that failed). */
+  /** Told of every group commit: how many actor steps it held, and whether it committed. */
   onCommit?: (steps: number, outcome: 'committed' | 'failed') => void;
 }

@@ -56,12 +56,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
     const now = () => clock.now();
     this.deadlines = new Deadlines(clock);
-    this.commits = new GroupCommit(storage.batch, storage.transact, {
-      committed: (steps) => ports.onCommit?.(steps, 'committed'),
-      failed: (error) => {
-        logger.error('A group commit failed: its steps are undone', { error });
-        ports.onCommit?.(0, 'failed');
-      },
+    this.commits = new GroupCommit(storage.batch, storage.transact, (steps, error) => {
+      if (error) logger.error('A group commit failed: its steps are undone', { error });
+      ports.onCommit?.(steps, error ? 'failed' : 'committed');
     });
     const afterCommit = (fn: () => void) => this.commits.afterCommit(fn);
 

@@ -50,7 +50,8 @@ export class GroupCommit implements StepRunner, Durability {
   constructor(
     private readonly port: WriteBatch,
     private readonly transact: Transact,
-    private readonly observe: { committed?: (steps: number) => void; failed?: (error: unknown) => void } = {},
+    /** Told of every batch that ended: its steps, and the error if its COMMIT failed (then none of them is stored). */
+    private readonly observe: (steps: number, error?: unknown) => void = () => {},
     private readonly maxSteps = MAX_STEPS_PER_COMMIT,
   ) {}
 
@@ -127,12 +128,12 @@ export class GroupCommit implements StepRunner, Durability {
         // Nothing left to roll back: SQLite ended the transaction itself.
       }
       for (const undo of batch.undo) undo();
-      this.observe.failed?.(error);
+      this.observe(batch.steps, error);
       batch.settled?.reject(new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`));
       for (const fn of batch.afterCommit) queueMicrotask(fn);
       return;
     }
-    this.observe.committed?.(batch.steps);
+    this.observe(batch.steps);
     batch.settled?.resolve();
     for (const fn of batch.afterCommit) queueMicrotask(fn);
   }

@@ -13,7 +13,7 @@ export interface Metrics {
   ocpp: GatewayTap;
   ocpiRequest(module: string, method: string, statusCode: number): void;
   deadLettered(): void;
-  /** A group commit ended: how many actor steps it held (0 when it failed). */
+  /** A group commit ended: how many actor steps it held, and whether it committed. */
   committed(steps: number, outcome: 'committed' | 'failed'): void;
   payment(operation: string, outcome: string): void;
   /** Where the `dynamo_actors_live` gauge reads its numbers (the actor system, built after the metrics). */

@@ -41,7 +41,7 @@ const store = {
 };
 const commits: number[] = [];
 let failures = 0;
-const group = new GroupCommit(storage.batch, storage.transact, { committed: (steps) => commits.push(steps), failed: () => (failures += 1) });
+const group = new GroupCommit(storage.batch, storage.transact, (steps, error) => (error ? (failures += 1) : commits.push(steps)));
 const host = new ActorHost(door, 1, store, group, () => new Date());
 /** What another connection (another process after a crash) reads. */
 const stored = (id: string) => {
