@@ -32,8 +32,8 @@ export const MAX_STEPS_PER_COMMIT = 256;
 /**
  * Group commit: every actor step of one event-loop turn runs in one transaction (each step in a SAVEPOINT of it, so
  * a step that throws rolls back only itself), committed when the turn ends (setImmediate: after every frame and
- * request the loop read in that turn) or after MAX_STEPS_PER_COMMIT steps. One fsync-free WAL commit per turn
- * instead of one per message.
+ * request the loop read in that turn) or after MAX_STEPS_PER_COMMIT steps: one commit per turn instead of one
+ * per message.
  *
  * Persist, then acknowledge: whoever answers a station or a partner takes `mark()` before the work and waits for
  * `settled(mark)` before answering; it rejects with CommitFailed if any batch since the mark failed (then every
@@ -125,7 +125,7 @@ export class GroupCommit implements StepRunner, Durability {
       try {
         this.port.rollback();
       } catch {
-        // Nothing left to roll back: SQLite ended the transaction itself.
+        // A ROLLBACK that fails changes nothing below: the steps are undone in memory, their waiters told.
       }
       for (const undo of batch.undo) undo();
       this.observe(batch.steps, error);
