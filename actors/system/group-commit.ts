@@ -94,7 +94,7 @@ export class GroupCommit implements StepRunner, Durability {
     });
   }
 
-  /** Runs `fn` once the open batch has ended (committed or not), or at once (in a microtask) when none is open. */
+  /** Runs `fn` once the open batch has committed (never if it fails), or in a microtask when none is open. */
   afterCommit(fn: () => void): void {
     if (this.open) this.open.afterCommit.push(fn);
     else queueMicrotask(fn);
@@ -129,8 +129,8 @@ export class GroupCommit implements StepRunner, Durability {
       }
       for (const undo of batch.undo) undo();
       this.observe(batch.steps, error);
+      // What was to follow the change (a push, a call to a station) does not happen: the change did not either.
       batch.settled?.reject(new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`));
-      for (const fn of batch.afterCommit) queueMicrotask(fn);
       return;
     }
     this.observe(batch.steps);

@@ -56,6 +56,9 @@ test('the steps of one turn commit in one transaction, visible to others only on
   const mark = group.mark();
   for (const id of ['a1', 'a2', 'a3']) host.create(id, undefined as never);
   host.send('a2', { type: 'OPEN' });
+  // What follows a change (a push, a call to a station) waits for its commit.
+  let followedAt: string | undefined;
+  group.afterCommit(() => (followedAt = stored('a3')));
   expect(host.snapshot('a2')?.value).toBe('open');
   expect(stored('a1')).toBeUndefined();
   const settled = group.settled(mark);
@@ -63,6 +66,8 @@ test('the steps of one turn commit in one transaction, visible to others only on
   await settled;
   expect(commits).toEqual([4]);
   expect(['a1', 'a2', 'a3'].map(stored)).toEqual(['closed', 'open', 'closed']);
+  await Promise.resolve();
+  expect(followedAt).toBe('closed');
   // Nothing open any more: an answer needs no wait.
   expect(group.settled(group.mark())).toBeUndefined();
 });
@@ -97,10 +102,15 @@ test('a batch whose COMMIT fails: every step in it is undone, in the database an
   host.send('c1', { type: 'OPEN' });
   host.create('c2', undefined as never);
   host.create('c3', undefined as never, () => storage.sqlite.run("INSERT INTO door_locks VALUES ('no such key')"));
+  let followed = false;
+  group.afterCommit(() => (followed = true));
   expect(host.snapshot('c1')?.value).toBe('open');
   await expect(group.settled(mark)!).rejects.toBeInstanceOf(CommitFailed);
   expect([commits.length, failures]).toEqual([before.commits, before.failures + 1]);
   expect(['c1', 'c2', 'c3'].map(stored)).toEqual(['closed', undefined, undefined]);
+  // …and nothing that was to follow it happens.
+  await turnEnded();
+  expect(followed).toBe(false);
   // The actors come back from storage as last committed; the ones never stored do not exist.
   expect(host.snapshot('c1')?.value).toBe('closed');
   expect(host.get('c2')).toBeUndefined();

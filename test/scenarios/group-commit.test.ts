@@ -1,8 +1,8 @@
 /**
  * Group commit and liveness, through the real server and real stations: a burst of messages from many stations
  * commits in a few transactions, not one each; a message whose step fails is refused alone; a batch whose COMMIT
- * fails answers none of its stations with success and keeps none of their changes; a Heartbeat writes nothing
- * until the last-seen flush, at most 5 s later.
+ * fails answers none of its stations with success and keeps none of their changes (nor an HTTP request's); a
+ * Heartbeat writes nothing until the last-seen flush, at most 5 s later.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
@@ -135,5 +135,28 @@ describe('liveness', () => {
     expect(ids.map(storedLastSeen)).toEqual(ids.map(() => heardAt));
     expect(dataVersion()).not.toBe(before.version);
     expect((await server.api('GET', `/api/v1/charge-points/${ids[0]}`)).body.last_seen_at).toBe(heardAt);
+  });
+});
+
+describe('HTTP answers', () => {
+  test('a request whose change was in a batch that failed to commit is answered 500, and the change is not there', async () => {
+    // Creating a partner (an invitation) inserts its row; this trigger makes the transaction holding it unable to commit.
+    server.storage.sqlite.run('CREATE TABLE IF NOT EXISTS gc_keys (id TEXT PRIMARY KEY)');
+    server.storage.sqlite.run('CREATE TABLE IF NOT EXISTS gc_locks (key TEXT REFERENCES gc_keys(id) DEFERRABLE INITIALLY DEFERRED)');
+    server.storage.sqlite.run("CREATE TRIGGER gc_doom_partner AFTER INSERT ON partners BEGIN INSERT INTO gc_locks VALUES ('nowhere'); END");
+    let refused;
+    try {
+      refused = await server.api('POST', '/api/v1/ocpi/invitations', { name: 'Never stored' });
+    } finally {
+      server.storage.sqlite.run('DROP TRIGGER gc_doom_partner');
+    }
+    expect([refused.status, refused.body.error]).toEqual([500, 'internal_error']);
+    expect((await server.api('GET', '/api/v1/ocpi/partners')).body).toEqual([]);
+    // The token it never handed out does not open our versions either.
+    expect((await server.ocpi('GET', '/ocpi/versions', refused.body.token ?? 'none')).status).toBe(401);
+
+    const invited = await server.api('POST', '/api/v1/ocpi/invitations', { name: 'Stored' });
+    expect(invited.status).toBe(201);
+    expect((await server.api('GET', '/api/v1/ocpi/partners')).body.map((p: { name: string }) => p.name)).toEqual(['Stored']);
   });
 });
