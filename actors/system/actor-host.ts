@@ -108,10 +108,14 @@ export class ActorHost<M extends AnyStateMachine> {
     }
   }
 
-  /** The step of `actor` did not commit: the next access restores the stored snapshot (unless a newer actor took its place). */
+  /**
+   * A step of `actor` did not commit: the next access restores the stored snapshot. Whatever instance is live for
+   * `id` goes too (one read back from the uncommitted rows of the failed batch would hold them).
+   */
   private drop(id: string, actor: Actor<M>) {
     actor.stop();
-    if (this.actors.get(id) === actor) this.actors.delete(id);
+    this.actors.get(id)?.stop();
+    this.actors.delete(id);
   }
 
   /**
