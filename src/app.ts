@@ -52,7 +52,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = createSecrets(config.secretKey);
-  const storage = createStorage(config.databasePath, { listCacheBytes: config.ocpiListCacheBytes });
+  const storage = createStorage(config.databaseUrl ?? config.databasePath, { listCacheBytes: config.ocpiListCacheBytes });
   const metrics = createMetrics(storage.ops);
   // The protocol trace; its resolvers run when a batch is written, after the partners below exist.
   const trace = config.trace.enabled

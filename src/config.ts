@@ -10,6 +10,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file (DATABASE_URL wins over DATABASE_PATH). */
+  databaseUrl?: string;
   adminApiKey: string;
   secretKey: string;
   cpo: { countryCode: string; partyId: string; name: string; website?: string };
@@ -96,6 +98,10 @@ export function loadConfig(env: Env): Config {
   const website = read('CPO_WEBSITE');
   if (website && !isHttpUrl(website)) problems.push(`CPO_WEBSITE must be an absolute http(s) URL (got "${website}")`);
 
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\/[^/]/.test(databaseUrl))
+    problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/dynamo (got a value that is not)');
+
   const redisUrl = read('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
 
@@ -156,6 +162,7 @@ export function loadConfig(env: Env): Config {
     host: read('HOST') ?? '0.0.0.0',
     publicUrl,
     databasePath: read('DATABASE_PATH') ?? './data/dynamo.sqlite',
+    ...(databaseUrl ? { databaseUrl } : {}),
     adminApiKey: adminApiKey!,
     secretKey: secretKey!,
     cpo: { countryCode: countryCode!, partyId: partyId!, name: name!, ...(website ? { website } : {}) },

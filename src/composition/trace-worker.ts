@@ -1,6 +1,6 @@
 /**
  * The protocol trace's writer thread (a Bun Worker started by src/ops/trace/trace-recorder.ts), and the composition
- * root of that thread: it wires its own SQLite connection to the trace writer. It has its own connection to the
+ * root of that thread: it wires its own SQLite connection (or PostgreSQL's, with DATABASE_URL) to the trace writer. It has its own connection to the
  * service's database file (WAL: one writer at a time, readers never blocked), and does everything the main
  * thread must not pay for per frame: parsing, pairing answers with their CALLs, session look-ups, redaction,
  * inserts, pruning, and the WAL's checkpoints. Each batch is prepared first and inserted in one short transaction,
@@ -17,6 +17,7 @@
  */
 import { Database } from 'bun:sqlite';
 import { traceRepo, type TraceRepo } from '../storage/sqlite/trace.repo.ts';
+import { connectPostgres, isPostgresUrl } from '../storage/postgres/db.ts';
 import { decodeBatch, type EncodedBatch } from '../ops/trace/trace-batch.ts';
 import { traceWriter } from '../ops/trace/trace-writer.ts';
 
@@ -74,18 +75,23 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
 };
 
 function open(path: string) {
-  // The main thread created the file and applied the migrations; this connection only reads sessions and writes the trace.
-  sqlite = new Database(path, { strict: true });
-  // journal_mode is the file's (WAL, set by the service); these two are per connection.
-  sqlite.exec('PRAGMA busy_timeout = 5000');
-  sqlite.exec('PRAGMA synchronous = NORMAL');
-  sqlite.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
+  // The main thread created the database and applied the migrations; this connection only reads sessions and writes the trace.
+  sqlite = isPostgresUrl(path) ? connectPostgres(path) : openSqlite(path);
   repo = traceRepo(sqlite);
   writer = traceWriter(repo, {
     sessionOfTransaction: (chargePointId, transactionId) => repo.sessionOfTransaction(chargePointId, transactionId),
     // Outgoing calls arrive with their partner already named (the main thread knows the partners).
     partnersForBatch: () => () => undefined,
   });
+}
+
+function openSqlite(path: string) {
+  const db = new Database(path, { strict: true });
+  // journal_mode is the file's (WAL, set by the service); these two are per connection.
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
+  return db;
 }
 
 function write(batch: { seq: number; urgent: boolean } & EncodedBatch) {

@@ -1,4 +1,5 @@
 import { openDatabase } from './sqlite/db.ts';
+import { isPostgresUrl, openPostgres } from './postgres/db.ts';
 import { credentialsTokensRepo } from './sqlite/credentials-tokens.repo.ts';
 import { locationsRepo } from './sqlite/locations.repo.ts';
 import { apiKeysRepo } from './sqlite/api-keys.repo.ts';
@@ -18,9 +19,12 @@ import { pagingRegistry } from './sqlite/paging.ts';
 import { DEFAULT_LIST_CACHE_MB } from '../config.ts';
 import type { WriteBatch } from './ports.ts';
 
-/** The one place the rest of the service gets persistence from. */
-export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACHE_MB * 2 ** 20 } = {}) {
-  const { db, sqlite } = openDatabase(path);
+/**
+ * The one place the rest of the service gets persistence from: a SQLite file at `location`, or PostgreSQL when it
+ * is a `postgres://` URL (the same repositories on both: postgres/client.ts).
+ */
+export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_CACHE_MB * 2 ** 20 } = {}) {
+  const { db, sqlite } = isPostgresUrl(location) ? openPostgres(location) : openDatabase(location);
   // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
   const paging = pagingRegistry(listCacheBytes);
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
@@ -29,10 +33,11 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
   let nesting = 0;
   return {
     /**
-     * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock
-     * up front, waiting out another writer (the trace worker's connection) under busy_timeout; a deferred
-     * transaction that reads first and then writes gets "database is locked" at once instead. Inside an open
-     * transaction (a group commit's batch) it is a SAVEPOINT: a failure rolls back only this call.
+     * Synchronous transaction (bun:sqlite, or libpq's blocking calls on PostgreSQL): nest freely, never await
+     * inside. On SQLite, BEGIN IMMEDIATE takes the write lock up front, waiting out another writer (the trace
+     * worker's connection) under busy_timeout; a deferred transaction that reads first and then writes gets
+     * "database is locked" at once instead. Inside an open transaction (a group commit's batch) it is a SAVEPOINT:
+     * a failure rolls back only this call.
      */
     transact: <T>(fn: () => T): T => {
       nesting += 1;
@@ -71,7 +76,7 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
     integrationRequests: integrationRequestsRepo(db),
     ops: opsRepo(sqlite),
     trace: traceRepo(sqlite),
-    /** The raw connection, for components that keep their own tables (the simulated payment ledger). */
+    /** The raw connection, for components that keep their own tables (the simulated payment ledger); on PostgreSQL a client of the same shape. */
     sqlite,
     close: () => sqlite.close(),
   };

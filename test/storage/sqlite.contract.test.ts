@@ -8,17 +8,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
-import { describeActorStorageContract } from './actor-storage.contract.ts';
-import { describeChargePointRegistryContract } from './charge-point-registry.contract.ts';
-import { describeChargingProfileStoreContract } from './charging-profile-store.contract.ts';
-import { describeCommandStoreContract } from './command-store.contract.ts';
-import { describeCredentialsTokenStoreContract } from './credentials-token-store.contract.ts';
-import { describeDriverTokenCacheContract } from './driver-token-cache.contract.ts';
-import { describeGuestSessionStoreContract } from './guest-session-store.contract.ts';
-import { describeOutboxStoreContract } from './outbox-store.contract.ts';
-import { describeSessionStoreContract } from './session-store.contract.ts';
-import { describeSessionPagesContract } from './session-pages.contract.ts';
-import { describeSnapshotCollectionContract } from './snapshot-store.contract.ts';
+import { describeStorageContracts } from './storage-contracts.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-storage-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,17 +36,4 @@ function sqlite<T extends object>(pick: (storage: Storage) => T): () => T & { cl
   };
 }
 
-describeSnapshotCollectionContract('SQLite partner snapshots', sqlite((s) => ({ adapter: s.partnerSnapshots })));
-describeOutboxStoreContract('SQLite', sqlite((s) => ({ adapter: s.outbox })));
-describeSessionStoreContract('SQLite', sqlite((s) => ({ adapter: s.sessions })));
-describeSessionPagesContract('SQLite', sqlite((s) => ({ adapter: s.sessions, transact: s.transact })));
-describeCommandStoreContract('SQLite', sqlite((s) => ({ adapter: s.commands })));
-describeChargingProfileStoreContract('SQLite', sqlite((s) => ({ adapter: s.chargingProfiles })));
-describeCredentialsTokenStoreContract('SQLite', sqlite((s) => ({ adapter: s.credentialsTokens, partners: s.partnerSnapshots })));
-describeDriverTokenCacheContract('SQLite', sqlite((s) => ({ adapter: s.tokens, partners: s.partnerSnapshots })));
-describeChargePointRegistryContract(
-  'SQLite',
-  sqlite((s) => ({ adapter: s.chargePoints, sessions: s.sessions, register: (id: string) => s.chargePoints.put(id, 'password-hash', new Date(0).toISOString()) })),
-);
-describeGuestSessionStoreContract('SQLite', sqlite((s) => ({ adapter: s.guestSessions })));
-describeActorStorageContract('SQLite', sqlite((s) => ({ adapter: s })));
+describeStorageContracts('SQLite', sqlite);

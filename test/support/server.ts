@@ -5,6 +5,7 @@ import { startServer } from '../../src/server.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Clock } from '../../src/lib/clock.ts';
+import { databaseEnv } from './test-database.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -19,13 +20,16 @@ export interface TestServer extends ReturnType<typeof startServer> {
   restart(): Promise<TestServer>;
 }
 
-/** The real server on port 0 with a real SQLite file in a temp directory; silent unless given a logger. */
+/**
+ * The real server on port 0 with a real SQLite file in a temp directory (or its own PostgreSQL database when the run
+ * is on PostgreSQL: test-database.ts); silent unless given a logger.
+ */
 export function startTestServer(opts: { dir?: string; env?: Record<string, string>; port?: number; logger?: Logger; clock?: Clock } = {}): TestServer {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dynamo-test-'));
   const config = loadConfig({
     PORT: String(opts.port ?? 0),
     HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'dynamo.sqlite'),
+    ...databaseEnv(dir),
     ADMIN_API_KEY: ADMIN_KEY,
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     CPO_COUNTRY_CODE: 'NL',

@@ -12,7 +12,7 @@ export interface ActiveCredentialsToken {
 export function credentialsTokensRepo(db: Db) {
   // Asked on every OCPI request: a prepared statement (the query builder costs tens of µs a call).
   const byHash = db.$client.prepare<{ tokenHash: string; partnerId: string; kind: CredentialsTokenKind; expiresAt: string | null }, [string]>(
-    'SELECT token_hash AS tokenHash, partner_id AS partnerId, kind, expires_at AS expiresAt FROM credentials_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+    'SELECT token_hash AS "tokenHash", partner_id AS "partnerId", kind, expires_at AS "expiresAt" FROM credentials_tokens WHERE token_hash = ? AND revoked_at IS NULL',
   );
   return {
     /** The first non-revoked, non-expired token among the candidate hashes (a header may match raw or decoded). */

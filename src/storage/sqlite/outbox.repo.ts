@@ -41,7 +41,7 @@ export function outboxRepo(db: Db) {
     },
     /** The object's newest row on the channel for party `to` (null: the connection as a whole), whatever its status. */
     latest(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
-      const party = sql`${outbox.toCountryCode} is ${to?.country_code.toUpperCase() ?? null} and ${outbox.toPartyId} is ${to?.party_id.toUpperCase() ?? null}`;
+      const party = sql`${outbox.toCountryCode} is not distinct from ${to?.country_code.toUpperCase() ?? null} and ${outbox.toPartyId} is not distinct from ${to?.party_id.toUpperCase() ?? null}`;
       return first(and(eq(outbox.channel, channel), eq(outbox.objectKey, objectKey), party), desc(outbox.id));
     },
     /** A pending row takes new content (and due time); false when it is no longer pending. */
@@ -59,7 +59,7 @@ export function outboxRepo(db: Db) {
           eq(outbox.status, 'pending'),
           lte(outbox.nextAttemptAtMs, nowMs),
           notFor(held),
-          sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.to_country_code is ${outbox.toCountryCode} and o2.to_party_id is ${outbox.toPartyId} and o2.status = 'pending')`,
+          sql`${outbox.id} = (select min(o2.id) from ${outbox} o2 where o2.channel = ${outbox.channel} and o2.object_key = ${outbox.objectKey} and o2.to_country_code is not distinct from ${outbox.toCountryCode} and o2.to_party_id is not distinct from ${outbox.toPartyId} and o2.status = 'pending')`,
         ),
         asc(outbox.id),
       );

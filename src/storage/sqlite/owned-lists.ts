@@ -15,7 +15,7 @@ function keyOf(owners: Owner[] | 'all') {
 }
 
 /** `listed`: the SQL condition a row of the table must meet to be in a list at all. */
-export function ownedLists(sqlite: Database, paging: PagingRegistry, table: 'sessions' | 'cdrs', listed = '1') {
+export function ownedLists(sqlite: Database, paging: PagingRegistry, table: 'sessions' | 'cdrs', listed = 'TRUE') {
   const ofOwner = sqlite.prepare(`SELECT seq, last_updated_ms FROM ${table} WHERE token_country_code = ? AND token_party_id = ? AND ${listed} ORDER BY seq`);
   const ofAll = sqlite.prepare(`SELECT seq, last_updated_ms FROM ${table} WHERE ${listed} ORDER BY seq`);
   const ownersOf = new Map<string, Set<string>>();

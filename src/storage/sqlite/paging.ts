@@ -73,7 +73,7 @@ export function seqsAndStamps(statement: Statement, ...params: string[]) {
  * others with one prepared statement (any number of seqs).
  */
 export function bodiesBySeq(sqlite: Database, table: CachedTable, registry: PagingRegistry) {
-  const query = sqlite.prepare(`SELECT seq, body FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`);
+  const query = sqlite.prepare(`SELECT seq, body FROM ${table} WHERE seq IN (SELECT CAST(value AS BIGINT) FROM json_each(?, '$'))`);
   const fetch = (missing: number[]) => query.values(JSON.stringify(missing)) as [number, string][];
   return (seqs: number[]): string => registry.cache.read(table, seqs, fetch).join(',');
 }

@@ -36,9 +36,9 @@ export interface TraceQuery {
 
 export type TraceSubject = { chargePointId: string } | { partnerId: string } | { sessionId: string; guestSessionIds: string[] };
 
-const COLUMNS = `id, at_ms AS atMs, protocol, direction, charge_point_id AS chargePointId, partner_id AS partnerId, session_id AS sessionId,
-  guest_session_id AS guestSessionId, action, message_id AS messageId, correlation_id AS correlationId, status, error_code AS errorCode,
-  http_status AS httpStatus, ocpi_status AS ocpiStatus, duration_ms AS durationMs, method, url, payload`;
+const COLUMNS = `id, at_ms AS "atMs", protocol, direction, charge_point_id AS "chargePointId", partner_id AS "partnerId", session_id AS "sessionId",
+  guest_session_id AS "guestSessionId", action, message_id AS "messageId", correlation_id AS "correlationId", status, error_code AS "errorCode",
+  http_status AS "httpStatus", ocpi_status AS "ocpiStatus", duration_ms AS "durationMs", method, url, payload`;
 
 /**
  * The protocol trace table. Inserts go through one prepared statement (written thousands of times a second under
@@ -46,10 +46,11 @@ const COLUMNS = `id, at_ms AS atMs, protocol, direction, charge_point_id AS char
  * session, in time order.
  */
 export function traceRepo(sqlite: Database) {
+  // RETURNING, not lastInsertRowid: the same statement gives the id on PostgreSQL.
   const insert = sqlite.prepare(
     `INSERT INTO protocol_trace (at_ms, protocol, direction, charge_point_id, partner_id, session_id, guest_session_id, action, message_id,
        correlation_id, status, error_code, http_status, ocpi_status, duration_ms, method, url, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const linkSession = sqlite.prepare('UPDATE protocol_trace SET session_id = ? WHERE id = ? AND session_id IS NULL');
   // Two subqueries: `SELECT min(id), max(id)` in one is a scan of the whole table (SQLite's min/max shortcut takes one aggregate).
@@ -92,12 +93,12 @@ export function traceRepo(sqlite: Database) {
     },
     /** Inserts one row; returns its id (the batch writer links a CALL's row to a session its answer names). */
     insert(row: TraceRow): number {
-      const result = insert.run(
+      const inserted = insert.get(
         row.atMs, row.protocol, row.direction, n(row.chargePointId), n(row.partnerId), n(row.sessionId), n(row.guestSessionId), row.action,
         n(row.messageId), n(row.correlationId), row.status, n(row.errorCode), n(row.httpStatus), n(row.ocpiStatus), n(row.durationMs),
         n(row.method), n(row.url), n(row.payload),
-      );
-      return Number(result.lastInsertRowid);
+      ) as { id: number };
+      return inserted.id;
     },
     /**
      * `true`: this connection no longer checkpoints the WAL on its own (another one, the trace worker, does);
