@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createSecrets } from '../../src/lib/secrets.ts';
 import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
+import { storedBytes } from '../support/test-database.ts';
 
 let cpo: TestServer;
 
@@ -34,13 +35,9 @@ function expectUnauthorized(response: { status: number; body: any }) {
 
 /** The database file and its WAL, as bytes. */
 async function databaseBytes(): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    const file = Bun.file(`${cpo.config.databasePath}${suffix}`);
-    if (await file.exists()) parts.push(Buffer.from(await file.arrayBuffer()));
-  }
-  expect(parts.length).toBeGreaterThan(0);
-  return Buffer.concat(parts);
+  const bytes = await storedBytes(cpo.config);
+  expect(bytes.length).toBeGreaterThan(0);
+  return bytes;
 }
 
 describe('API key authentication', () => {
@@ -136,7 +133,7 @@ describe('API keys', () => {
     }
   });
 
-  test('the raw key never appears in the SQLite file or its WAL', async () => {
+  test('the raw key never appears in the database (the SQLite file and its WAL, or every PostgreSQL row)', async () => {
     const created = await cpo.api('POST', '/api/v1/api-keys', { name: 'at rest' });
     expect(created.status).toBe(201);
     const key: string = created.body.key;

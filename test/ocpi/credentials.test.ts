@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startFakeEmsp, type FakeEmsp } from '../support/fake-emsp.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
+import { storedBytes } from '../support/test-database.ts';
 
 let cpo: TestServer;
 const emsps: FakeEmsp[] = [];
@@ -244,9 +245,8 @@ describe('persistence', () => {
     cpo = await cpo.restart();
     expect((await cpo.ocpi('GET', '/ocpi/cpo/2.2.1/locations', ours.token)).status).toBe(200);
     expect((await cpo.api('GET', `/api/v1/ocpi/partners/${invitation.partner_id}`)).body.status).toBe('registered');
-    const file = await Bun.file(cpo.config.databasePath).arrayBuffer();
-    const wal = Bun.file(`${cpo.config.databasePath}-wal`);
-    const bytes = Buffer.concat([Buffer.from(file), (await wal.exists()) ? Buffer.from(await wal.arrayBuffer()) : Buffer.alloc(0)]);
+    const bytes = await storedBytes(cpo.config);
+    expect(bytes.includes(Buffer.from(invitation.partner_id))).toBe(true); // the partner is there...
     expect(bytes.includes(Buffer.from(ours.token))).toBe(false);
     expect(bytes.includes(Buffer.from(tokenB))).toBe(false);
   });

@@ -1,17 +1,18 @@
 import { afterAll, expect, test } from 'bun:test';
-import { Database } from 'bun:sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
 import { removeDir } from '../support/server.ts';
+import { databaseEnv, secondConnection } from '../support/test-database.ts';
 import { STATION_PASSWORD, stationClient } from '../support/stations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-guest-kill-'));
 const ADMIN = 'guest-kill-admin-key-0123456789';
 const env = {
-  DATABASE_PATH: join(dir, 'dynamo.sqlite'),
+  // The SQLite file in `dir`, or a PostgreSQL database of its own on a PostgreSQL run.
+  ...databaseEnv(dir),
   ADMIN_API_KEY: ADMIN,
   SECRET_KEY: 'guest-kill-secret-key-0123456789abcdef0123',
   CPO_COUNTRY_CODE: 'NL',
@@ -82,7 +83,7 @@ test('killed with SIGKILL mid-session and again right after the stop: one hold, 
   await client.close();
 
   // The provider's own ledger (the simulated one keeps it in the service's database): one hold, one capture.
-  const ledger = new Database(env.DATABASE_PATH, { readonly: true });
+  const ledger = secondConnection({ databasePath: env.DATABASE_PATH, databaseUrl: env.DATABASE_URL });
   const entries = ledger.query('SELECT entry, amount_minor FROM simulated_payments ORDER BY seq').all() as { entry: string; amount_minor: number }[];
   ledger.close();
   expect(entries.filter((e) => e.entry === 'hold')).toEqual([{ entry: 'hold', amount_minor: 5000 }]);

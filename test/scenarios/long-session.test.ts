@@ -4,7 +4,7 @@
  * through at most one outbox row per PATCH interval (15 s), not one per reading; and the CDR, priced once from all
  * 2,000 rows, is exact.
  */
-import { Database } from 'bun:sqlite';
+import type { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import Big from 'big.js';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { eventually } from '../support/eventually.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { meteredSite, nthSession, sessionDeliveries, sessionPushes, startCharging, type MeteredSite } from '../support/metered-site.ts';
 import { removeDir, startTestServer, type TestServer } from '../support/server.ts';
+import { secondConnection } from '../support/test-database.ts';
 
 const READINGS = 2000;
 const WH_PER_READING = 7;
@@ -23,9 +24,8 @@ let db: Database;
 beforeAll(async () => {
   server = startTestServer({ clock });
   site = await meteredSite(server, 'CP-LONG');
-  // A second connection to the server's file, reading between its writes (waiting its turn if need be).
-  db = new Database(join(server.dir, 'dynamo.sqlite'), { readonly: true });
-  db.exec('PRAGMA busy_timeout = 5000');
+  // A second connection to the server's database, reading between its writes (waiting its turn if need be).
+  db = secondConnection(server.config);
 });
 afterAll(async () => {
   db.close();

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
 import { removeDir } from '../support/server.ts';
+import { databaseEnv } from '../support/test-database.ts';
 import { STATION_PASSWORD, stationClient } from '../support/stations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-kill-'));
 const ADMIN = 'kill-test-admin-key-0123456789';
 const env = {
-  DATABASE_PATH: join(dir, 'dynamo.sqlite'),
+  // The SQLite file in `dir`, or a PostgreSQL database of its own on a PostgreSQL run.
+  ...databaseEnv(dir),
   ADMIN_API_KEY: ADMIN,
   SECRET_KEY: 'kill-test-secret-key-0123456789abcdef0123',
   CPO_COUNTRY_CODE: 'NL',

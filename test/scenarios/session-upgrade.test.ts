@@ -27,7 +27,8 @@ beforeAll(() => {
   v1.exec(readFileSync(join(fixtures, 'v1-database.sql'), 'utf8'));
   v1.close();
   // Opening the database runs the migration that carries the sessions over.
-  server = startTestServer({ dir, clock, env: { TRACE: 'off' } });
+  // A SQLite file from version 1 (PostgreSQL databases start at a later version: src/storage/postgres/migrate.ts).
+  server = startTestServer({ dir, clock, env: { TRACE: 'off' }, sqliteFile: true });
 });
 afterAll(async () => {
   await server.stop();

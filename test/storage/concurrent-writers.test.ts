@@ -5,7 +5,8 @@
 import { afterAll, expect, test } from 'bun:test';
 import { removeDir, startTestServer } from '../support/server.ts';
 
-const server = startTestServer();
+// SQLite's one writer at a time (PostgreSQL locks rows, not the database).
+const server = startTestServer({ sqliteFile: true });
 afterAll(async () => {
   await server.stop();
   removeDir(server.dir);

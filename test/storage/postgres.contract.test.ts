@@ -9,7 +9,8 @@ import { describeStorageContracts } from './storage-contracts.ts';
 
 import { freshPostgresDatabase, releasePostgresDatabase } from '../support/test-database.ts';
 
-process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+// Commits need not wait for the disk in tests (see run-tests.ts).
+process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres?options=-c%20client_min_messages%3Dwarning%20-c%20synchronous_commit%3Doff';
 
 function postgres<T extends object>(pick: (storage: Storage) => T): () => T & { close(): void } {
   return () => {

@@ -4,8 +4,14 @@
  * files at once): TEST_WORKERS processes (default: the number of cores, at least 2) take batches of files from one
  * queue, biggest first, and each batch's output is printed whole when it ends. With arguments it is one plain
  * `bun test` with them. Either way it ends with the one line CI reads, `P passed, F failed, S skipped`.
+ *
+ * With DATABASE_URL set (`DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bun run test`) the run is on
+ * PostgreSQL: every test server gets a database of its own on that server (test/support/test-database.ts), named
+ * after this run and dropped when it ends. DATABASE_URL itself is not passed on, so tests that are about a SQLite
+ * file still get one.
  */
 import { availableParallelism } from 'node:os';
+import { dropRunDatabases } from './test-database.ts';
 
 const BATCH = 4;
 const args = process.argv.slice(2);
@@ -15,8 +21,22 @@ interface Outcome {
   code: number;
 }
 
+const { DATABASE_URL: databaseUrl, ...inherited } = process.env;
+const runTag = `run${process.pid}`;
+const env = databaseUrl ? { ...inherited, TEST_DATABASE_URL: forTests(databaseUrl), TEST_RUN_TAG: runTag } : inherited;
+
+/**
+ * Test databases need no durability against a crash of PostgreSQL itself: commits do not wait for the disk
+ * (synchronous_commit=off; a killed service's commits are still kept, by the server).
+ */
+function forTests(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('options')) return url;
+  return `${url}${parsed.search ? '&' : '?'}options=${encodeURIComponent('-c client_min_messages=warning -c synchronous_commit=off')}`;
+}
+
 async function bunTest(extra: string[], echo: boolean): Promise<Outcome> {
-  const proc = Bun.spawn(['bun', 'test', '--timeout', '30000', ...extra], { stdout: 'pipe', stderr: 'pipe', env: process.env });
+  const proc = Bun.spawn(['bun', 'test', '--timeout', '30000', ...extra], { stdout: 'pipe', stderr: 'pipe', env });
   let output = '';
   const pump = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
     const decoder = new TextDecoder();
@@ -54,6 +74,8 @@ async function parallel(): Promise<Outcome[]> {
 }
 
 const outcomes = args.length > 0 ? [await bunTest(args, true)] : await parallel();
+// Whatever test processes that died left behind.
+if (databaseUrl) dropRunDatabases(databaseUrl, runTag);
 const count = (output: string, word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output)?.[1] ?? 0);
 let passed = 0;
 let failed = 0;

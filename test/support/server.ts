@@ -24,12 +24,14 @@ export interface TestServer extends ReturnType<typeof startServer> {
  * The real server on port 0 with a real SQLite file in a temp directory (or its own PostgreSQL database when the run
  * is on PostgreSQL: test-database.ts); silent unless given a logger.
  */
-export function startTestServer(opts: { dir?: string; env?: Record<string, string>; port?: number; logger?: Logger; clock?: Clock } = {}): TestServer {
+export function startTestServer(
+  opts: { dir?: string; env?: Record<string, string>; port?: number; logger?: Logger; clock?: Clock; /** The test is about the SQLite file itself. */ sqliteFile?: boolean } = {},
+): TestServer {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dynamo-test-'));
   const config = loadConfig({
     PORT: String(opts.port ?? 0),
     HOST: '127.0.0.1',
-    ...databaseEnv(dir),
+    ...(opts.sqliteFile ? { DATABASE_PATH: join(dir, 'dynamo.sqlite') } : databaseEnv(dir)),
     ADMIN_API_KEY: ADMIN_KEY,
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     CPO_COUNTRY_CODE: 'NL',

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresClient } from '../../src/storage/postgres/client.ts';
-import { openPostgres } from '../../src/storage/postgres/db.ts';
+import { connectPostgres, openPostgres } from '../../src/storage/postgres/db.ts';
+import type { Config } from '../../src/config.ts';
+import { Database } from 'bun:sqlite';
 
 /** Read when used: the PostgreSQL contract suite sets it for itself. */
 const adminUrl = () => process.env.TEST_DATABASE_URL;
@@ -124,4 +126,35 @@ export function dropRunDatabases(url: string, tag?: string) {
   } finally {
     client.close();
   }
+}
+
+/** What a test reads (or changes) the server's data through: another connection to its database. */
+export function secondConnection(config: Pick<Config, 'databasePath' | 'databaseUrl'>, { readonly = true } = {}): Database {
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
+  const db = new Database(config.databasePath, { readonly });
+  db.exec('PRAGMA busy_timeout = 5000');
+  return db;
+}
+
+/**
+ * Everything the server has stored, as bytes, for "never stored in the clear" checks: the SQLite file with its WAL
+ * (and journal), or every row of every table as PostgreSQL prints it.
+ */
+export async function storedBytes(config: Pick<Config, 'databasePath' | 'databaseUrl'>): Promise<Buffer> {
+  if (config.databaseUrl) {
+    const db = connectPostgres(config.databaseUrl);
+    try {
+      const tables = db.query("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'").all() as { name: string }[];
+      const rows = tables.flatMap(({ name }) => db.query(`SELECT t::text AS row FROM "${name}" t`).all() as { row: string }[]);
+      return Buffer.from(rows.map((r) => r.row).join('\n'));
+    } finally {
+      db.close();
+    }
+  }
+  const parts: Buffer[] = [];
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const file = Bun.file(`${config.databasePath}${suffix}`);
+    if (await file.exists()) parts.push(Buffer.from(await file.arrayBuffer()));
+  }
+  return Buffer.concat(parts);
 }
