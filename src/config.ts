@@ -5,6 +5,8 @@
  */
 import { LOG_LEVELS, type LogLevel } from './lib/logger.ts';
 
+export const DEFAULT_DATABASE_PATH = './data/dynamo.sqlite';
+
 export interface Config {
   port: number;
   host: string;
@@ -161,7 +163,7 @@ export function loadConfig(env: Env): Config {
     port: port!,
     host: read('HOST') ?? '0.0.0.0',
     publicUrl,
-    databasePath: read('DATABASE_PATH') ?? './data/dynamo.sqlite',
+    databasePath: read('DATABASE_PATH') ?? DEFAULT_DATABASE_PATH,
     ...(databaseUrl ? { databaseUrl } : {}),
     adminApiKey: adminApiKey!,
     secretKey: secretKey!,

@@ -101,6 +101,15 @@ describe('loadConfig: one clear message per bad value', () => {
     expectOneProblem({ ...valid, CPO_PARTY_ID: undefined }, 'CPO_PARTY_ID');
   });
 
+  test('DATABASE_URL: a postgres:// or postgresql:// URL, kept beside DATABASE_PATH; anything else refused without echoing it (it may hold a password)', () => {
+    expect(loadConfig(valid).databaseUrl).toBeUndefined();
+    const both = loadConfig({ ...valid, DATABASE_URL: 'postgres://dynamo:pw@db:5432/dynamo', DATABASE_PATH: '/tmp/x.sqlite' });
+    expect(both.databaseUrl).toBe('postgres://dynamo:pw@db:5432/dynamo');
+    expect(loadConfig({ ...valid, DATABASE_URL: 'postgresql://db/dynamo' }).databaseUrl).toBe('postgresql://db/dynamo');
+    expectOneProblem({ ...valid, DATABASE_URL: 'mysql://u:hunter2@db/dynamo' }, 'DATABASE_URL');
+    expect(problemsOf({ ...valid, DATABASE_URL: 'mysql://u:hunter2@db/dynamo' }).join('\n')).not.toContain('hunter2');
+  });
+
   test('REDIS_URL that is not redis:// or rediss://', () => {
     expectOneProblem({ ...valid, REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL', 'http://localhost:6379');
     expectOneProblem({ ...valid, REDIS_URL: 'localhost:6379' }, 'REDIS_URL');

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDir } from '../support/server.ts';
+import { postgresServerUrl } from '../support/test-database.ts';
 
 const root = join(import.meta.dir, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-startup-'));
@@ -56,6 +57,27 @@ describe('start-up failures', () => {
     const { code, lines } = await start({ DATABASE_PATH: path });
     expect(code).toBe(1);
     expect(lines).toEqual([`Cannot use the database at ${path}: the file is not a SQLite database [SQLITE_NOTADB]`]);
+  });
+
+  test('DATABASE_URL wins over DATABASE_PATH; an unreachable PostgreSQL is one line naming it, without its password', async () => {
+    // DATABASE_PATH is unusable too: the line is about the URL, so the URL was the one used.
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    const url = 'postgres://dynamo:s3cret-pw@127.0.0.1:1/dynamo';
+    const { code, lines } = await start({ DATABASE_URL: url, DATABASE_PATH: join(dir, 'not-a-dir', 'dynamo.sqlite') });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toStartWith('Cannot use the database at postgres://dynamo:***@127.0.0.1:1/dynamo: ');
+    expect(lines[0]).toContain('Connection refused');
+    expect(lines[0]).not.toContain('s3cret-pw');
+  });
+
+  test('a PostgreSQL database that does not exist is one line saying so', async () => {
+    const server = new URL(postgresServerUrl());
+    server.pathname = '/dynamo_no_such_database';
+    server.search = '';
+    const { code, lines } = await start({ DATABASE_URL: server.toString() });
+    expect(code).toBe(1);
+    expect(lines).toEqual([`Cannot use the database at ${server}: database "dynamo_no_such_database" does not exist [08001]`]);
   });
 
   test('a bad variable names itself, a line per problem', async () => {

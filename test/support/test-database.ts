@@ -12,14 +12,21 @@ import { connectPostgres, openPostgres } from '../../src/storage/postgres/db.ts'
 import type { Config } from '../../src/config.ts';
 import { Database } from 'bun:sqlite';
 
-/** Read when used: the PostgreSQL contract suite sets it for itself. */
-const adminUrl = () => process.env.TEST_DATABASE_URL;
+/** The PostgreSQL server of a PostgreSQL run (run-tests.ts sets it from DATABASE_URL); unset on a SQLite run. */
+const runUrl = () => process.env.TEST_DATABASE_URL;
+
+/**
+ * The PostgreSQL server the PostgreSQL-only tests use on any run: the run's, else TEST_POSTGRES_URL (.ci/run sets
+ * it), else the local server with trust authentication. Commits need not wait for the disk in tests.
+ */
+export const postgresServerUrl = () =>
+  runUrl() ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres?options=-c%20client_min_messages%3Dwarning%20-c%20synchronous_commit%3Doff';
 /** Databases of one run share a prefix, so a run that died can be cleaned up by the next (run-tests.ts). */
 export const TEST_DATABASE_PREFIX = 'dynamo_test_';
 const runTag = process.env.TEST_RUN_TAG ?? `solo${process.pid}`;
 
 /** True when this run stores in PostgreSQL. */
-export const onPostgres = () => adminUrl() !== undefined;
+export const onPostgres = () => runUrl() !== undefined;
 
 let admin: PostgresClient | undefined;
 let template: string | undefined;
@@ -29,7 +36,7 @@ const byDir = new Map<string, string>();
 const released: string[] = [];
 
 function urlOf(database: string): string {
-  const url = new URL(adminUrl()!);
+  const url = new URL(postgresServerUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -67,8 +74,7 @@ function ensureTemplate(client: PostgresClient): string {
  * and handed out again: creating a database costs hundreds of milliseconds of disk writes, emptying one a few.
  */
 export function freshPostgresDatabase(): string {
-  const url = adminUrl();
-  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const url = postgresServerUrl();
   const reused = released.pop();
   if (reused) {
     empty(reused);

@@ -126,7 +126,12 @@ export class PgConnection {
     const conn = pq().PQconnectdb(cstr(query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url)) as Pointer | null;
     if (!conn) throw new PostgresError('out of memory', '');
     if (pq().PQstatus(conn) !== CONNECTION_OK) {
-      const message = String(pq().PQerrorMessage(conn)).trim().replace(/\s*\n\s*/g, '; ');
+      // One line, without libpq's "connection to server at … failed:" and "FATAL:" framing (the URL is said by the caller).
+      const message = String(pq().PQerrorMessage(conn))
+        .replace(/connection to server at [^\n]*? failed:\s*/g, '')
+        .replace(/FATAL:\s+/g, '')
+        .trim()
+        .replace(/\s*\n\s*/g, '; ');
       pq().PQfinish(conn);
       throw new PostgresError(message, '08001');
     }
