@@ -90,15 +90,22 @@ export class PostgresClient {
   transaction<A extends unknown[], T>(fn: (...args: A) => T) {
     const run = (...args: A): T => {
       const savepoint = this.depth > 0 ? `sp${this.depth}` : undefined;
-      this.connection.script(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+      if (savepoint) this.connection.script(`SAVEPOINT ${savepoint}`);
+      else this.connection.begin();
       this.depth++;
       try {
         const result = fn(...args);
         this.connection.script(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
         return result;
       } catch (error) {
-        if (this.connection.idle) throw error; // the connection was lost with the transaction
-        this.connection.script(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+        if (this.connection.inTransaction) {
+          try {
+            this.connection.script(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+          } catch {
+            // The connection is gone, and the server rolled the transaction back with it.
+            if (!savepoint) this.connection.forgetTransaction();
+          }
+        }
         throw error;
       } finally {
         this.depth--;

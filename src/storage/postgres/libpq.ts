@@ -115,6 +115,7 @@ export class PgConnection {
   private conn: Pointer | null;
   private readonly prepared = new Set<string>();
   private pinned: Uint8Array | undefined;
+  private transactionOpen = false;
 
   constructor(url: string) {
     // Bounded waits at start (an unreachable host), and PostgreSQL's NOTICEs (e.g. "already exists, skipping") not on stderr.
@@ -163,9 +164,27 @@ export class PgConnection {
     return this.check(pq().PQexec(this.open(), cstr(sql)) as Pointer | null);
   }
 
-  /** False between BEGIN and COMMIT/ROLLBACK. */
-  get idle() {
-    return this.conn !== null && pq().PQtransactionStatus(this.conn) === PQTRANS_IDLE;
+  /**
+   * BEGIN, sent again on a new connection when the server had dropped this one while it was idle (a restart, an idle
+   * timeout): nothing ran yet, so nothing can run twice. (Other statements fail once and reconnect for the next.)
+   */
+  begin() {
+    try {
+      this.script('BEGIN');
+    } catch (error) {
+      if (!this.conn || pq().PQstatus(this.conn) === CONNECTION_OK || this.transactionOpen) throw error;
+      this.script('BEGIN');
+    }
+  }
+
+  /** Between BEGIN and COMMIT/ROLLBACK, as of the last statement (also once the connection is lost). */
+  get inTransaction() {
+    return this.transactionOpen;
+  }
+
+  /** The transaction cannot be ended on this connection (it was lost, and the server rolled it back). */
+  forgetTransaction() {
+    this.transactionOpen = false;
   }
 
   close() {
@@ -173,10 +192,14 @@ export class PgConnection {
     this.conn = null;
   }
 
-  /** The connection, re-established when the server dropped it (a restart) and no transaction is open on it. */
+  /**
+   * The connection, re-established when the server dropped it (a restart) and no transaction was open on it: the
+   * rest of a transaction must not go on in autocommit on a new connection.
+   */
   private open(): Pointer {
     if (!this.conn) throw new PostgresError('the database connection is closed', '08003');
     if (pq().PQstatus(this.conn) !== CONNECTION_OK) {
+      if (this.transactionOpen) throw new PostgresError('the database connection was lost inside a transaction (rolled back)', '08006');
       pq().PQreset(this.conn);
       this.prepared.clear();
       if (pq().PQstatus(this.conn) !== CONNECTION_OK) throw new PostgresError(String(pq().PQerrorMessage(this.conn)).trim(), '08006');
@@ -208,6 +231,8 @@ export class PgConnection {
       return { fields, rows, changes: Number(String(pq().PQcmdTuples(res))) || 0 };
     } finally {
       pq().PQclear(res);
+      // A lost connection knows no transaction status: what was known before the loss stands.
+      if (this.conn && pq().PQstatus(this.conn) === CONNECTION_OK) this.transactionOpen = pq().PQtransactionStatus(this.conn) !== PQTRANS_IDLE;
     }
   }
 }
