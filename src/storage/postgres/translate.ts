@@ -65,21 +65,27 @@ export function toPostgres(sql: string): Translated {
   return { sql: ddl ? withAutoincrement(joined) : joined, ddl };
 }
 
-/** `CREATE TABLE t (id bigint PRIMARY KEY AUTOINCREMENT …)` → the table, a sequence owned by the column, and a trigger filling it. */
+/**
+ * `CREATE TABLE t (id bigint PRIMARY KEY AUTOINCREMENT …)` → the table, a sequence owned by the column, and a
+ * trigger filling it. With IF NOT EXISTS (a component creating its table at every start) all of it happens only
+ * when the table is missing, so a start with the table in place writes nothing and locks nothing.
+ */
 function withAutoincrement(sql: string): string {
-  const table = /^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?("[^"]+"|\w+)/i.exec(sql)?.[1];
+  const [, ifNotExists, table] = /^\s*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?("[^"]+"|\w+)/i.exec(sql) ?? [];
   const column = /("[^"]+"|\w+)\s+bigint\s+PRIMARY\s+KEY\s+AUTOINCREMENT/i.exec(sql)?.[1];
   if (!table || !column) return sql;
   const bare = (name: string) => name.replace(/"/g, '');
   const sequence = `"${bare(table)}_${bare(column)}_seq"`;
   const fill = `"${bare(table)}_${bare(column)}_fill"`;
-  return [
+  const statements = [
     sql.replace(/PRIMARY\s+KEY\s+AUTOINCREMENT/i, 'PRIMARY KEY'),
-    `CREATE SEQUENCE IF NOT EXISTS ${sequence} OWNED BY ${table}.${column}`,
+    `CREATE SEQUENCE ${sequence} OWNED BY ${table}.${column}`,
     `CREATE OR REPLACE FUNCTION ${fill}() RETURNS trigger LANGUAGE plpgsql AS $fill$ BEGIN
        IF NEW.${column} IS NULL THEN NEW.${column} := nextval('${sequence}'); END IF; RETURN NEW; END $fill$`,
-    `CREATE OR REPLACE TRIGGER ${fill} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fill}()`,
-  ].join(';\n');
+    `CREATE TRIGGER ${fill} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fill}()`,
+  ];
+  if (!ifNotExists) return statements.join(';\n');
+  return `DO $create$ BEGIN IF to_regclass('${table}') IS NULL THEN\n${statements.join(';\n')};\nEND IF; END $create$`;
 }
 
 /**
