@@ -5,7 +5,7 @@ import { startServer } from '../../src/server.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Clock } from '../../src/lib/clock.ts';
-import { databaseEnv } from './test-database.ts';
+import { databaseEnv, releaseDirDatabase } from './test-database.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -77,6 +77,8 @@ export function startTestServer(
   return test;
 }
 
+/** The test is done with `dir`: it goes, and so does its PostgreSQL database on a PostgreSQL run (to be reused). */
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
+  releaseDirDatabase(dir);
 }

@@ -93,10 +93,14 @@ export function releasePostgresDatabase(url: string) {
   released.push(url);
 }
 
-/** Every row gone and every id sequence back at 1, as in the template; the migrations stay recorded. */
+/**
+ * Every row gone and every id sequence back at 1, as in the template; the migrations stay recorded. A server still
+ * connected to it (one a test left running) loses its connections first.
+ */
 function empty(url: string) {
   const client = new PostgresClient(url);
   try {
+    client.exec('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
     const tables = client.prepare("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__drizzle_migrations'").all() as { name: string }[];
     const sequences = client.prepare("SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public' AND sequencename NOT LIKE '__drizzle%'").all() as { name: string }[];
     client.exec([...tables.map((t) => `DELETE FROM "${t.name}"`), ...sequences.map((s) => `ALTER SEQUENCE "${s.name}" RESTART`)].join(';\n'));
@@ -112,6 +116,14 @@ export function databaseEnv(dir: string): { DATABASE_PATH: string; DATABASE_URL?
   let url = byDir.get(dir);
   if (!url) byDir.set(dir, (url = freshPostgresDatabase()));
   return { ...path, DATABASE_URL: url };
+}
+
+/** The test is done with `dir` (removeDir): its database may be emptied and used again. */
+export function releaseDirDatabase(dir: string) {
+  const url = byDir.get(dir);
+  if (!url) return;
+  byDir.delete(dir);
+  released.push(url);
 }
 
 /** Drops the databases this process made (connections still open are closed by the server: WITH (FORCE)). */
