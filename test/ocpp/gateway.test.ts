@@ -50,6 +50,10 @@ describe('an OCPP 1.6 station', () => {
     const badEnum = nextAnswer(client, 'x4');
     client.sendRaw(JSON.stringify([2, 'x4', 'StatusNotification', { connectorId: 1, status: 'Sleeping', errorCode: 'NoError' }]));
     expect((await badEnum)[2]).toBe('PropertyConstraintViolation');
+    // An "integer" no integer column holds exactly (the schema's type lets 1e94 through).
+    const huge = nextAnswer(client, 'x6');
+    client.sendRaw(JSON.stringify([2, 'x6', 'StartTransaction', { connectorId: 1, idTag: 'TAG-1', meterStart: -2.6e94, timestamp: new Date().toISOString() }]));
+    expect((await huge).slice(2, 4)).toEqual(['PropertyConstraintViolation', `/meterStart is beyond ±${Number.MAX_SAFE_INTEGER}`]);
     const notJson = nextAnswer(client, '-1');
     client.sendRaw('[2, "x5", "Heartbeat", {');
     expect((await notJson)[2]).toBe('FormationViolation');

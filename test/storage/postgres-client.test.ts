@@ -68,3 +68,10 @@ test('a connection dropped inside a transaction fails it, commits none of it, an
   client.transaction(() => insert.run('next transaction'))();
   expect(client.prepare("SELECT note FROM probe WHERE note = 'next transaction'").all()).toEqual([{ note: 'next transaction' }]);
 });
+
+test('a NUL in a text value (PostgreSQL text cannot hold one) is stored as U+FFFD, never cut off there', () => {
+  client.run('INSERT INTO probe (note) VALUES (?)', ['A']);
+  expect(client.prepare('SELECT count(*) AS n FROM probe WHERE note = ?').get('A\0B')).toEqual({ n: 0 });
+  client.run('INSERT INTO probe (note) VALUES (?)', ['A\0B']);
+  expect(client.prepare("SELECT note FROM probe WHERE note LIKE 'A_%'").all()).toEqual([{ note: 'A\uFFFDB' }]);
+});

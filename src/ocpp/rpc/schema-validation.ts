@@ -52,8 +52,28 @@ export function hasAction(version: OcppVersion, action: string): boolean {
 export function validatePayload(version: OcppVersion, action: string, kind: 'req' | 'conf', payload: unknown) {
   const validate = validators[version](`urn:${action}.${kind}`);
   if (!validate) throw new CallError('NotImplemented', `${action} is not an OCPP ${version.slice(4)} action`);
-  if (validate(payload)) return;
+  if (validate(payload)) {
+    const beyond = unsafeNumberAt(payload, '');
+    if (beyond !== undefined)
+      throw new CallError('PropertyConstraintViolation', `${beyond || '(payload)'} is beyond ±${Number.MAX_SAFE_INTEGER}`, { keyword: 'maximum', path: beyond });
+    return;
+  }
   const first = validate.errors?.[0] as ErrorObject;
   const where = first.instancePath || '(payload)';
   throw new CallError(kindOf[first.keyword] ?? 'Format', `${where} ${first.message ?? 'is invalid'}`, { keyword: first.keyword, path: first.instancePath });
+}
+
+/**
+ * The path of the first number no integer column can hold exactly (|n| > 2^53 − 1, e.g. a meterStart of 1e94,
+ * which the schemas' "integer" lets through), if any: no meter, id or limit is that large, and PostgreSQL's bigint
+ * would refuse it where SQLite would silently keep an approximation.
+ */
+function unsafeNumberAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = unsafeNumberAt(item, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -74,12 +74,17 @@ export interface Result {
 const encoder = new TextEncoder();
 const cstr = (text: string) => encoder.encode(`${text}\0`);
 
-/** Values in libpq's text format: numbers as digits, booleans as SQLite stores them (1/0), bytes as bytea hex. */
+/**
+ * Values in libpq's text format: numbers as digits, booleans as SQLite stores them (1/0), bytes as bytea hex.
+ * PostgreSQL text cannot hold NUL, and libpq would end the value at the first one (`A\0B` read as `A`, another
+ * value altogether): a NUL becomes U+FFFD, so the value stays distinct from every other.
+ */
 function text(param: Param): string | null {
   if (param === null || param === undefined) return null;
   if (typeof param === 'boolean') return param ? '1' : '0';
   if (param instanceof Uint8Array) return `\\x${Buffer.from(param).toString('hex')}`;
-  return String(param);
+  const value = String(param);
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
 }
 
 /** The C arrays PQexecParams takes: one buffer of NUL-terminated values and the pointers into it. */
