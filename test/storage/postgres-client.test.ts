@@ -75,3 +75,26 @@ test('a NUL in a text value (PostgreSQL text cannot hold one) is stored as U+FFF
   client.run('INSERT INTO probe (note) VALUES (?)', ['A\0B']);
   expect(client.prepare("SELECT note FROM probe WHERE note LIKE 'A_%'").all()).toEqual([{ note: 'A\uFFFDB' }]);
 });
+
+test('a COMMIT after a statement failed outside a savepoint (PostgreSQL rolled back instead) fails, as the batch did', () => {
+  client.run('BEGIN IMMEDIATE');
+  expect(client.inTransaction).toBe(true);
+  client.run('INSERT INTO probe (note) VALUES (?)', ['in the failed batch']);
+  expect(() => client.run('INSERT INTO probe (id) VALUES (?)', [1])).toThrow('duplicate key');
+  expect(() => client.run('COMMIT')).toThrow('rolled back');
+  expect(client.inTransaction).toBe(false);
+  expect(client.prepare("SELECT count(*) AS n FROM probe WHERE note = 'in the failed batch'").get()).toEqual({ n: 0 });
+});
+
+test('transactions opened by a BEGIN run directly (the group commit) take nested ones as savepoints', () => {
+  client.run('BEGIN IMMEDIATE');
+  client.transaction(() => client.run('INSERT INTO probe (note) VALUES (?)', ['kept step']))();
+  expect(() =>
+    client.transaction(() => {
+      client.run('INSERT INTO probe (note) VALUES (?)', ['failed step']);
+      throw new Error('step failed');
+    })(),
+  ).toThrow('step failed');
+  client.run('COMMIT');
+  expect(client.prepare("SELECT note FROM probe WHERE note LIKE '% step' ORDER BY id").all()).toEqual([{ note: 'kept step' }]);
+});

@@ -45,7 +45,7 @@ class Statement {
 
   private execute(params: unknown[]): Result {
     const { sql, ddl } = this.translated;
-    if (ddl) return sql ? this.client.connection.script(sql) : { fields: [], rows: [], changes: 0 };
+    if (ddl) return sql ? this.client.connection.script(sql) : { fields: [], rows: [], changes: 0, command: '' };
     return this.client.connection.query(sql, flat(params), this.name);
   }
 }
@@ -73,8 +73,18 @@ export class PostgresClient {
     return this.prepare(sql);
   }
 
+  /** As bun:sqlite's; BEGIN (any SQLite flavour), COMMIT and ROLLBACK go through the connection's own (libpq.ts). */
   run(sql: string, ...params: unknown[]) {
-    return new Statement(this, toPostgres(sql), '').run(...params);
+    if (/^\s*BEGIN\b/i.test(sql)) this.connection.begin();
+    else if (/^\s*COMMIT\s*$/i.test(sql)) this.connection.commit();
+    else if (/^\s*ROLLBACK\s*$/i.test(sql)) this.connection.rollback();
+    else return new Statement(this, toPostgres(sql), '').run(...params);
+    return { changes: 0, lastInsertRowid: 0 };
+  }
+
+  /** As bun:sqlite's: a transaction is open (by `transaction` or by a BEGIN run directly). */
+  get inTransaction() {
+    return this.connection.inTransaction;
   }
 
   exec(sql: string) {
@@ -84,26 +94,28 @@ export class PostgresClient {
 
   /**
    * As bun:sqlite: `transaction(fn)` returns a function running `fn` in BEGIN … COMMIT (ROLLBACK when it throws),
-   * or in a savepoint when a transaction is already open; `.immediate()`/`.deferred()` are the same here (PostgreSQL
+   * or in a savepoint when a transaction is already open (by another `transaction` or a BEGIN run directly: the
+   * group commit's batch); `.immediate()`/`.deferred()` are the same here (PostgreSQL
    * takes row locks as it writes).
    */
   transaction<A extends unknown[], T>(fn: (...args: A) => T) {
     const run = (...args: A): T => {
-      const savepoint = this.depth > 0 ? `sp${this.depth}` : undefined;
+      const savepoint = this.connection.inTransaction ? `sp${this.depth}` : undefined;
       if (savepoint) this.connection.script(`SAVEPOINT ${savepoint}`);
       else this.connection.begin();
       this.depth++;
       try {
         const result = fn(...args);
-        this.connection.script(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+        if (savepoint) this.connection.script(`RELEASE SAVEPOINT ${savepoint}`);
+        else this.connection.commit();
         return result;
       } catch (error) {
-        if (this.connection.inTransaction) {
+        if (!savepoint) this.connection.rollback();
+        else if (this.connection.inTransaction) {
           try {
-            this.connection.script(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+            this.connection.script(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
           } catch {
-            // The connection is gone, and the server rolled the transaction back with it.
-            if (!savepoint) this.connection.forgetTransaction();
+            // The connection is gone: the transaction around it fails too, and rolls back.
           }
         }
         throw error;

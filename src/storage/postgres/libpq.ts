@@ -32,6 +32,7 @@ function load() {
         PQgetvalue: { args: ['ptr', 'i32', 'i32'], returns: 'ptr' },
         PQgetisnull: { args: ['ptr', 'i32', 'i32'], returns: 'i32' },
         PQcmdTuples: { args: ['ptr'], returns: 'cstring' },
+        PQcmdStatus: { args: ['ptr'], returns: 'cstring' },
         PQclear: { args: ['ptr'], returns: 'void' },
         PQtransactionStatus: { args: ['ptr'], returns: 'i32' },
       });
@@ -69,6 +70,8 @@ export interface Result {
   rows: Value[][];
   /** Rows inserted, updated or deleted (PQcmdTuples). */
   changes: number;
+  /** The command tag: `COMMIT`, or `ROLLBACK` for a COMMIT of a transaction a failed statement had aborted. */
+  command: string;
 }
 
 const encoder = new TextEncoder();
@@ -182,14 +185,28 @@ export class PgConnection {
     }
   }
 
+  /**
+   * COMMIT, failing when PostgreSQL rolled back instead: after a failed statement (outside a savepoint) the
+   * transaction is aborted, and COMMIT then ends it as a ROLLBACK without reporting an error.
+   */
+  commit() {
+    if (this.script('COMMIT').command === 'ROLLBACK')
+      throw new PostgresError('the transaction was rolled back: a statement in it had failed', '25P02');
+  }
+
+  /** ROLLBACK; on a connection that is gone there is nothing to roll back (the server did when it went). */
+  rollback() {
+    try {
+      this.script('ROLLBACK');
+    } catch (error) {
+      if (this.conn && pq().PQstatus(this.conn) === CONNECTION_OK) throw error;
+      this.transactionOpen = false;
+    }
+  }
+
   /** Between BEGIN and COMMIT/ROLLBACK, as of the last statement (also once the connection is lost). */
   get inTransaction() {
     return this.transactionOpen;
-  }
-
-  /** The transaction cannot be ended on this connection (it was lost, and the server rolled it back). */
-  forgetTransaction() {
-    this.transactionOpen = false;
   }
 
   close() {
@@ -233,7 +250,7 @@ export class PgConnection {
           row[c] = pq().PQgetisnull(res, r, c) ? null : decode(new CString(pq().PQgetvalue(res, r, c)!).toString(), types[c]!);
         rows.push(row);
       }
-      return { fields, rows, changes: Number(String(pq().PQcmdTuples(res))) || 0 };
+      return { fields, rows, changes: Number(String(pq().PQcmdTuples(res))) || 0, command: String(pq().PQcmdStatus(res)) };
     } finally {
       pq().PQclear(res);
       // A lost connection knows no transaction status: what was known before the loss stands.
