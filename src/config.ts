@@ -27,6 +27,8 @@ export interface Config {
   heartbeatIntervalSeconds: number;
   /** How long a disconnected station's EVSEs keep their last status before partners see UNKNOWN. */
   offlineGraceSeconds: number;
+  /** A charge-point actor with nothing pending leaves memory after this long (to twice it) without an event; 0: never. */
+  actorIdleEvictSeconds: number;
   /** The `timeout` we give eMSPs for a command's result; also how long we wait for the station. */
   commandTimeoutSeconds: number;
   /** How long a driver at the charger waits for the eMSP's real-time authorization answer. */
@@ -142,6 +144,10 @@ export function loadConfig(env: Env): Config {
     maxDelayMs: positiveInt('DELIVERY_MAX_DELAY_MS', 5 * 60_000, 'milliseconds'),
   };
 
+  const actorIdleEvictSeconds = Number(read('ACTOR_IDLE_EVICT_S') ?? 30);
+  if (!Number.isInteger(actorIdleEvictSeconds) || actorIdleEvictSeconds < 0)
+    problems.push(`ACTOR_IDLE_EVICT_S must be a whole number of seconds, 0 (never) or more (got "${read('ACTOR_IDLE_EVICT_S')}")`);
+
   const sessionPatchIntervalSeconds = Number(read('SESSION_PATCH_INTERVAL_S') ?? 15);
   if (!Number.isInteger(sessionPatchIntervalSeconds) || sessionPatchIntervalSeconds < 0 || sessionPatchIntervalSeconds > 3600)
     problems.push(`SESSION_PATCH_INTERVAL_S must be a whole number of seconds from 0 (every change at once) to 3600 (got "${read('SESSION_PATCH_INTERVAL_S')}")`);
@@ -175,6 +181,7 @@ export function loadConfig(env: Env): Config {
     partnerRequestTimeoutMs,
     heartbeatIntervalSeconds,
     offlineGraceSeconds,
+    actorIdleEvictSeconds,
     authorizeTimeoutMs,
     commandTimeoutSeconds,
     guest,

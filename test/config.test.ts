@@ -123,6 +123,13 @@ describe('loadConfig: one clear message per bad value', () => {
       expectOneProblem({ ...valid, SESSION_PATCH_INTERVAL_S: bad }, 'SESSION_PATCH_INTERVAL_S', `"${bad}"`);
   });
 
+  test('ACTOR_IDLE_EVICT_S: 30 s unless set, 0 allowed (never evict), anything but whole seconds refused', () => {
+    expect(loadConfig(valid).actorIdleEvictSeconds).toBe(30);
+    expect(loadConfig({ ...valid, ACTOR_IDLE_EVICT_S: '0' }).actorIdleEvictSeconds).toBe(0);
+    for (const bad of ['-1', '2.5', 'soon', '30s'])
+      expectOneProblem({ ...valid, ACTOR_IDLE_EVICT_S: bad }, 'ACTOR_IDLE_EVICT_S', `"${bad}"`);
+  });
+
   test('all problems are listed at once, each once, and the message lists them all', () => {
     let caught: unknown;
     try {

@@ -35,6 +35,8 @@ export interface ActorSystemSettings {
   owner: { countryCode: string; partyId: string; name: string };
   invitationTtlSeconds: number;
   offlineGraceSeconds: number;
+  /** Idle charge-point actors leave memory after this long (to twice it); 0: never (actors/system/actor-host.ts). */
+  actorIdleEvictSeconds: number;
   commandTimeoutSeconds: number;
   authorizeTimeoutMs: number;
   guest: { holdAmount: string; startTimeoutSeconds: number; stopWaitSeconds: number };

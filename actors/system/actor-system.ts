@@ -137,7 +137,16 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publishStatuses: ({ context, event }) => chargePointHost.deferred(() => this.chargePoints.publishStatuses(context, 'at' in event ? event.at : ocpiDateTime(clock.now())))(),
       },
     });
-    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, this.commits, now, xstateClock(clock));
+    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(
+      chargePointLogic,
+      CHARGE_POINT_MACHINE_VERSION,
+      storage.chargePoints.snapshots,
+      this.commits,
+      now,
+      xstateClock(clock),
+      // Most stations are idle most of the time: their actors wait in storage, not in memory.
+      settings.actorIdleEvictSeconds > 0 ? { afterMs: settings.actorIdleEvictSeconds * 1000, clock } : undefined,
+    );
     this.liveness = new Liveness({ store: storage.chargePoints.lastSeen, transact: storage.transact, clock, logger });
     this.chargePoints = new ChargePoints({
       host: chargePointHost,

@@ -1,6 +1,8 @@
-import { expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { createMachine } from 'xstate';
 import { ActorEventRejected, ActorHost } from '../../actors/system/actor-host.ts';
+import { xstateClock } from '../../src/lib/clock.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import type { SnapshotStore } from '../../src/storage/ports.ts';
 
 const door = createMachine({
@@ -65,4 +67,63 @@ test('a snapshot of another machine version is refused, not misread', () => {
   const store = memoryStore();
   new ActorHost(door, 1, store, transact, () => new Date()).create('d4', undefined as never);
   expect(() => new ActorHost(door, 2, store, transact, () => new Date()).get('d4')).toThrow('machine version 1');
+});
+
+describe('idle eviction', () => {
+  // A door that raises an alarm when left open 90 s (a delayed transition on the Clock, as a station's offline grace).
+  const setUp = () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const store = memoryStore();
+    const alarms: number[] = [];
+    const alarmed = createMachine({
+      id: 'alarmed',
+      initial: 'closed',
+      states: { closed: { on: { OPEN: 'open' } }, open: { after: { 90_000: { actions: () => alarms.push(clock.now().getTime()) } }, on: { CLOSE: 'closed' } } },
+    });
+    const host = new ActorHost(alarmed, 1, store, transact, () => clock.now(), xstateClock(clock), { afterMs: 30_000, clock });
+    return { clock, store, host, alarms };
+  };
+
+  test('an actor nobody asked for in a whole sweep interval leaves memory and comes back as it was', () => {
+    const { clock, host } = setUp();
+    host.create('a', undefined as never);
+    host.create('b', undefined as never);
+    clock.advance(30_000);
+    expect(host.live).toBe(2);
+    host.get('b');
+    clock.advance(30_000);
+    expect(host.live).toBe(1);
+    clock.advance(30_000);
+    expect(host.live).toBe(0);
+    // Nothing live, nothing to sweep: no timer keeps running.
+    expect(clock.pending).toBe(0);
+    host.send('a', { type: 'OPEN' });
+    expect(host.live).toBe(1);
+    expect(host.snapshot('a')?.value).toBe('open');
+  });
+
+  test('an actor with an armed delayed transition stays until it has fired, then leaves', () => {
+    const { clock, host, alarms } = setUp();
+    const opened = clock.now().getTime();
+    host.create('a', undefined as never);
+    host.send('a', { type: 'OPEN' });
+    clock.advance(89_999);
+    expect(host.live).toBe(1);
+    expect(alarms).toEqual([]);
+    clock.advance(1);
+    expect(alarms).toEqual([opened + 90_000]);
+    clock.advance(30_000);
+    expect(host.live).toBe(0);
+    // Hydrated again, it is still open and arms nothing: the alarm went once.
+    expect(host.snapshot('a')?.value).toBe('open');
+    clock.advance(200_000);
+    expect(alarms).toHaveLength(1);
+  });
+
+  test('stopAll cancels the sweep', () => {
+    const { clock, host } = setUp();
+    host.create('a', undefined as never);
+    host.stopAll();
+    expect(clock.pending).toBe(0);
+  });
 });

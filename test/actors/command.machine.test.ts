@@ -130,6 +130,7 @@ describe('a command across a restart', () => {
         owner: { countryCode: 'NL', partyId: 'DYN', name: 'Dynamo' },
         invitationTtlSeconds: 3600,
         offlineGraceSeconds: 120,
+        actorIdleEvictSeconds: 30,
         commandTimeoutSeconds: 30,
         authorizeTimeoutMs: 3000,
         guest: { holdAmount: '50.00', startTimeoutSeconds: 60, stopWaitSeconds: 30 },
