@@ -8,12 +8,13 @@
  * connected station. The load generator is this process: plain Bun WebSockets, as ocpp-rpc is too heavy for 20k.
  * Figures are printed, never asserted; traffic goes to 127.0.0.1 only.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intArg } from './support/args.ts';
 import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
+import { openFileLimit } from './support/open-files.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -364,15 +365,4 @@ function increment(map: Map<string, number>, key: string) {
 
 function progress(target: Target, what: string) {
   console.log(`[${target}] ${what}…`);
-}
-
-/** The soft limit on open files (Linux); each station costs one descriptor here and one in the server. */
-function openFileLimit() {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = Number(line?.split(/\s{2,}/)[1]);
-    return Number.isFinite(soft) ? soft : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -24,6 +24,9 @@ export interface RemovalPorts {
   disconnect(chargePointId: string, reason: string): void;
 }
 
+/** Stations resumed per event-loop turn after a restart (a few ms each slice; the server answers in between). */
+const RESUME_SLICE = 200;
+
 /** The stop reason of sessions ended by removing their station (Session `stop_reason`, CDR remark). */
 export const REMOVED_STOP_REASON = 'ChargePointRemoved';
 
@@ -49,8 +52,14 @@ export class ChargePoints {
       clock: Clock;
       logger: Logger;
       removal: RemovalPorts;
+      /** Whether the station has a live socket now (the gateway). */
+      isConnected: (id: string) => boolean;
+      offlineGraceMs: number;
     },
   ) {}
+
+  /** The background part of `resume()` while it runs (cancelled by `stop()`). */
+  private resuming: ReturnType<typeof setTimeout> | undefined;
 
   connected(id: string, protocol: OcppVersion) {
     if (!this.deps.host.get(id)) this.deps.host.create(id, { id });
@@ -107,7 +116,7 @@ export class ChargePoints {
   }
 
   view(id: string): ChargePointView | undefined {
-    const snapshot = this.deps.host.snapshot(id);
+    const snapshot = this.deps.host.peek(id);
     if (!snapshot) return undefined;
     const value = snapshot.value as 'disconnected' | { online: 'connected' | 'booted' };
     const state = value === 'disconnected' ? 'disconnected' : value.online;
@@ -118,17 +127,47 @@ export class ChargePoints {
   }
 
   /**
-   * After a restart no station is connected yet: mark those the snapshots still call online as disconnected
-   * now; the others' actors re-enter their state, which re-arms the offline grace from the stored
-   * `disconnectedAt` (timers do not survive a restart).
+   * After a restart no station is connected yet: those the snapshots still call online are marked disconnected
+   * now (their grace starts); those disconnected within the grace get what is left of it re-armed (timers do not
+   * survive a restart); those past it are announced UNKNOWN again — a crash may have cut that short — from the
+   * stored snapshot, without bringing their actors into memory. The first RESUME_SLICE stations at once, the rest
+   * a slice per event-loop turn, so the server serves meanwhile: a station that reconnected before its turn is
+   * skipped (its CONNECTED is recorded already).
    */
   resume() {
-    for (const id of this.deps.ids()) {
-      const view = this.view(id);
-      if (!view) continue;
-      if (view.connected) this.disconnected(id);
-      else this.deps.host.rearm(id, { type: 'RESTORED' });
-    }
+    const ids = this.deps.ids();
+    let next = 0;
+    const slice = (background: boolean) => {
+      this.resuming = undefined;
+      for (const end = Math.min(next + RESUME_SLICE, ids.length); next < end; next += 1) {
+        // At start a problem (a snapshot of another machine version) stops the start; later it is logged.
+        if (!background) this.resumeOne(ids[next]!);
+        else
+          try {
+            this.resumeOne(ids[next]!);
+          } catch (error) {
+            this.deps.logger.error('Resuming a charge point failed', { chargePointId: ids[next], error });
+          }
+      }
+      if (next < ids.length) this.resuming = setTimeout(() => slice(true), 0);
+    };
+    slice(false);
+  }
+
+  /** Stops a resume still running in the background (shutdown). */
+  stop() {
+    clearTimeout(this.resuming);
+    this.resuming = undefined;
+  }
+
+  private resumeOne(id: string) {
+    if (this.deps.isConnected(id)) return;
+    const view = this.view(id);
+    if (!view) return;
+    if (view.connected) return this.disconnected(id);
+    if (view.disconnectedAt === undefined) return;
+    if (Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs > this.deps.clock.now().getTime()) this.deps.host.rearm(id, { type: 'RESTORED' });
+    else this.announceOffline(id);
   }
 
   /** The offline grace ran out (the machine's delayed transition): partners see the station's EVSEs as UNKNOWN. */

@@ -50,15 +50,30 @@ export class ActorHost<M extends AnyStateMachine> {
     if (this.eviction) this.touch(id);
     const cached = this.actors.get(id);
     if (cached) return cached;
+    const stored = this.load(id);
+    if (!stored) return undefined;
+    // A restored actor does not run entry actions again: nothing is re-published.
+    const actor = this.spawn({ snapshot: stored }).start();
+    // Finished actors are read, never changed: they are not kept in memory.
+    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.actors.set(id, actor);
+    return actor;
+  }
+
+  /**
+   * State and context of actor `id` without bringing it into memory: the live actor's, else as stored (reads of
+   * many idle stations do not hydrate them all).
+   */
+  peek(id: string): Pick<SnapshotFrom<M>, 'value' | 'context' | 'status'> | undefined {
+    const live = this.actors.get(id);
+    return live ? (live.getSnapshot() as SnapshotFrom<M>) : (this.load(id) as SnapshotFrom<M> | undefined);
+  }
+
+  private load(id: string): unknown {
     const stored = this.store.load(id);
     if (!stored) return undefined;
     if (stored.machineVersion !== this.machineVersion)
       throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
-    // A restored actor does not run entry actions again: nothing is re-published.
-    const actor = this.spawn({ snapshot: stored.snapshot }).start();
-    // Finished actors are read, never changed: they are not kept in memory.
-    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.actors.set(id, actor);
-    return actor;
+    return stored.snapshot;
   }
 
   snapshot(id: string): SnapshotFrom<M> | undefined {

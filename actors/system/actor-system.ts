@@ -162,6 +162,8 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         sessions: { runningAt: (id) => storage.chargePoints.runningSessions(id), stop: (id, at, reason) => this.sessions.stop(id, at, undefined, reason) },
         disconnect: (id, reason) => stations.disconnect(id, reason),
       },
+      isConnected: (id) => stations.isConnected(id),
+      offlineGraceMs,
     });
 
     const station = {
@@ -298,6 +300,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
 
   /** Writes the stations' last-seen times and commits what the turn holds, then stops every timer, delivery and live actor. */
   close(): void {
+    this.chargePoints.stop();
     this.liveness.close();
     this.commits.flush();
     this.deadlines.cancelAll();

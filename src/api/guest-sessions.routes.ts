@@ -4,7 +4,6 @@ import { GuestRefusal } from '../../actors/guest/guest-error.ts';
 import type { GuestView } from '../../actors/guest/guest-sessions.ts';
 import { currencyMinorUnits, dec } from '../domain/money.ts';
 import { receiptFromCdr } from '../domain/receipt/cdr-receipt.ts';
-import { renderReceipt } from '../domain/receipt/receipt-pdf.ts';
 import { binaryResponse, jsonResponse } from '../model/api/api-responses.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -164,6 +163,8 @@ export function guestSessionsRoutes(deps: ApiDeps) {
         if (guest.state !== 'stopped' || !cdr || !capture) throw new ApiError(409, 'not_ready', `No receipt yet: the session is ${guest.state}`);
         const timeZone = network.location('operator', cdr.cdr_location.id)?.time_zone ?? 'UTC';
         const operator = { name: config.cpo.name, website: config.cpo.website ?? config.publicUrl };
+        // Loaded on the first receipt: pdf-lib and its font engine would add a third of a second to every start.
+        const { renderReceipt } = await import('../domain/receipt/receipt-pdf.ts');
         const pdf = await renderReceipt(
           receiptFromCdr(cdr, timeZone, operator, {
             charged: String(major(guest.chargedMinor ?? 0, guest.currency)),
