@@ -3,7 +3,8 @@ import { loadConfig } from '../../src/config.ts';
 
 /**
  * The configuration a bench server runs with: any free port on loopback, its database in `dir`, our bench identity;
- * TRACE=off|on from the environment, so that the trace's cost is measured by running a bench both ways.
+ * TRACE=off|on from the environment, so that the trace's cost is measured by running a bench both ways (and
+ * ACTOR_IDLE_EVICT_S).
  */
 export function benchConfig(dir: string, adminKey: string) {
   return loadConfig({
@@ -16,5 +17,7 @@ export function benchConfig(dir: string, adminKey: string) {
     CPO_PARTY_ID: 'DYN',
     CPO_NAME: 'Dynamo Bench CPO',
     ...(process.env.TRACE ? { TRACE: process.env.TRACE } : {}),
+    // bench:idle shortens it to see idle stations' actors leave memory within the run.
+    ...(process.env.ACTOR_IDLE_EVICT_S ? { ACTOR_IDLE_EVICT_S: process.env.ACTOR_IDLE_EVICT_S } : {}),
   });
 }

@@ -22,11 +22,11 @@ export class ChildServer {
   ) {}
 
   /**
-   * Starts `bun [...bunFlags] <script> ...args`; `readyMs` bounds the wait for its port (seeding a large database
+   * Starts `bun [...bunFlags] <script> ...args` with `env` added to ours; `readyMs` bounds the wait for its port (seeding a large database
    * takes a while).
    */
-  static async start(script: string, args: string[], { readyMs = 30_000, bunFlags = [] as string[] } = {}) {
-    const proc = Bun.spawn(['bun', ...bunFlags, script, ...args], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
+  static async start(script: string, args: string[], { readyMs = 30_000, bunFlags = [] as string[], env = {} as Record<string, string> } = {}) {
+    const proc = Bun.spawn(['bun', ...bunFlags, script, ...args], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', env: { ...process.env, ...env } });
     children.add(proc);
     const lines = readLines(proc.stdout);
     const { port } = await nextLine<{ port: number }>(lines, readyMs);

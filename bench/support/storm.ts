@@ -13,8 +13,9 @@ export interface StormResult {
 
 const SCRIPT = join(import.meta.dir, 'storm-client.ts');
 
-export async function storm(ocppUrl: string, count: number, password: string) {
-  const proc = Bun.spawn(['bun', SCRIPT, ocppUrl, String(count), password], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
+/** `lenient`: any CALLRESULT counts as a boot (the bare echo of server-process.ts answers `[3,id,{}]`). */
+export async function storm(ocppUrl: string, count: number, password: string, { lenient = false } = {}) {
+  const proc = Bun.spawn(['bun', SCRIPT, ocppUrl, String(count), password, lenient ? 'lenient' : 'strict'], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
   const reader = proc.stdout.getReader();
   let text = '';
   while (!text.includes('\n')) {

@@ -26,11 +26,14 @@ export interface ConnectionEvents {
 
 const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined };
 
+/** Kept per socket for as long as the station is connected: what most stations never need is made on first use. */
 interface Connection extends Station {
-  outbound: OutboundCalls;
+  /** Our CALLs to the station; made by the first one. */
+  outbound?: OutboundCalls;
   /** Inbound CALLs are handled one after another, in arrival order. */
   queue: Promise<void>;
-  badFrames: { count: number; since: number };
+  /** Made by the first malformed frame. */
+  badFrames?: { count: number; since: number };
 }
 
 const PATH = /^\/ocpp\/([^/]+)\/?$/;
@@ -96,9 +99,7 @@ export function createOcppGateway(deps: {
     sendPings: true,
     open(ws) {
       const conn = ws.data;
-      conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame), deps.clock);
       conn.queue = Promise.resolve();
-      conn.badFrames = { count: 0, since: deps.clock.now().getTime() };
       const previous = live.get(conn.chargePointId);
       live.set(conn.chargePointId, ws);
       if (previous) {
@@ -182,13 +183,13 @@ export function createOcppGateway(deps: {
   }
 
   function settle(conn: Connection, id: string, outcome: { payload: unknown } | { code: string; description: string }) {
-    if (!conn.outbound.settle(id, outcome)) deps.logger.warn('Answer to no pending call dropped', { chargePointId: conn.chargePointId, id });
+    if (!conn.outbound?.settle(id, outcome)) deps.logger.warn('Answer to no pending call dropped', { chargePointId: conn.chargePointId, id });
   }
 
   function reject(ws: ServerWebSocket<Connection>, error: BadFrame) {
     const conn = ws.data;
     const now = deps.clock.now().getTime();
-    if (now - conn.badFrames.since > 60_000) conn.badFrames = { count: 0, since: now };
+    if (!conn.badFrames || now - conn.badFrames.since > 60_000) conn.badFrames = { count: 0, since: now };
     conn.badFrames.count += 1;
     tap.malformed(conn);
     // Unreadable ids are answered with "-1" (OCPP 2.0.1 part 4 §4.2.3).
@@ -208,7 +209,9 @@ export function createOcppGateway(deps: {
     call(chargePointId: string, action: string, payload: unknown, timeoutMs = OUTBOUND_TIMEOUT_MS) {
       const ws = live.get(chargePointId);
       if (!ws) return Promise.reject(new OutboundCallError('closed', 'Station is not connected'));
-      return ws.data.outbound.call(action, payload, timeoutMs).then(
+      const conn = ws.data;
+      conn.outbound ??= new OutboundCalls(conn.version, (frame) => send(ws, frame), deps.clock);
+      return conn.outbound.call(action, payload, timeoutMs).then(
         (result) => {
           tap.called(ws.data, action, 'result');
           return result;
