@@ -12,8 +12,9 @@ import type { Config } from '../../src/config.ts';
 import { ocpiDateTime } from '../../src/lib/clock.ts';
 import { createSecrets } from '../../src/lib/secrets.ts';
 import type { Token } from '../../src/model/ocpi/token.ts';
+import { stationId } from './station-ids.ts';
 
-export const stationId = (i: number) => `CP-${String(i + 1).padStart(6, '0')}`;
+export { stationId };
 
 export function seedNetwork(config: Config, { chargePoints, online, sessions, password }: { chargePoints: number; online: number; sessions: number; password: string }) {
   const service = createApp(config, { logger: { info: () => {}, warn: () => {}, error: () => {} } });

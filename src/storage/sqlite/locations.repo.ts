@@ -32,6 +32,10 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
   const bodies = bodiesBySeq(db.$client, 'locations', paging);
   const audiences = locationAudiences(db.$client, holdersMatching);
+  // Every station status (and every offline announcement at a restart) asks: a prepared statement, not the query builder.
+  const bindings = db.$client.prepare<{ locationKey: string; uidKey: string; ocppEvseId: number | null }, [string]>(
+    'SELECT location_key AS locationKey, uid_key AS uidKey, ocpp_evse_id AS ocppEvseId FROM evses WHERE charge_point_id = ?',
+  );
   paging.onForget(() => audiences.forget());
   /**
    * A written location takes its place (or its new last_updated) in every list built and is read again when a
@@ -55,11 +59,7 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
     },
     /** The EVSEs a charge point feeds, by OCPP evse id. */
     bindingsOf(chargePointId: string) {
-      return db
-        .select({ locationKey: evses.locationKey, uidKey: evses.uidKey, ocppEvseId: evses.ocppEvseId })
-        .from(evses)
-        .where(eq(evses.chargePointId, chargePointId))
-        .all();
+      return bindings.all(chargePointId);
     },
     /** Rewrites a stored location body in place (EVSE index rows unchanged). */
     replaceBody(location: Location) {
