@@ -24,6 +24,9 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
   const paging = pagingRegistry(listCacheBytes);
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
   const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
+  // One wrapper for every transaction: `sqlite.transaction(fn)` builds a new one (and its statements) per call,
+  // which cost ~10 µs on each station message.
+  const immediate = sqlite.transaction(<T>(fn: () => T): T => fn()).immediate;
   return {
     /**
      * Synchronous transaction (bun:sqlite): nest freely, never await inside. BEGIN IMMEDIATE takes the write lock
@@ -32,7 +35,7 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
      */
     transact: <T>(fn: () => T): T => {
       try {
-        return sqlite.transaction(fn).immediate();
+        return immediate(fn) as T;
       } catch (error) {
         paging.forget();
         throw error;

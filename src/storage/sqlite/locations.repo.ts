@@ -7,6 +7,7 @@ import { locationAudiences, type Holder, type TokenWrite } from './location-audi
 import type { Reader } from '../../domain/parties.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
+import type { EvseBinding } from '../../charging-network/evse-bindings.ts';
 
 export interface EvseRow {
   uidKey: string;
@@ -33,6 +34,11 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   const bodies = bodiesBySeq(db.$client, 'locations', paging);
   const audiences = locationAudiences(db.$client, holdersMatching);
   paging.onForget(() => audiences.forget());
+  // Read whenever a station's bindings are not in memory yet (a StatusNotification after start or an edit).
+  const bindings = db.$client.prepare<EvseBinding, [string]>(
+    'SELECT location_key AS locationKey, uid_key AS uidKey, ocpp_evse_id AS ocppEvseId FROM evses WHERE charge_point_id = ?',
+  );
+  const body = db.$client.prepare<{ body: string }, [string]>('SELECT body FROM locations WHERE key = ?');
   /**
    * A written location takes its place (or its new last_updated) in every list built and is read again when a
    * page needs it; when it is or was unpublished, who may see what is worked out again.
@@ -44,7 +50,8 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   };
   return {
     get(id: string): Location | undefined {
-      return db.select({ body: locations.body }).from(locations).where(eq(locations.key, idKey(id))).get()?.body as Location | undefined;
+      const row = body.get(idKey(id));
+      return row ? (JSON.parse(row.body) as Location) : undefined;
     },
     evsesOf(id: string): EvseRow[] {
       return db
@@ -54,12 +61,8 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
         .all();
     },
     /** The EVSEs a charge point feeds, by OCPP evse id. */
-    bindingsOf(chargePointId: string) {
-      return db
-        .select({ locationKey: evses.locationKey, uidKey: evses.uidKey, ocppEvseId: evses.ocppEvseId })
-        .from(evses)
-        .where(eq(evses.chargePointId, chargePointId))
-        .all();
+    bindingsOf(chargePointId: string): EvseBinding[] {
+      return bindings.all(chargePointId);
     },
     /** Rewrites a stored location body in place (EVSE index rows unchanged). */
     replaceBody(location: Location) {
