@@ -17,7 +17,11 @@ import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { stations: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    stations: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+    'cpu-prof': { type: 'string' },
+  },
 });
 const STATIONS = intArg(values.stations, 1, 20_000, '--stations');
 const SECONDS = intArg(values.seconds, 1, 600, '--seconds');
@@ -200,7 +204,8 @@ process.exit(0);
 async function run(target: Target): Promise<RunResult> {
   const dir = target === 'dynamo' ? mkdtempSync(join(tmpdir(), 'dynamo-bench-')) : undefined;
   const removeDir = dir ? tempDirRemovedOnExit(dir) : undefined;
-  const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : ['echo']);
+  const profile = target === 'dynamo' && values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : ['echo'], { bunFlags: profile });
   try {
     const ids = Array.from({ length: STATIONS }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
     let registerMs: number | undefined;

@@ -5,16 +5,20 @@ import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from '../model/ocpp-version.ts';
 import { silentTap, type GatewayTap, type Station } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
-import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
+import { BadFrame, errorFrame, parseFrame, resultFrame, type Frame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
-import { hasAction, validatePayload } from './rpc/schema-validation.ts';
+import { check, schemasOf, type ActionSchemas } from './rpc/schema-validation.ts';
 import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
 import { FailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
 export type { Station };
 
-/** A station's CALL: the payload has passed the official schema; the answer is checked against it too. */
+/**
+ * A station's CALL: the payload has passed the official schema (the answer is checked against it too where
+ * OCPP_CHECK_REPLIES is on: tests and `bun dev`). A synchronous handler is answered in the same turn; an
+ * asynchronous one holds the station's later CALLs back until it is done.
+ */
 export type ActionHandler = (station: Station, payload: any) => unknown | Promise<unknown>;
 export type HandlerTable = Partial<Record<string, ActionHandler>>;
 
@@ -23,10 +27,18 @@ export interface ConnectionEvents {
   disconnected(station: Station): void;
 }
 
+type Call = Extract<Frame, { type: 'call' }>;
+
 interface Connection extends Station {
+  /** What handlers and listeners are given: made once per connection, not per frame. */
+  station: Station;
   outbound: OutboundCalls;
-  /** Inbound CALLs are handled one after another, in arrival order. */
-  queue: Promise<void>;
+  /**
+   * Inbound CALLs are handled one after another, in arrival order: those that arrive while an asynchronous
+   * handler of this station still runs wait here. Undefined while none runs, so a synchronous handler costs no
+   * promise and no queue.
+   */
+  waiting: { call: Call; arrived: number }[] | undefined;
   badFrames: { count: number; since: number };
 }
 
@@ -48,6 +60,8 @@ export function createOcppGateway(deps: {
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
   clock: Clock;
+  /** Check our own CALLRESULTs against the official schema (a bug of ours becomes an InternalError): tests and dev. */
+  checkReplies?: boolean;
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
@@ -93,8 +107,8 @@ export function createOcppGateway(deps: {
     sendPings: true,
     open(ws) {
       const conn = ws.data;
+      conn.station = { chargePointId: conn.chargePointId, version: conn.version };
       conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame), deps.clock);
-      conn.queue = Promise.resolve();
       conn.badFrames = { count: 0, since: deps.clock.now().getTime() };
       const previous = live.get(conn.chargePointId);
       live.set(conn.chargePointId, ws);
@@ -119,21 +133,9 @@ export function createOcppGateway(deps: {
       }
       if (frame.type === 'result') return void settle(conn, frame.id, { payload: frame.payload });
       if (frame.type === 'error') return void settle(conn, frame.id, { code: frame.code, description: frame.description });
-      const call = frame;
-      conn.queue = conn.queue.then(async () => {
-        let outcome: 'result' | 'error' = 'result';
-        const reply = await answer(conn, call.action, call.payload).then(
-          (payload) => resultFrame(call.id, payload),
-          (error) => {
-            outcome = 'error';
-            const e = error instanceof CallError ? error : new CallError('InternalError', 'Internal error');
-            if (!(error instanceof CallError)) deps.logger.error('OCPP handler failed', { chargePointId: conn.chargePointId, action: call.action, error });
-            return errorFrame(call.id, callErrorCode(conn.version, e.kind), e.message, e.details);
-          },
-        );
-        send(ws, reply);
-        tap.answered(conn, call.action, outcome, (performance.now() - arrived) / 1000);
-      });
+      if (conn.waiting) return void conn.waiting.push({ call: frame, arrived });
+      const running = handle(ws, frame, arrived);
+      if (running) waitFor(ws, running);
     },
     close(ws, code, reason) {
       const conn = ws.data;
@@ -149,25 +151,74 @@ export function createOcppGateway(deps: {
     },
   };
 
-  async function answer(conn: Connection, action: string, payload: unknown) {
-    if (!hasAction(conn.version, action)) throw new CallError('NotImplemented', `Unknown action ${action}`);
-    validatePayload(conn.version, action, 'req', payload);
-    const handler = dispatch!.handlers[conn.version][action];
-    if (!handler) throw new CallError('NotSupported', `${action} is not supported by this CSMS`);
-    const response = await handler(station(conn), payload);
+  /**
+   * Validates one CALL and runs its handler. Answered at once when the handler is synchronous; otherwise returns
+   * a promise (never rejecting) that settles once the answer is sent.
+   */
+  function handle(ws: ServerWebSocket<Connection>, call: Call, arrived: number): Promise<void> | undefined {
+    const conn = ws.data;
+    const schemas = schemasOf(conn.version, call.action);
+    let result: unknown;
     try {
-      validatePayload(conn.version, action, 'conf', response);
+      if (!schemas) throw new CallError('NotImplemented', `Unknown action ${call.action}`);
+      check(schemas.req, call.payload, conn.version, call.action);
+      const handler = dispatch!.handlers[conn.version][call.action];
+      if (!handler) throw new CallError('NotSupported', `${call.action} is not supported by this CSMS`);
+      result = handler(conn.station, call.payload);
     } catch (error) {
-      deps.logger.error('Our own OCPP answer failed its schema', { action, error });
-      throw new CallError('InternalError', 'Internal error');
+      reply(ws, call, arrived, schemas, { error });
+      return undefined;
     }
-    return response;
+    if (!(result instanceof Promise)) {
+      reply(ws, call, arrived, schemas, { payload: result });
+      return undefined;
+    }
+    return result.then(
+      (payload) => reply(ws, call, arrived, schemas, { payload }),
+      (error: unknown) => reply(ws, call, arrived, schemas, { error }),
+    );
+  }
+
+  /** While an asynchronous handler runs, the station's next CALLs wait; then they are handled in arrival order. */
+  function waitFor(ws: ServerWebSocket<Connection>, running: Promise<void>) {
+    const conn = ws.data;
+    conn.waiting ??= [];
+    void running.then(() => {
+      const waiting = conn.waiting!;
+      while (waiting.length > 0) {
+        const next = waiting.shift()!;
+        const again = handle(ws, next.call, next.arrived);
+        if (again) return waitFor(ws, again);
+      }
+      conn.waiting = undefined;
+    });
+  }
+
+  /** The one place where a handler's outcome becomes the CALLRESULT or CALLERROR frame the station is sent. */
+  function reply(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, outcome: { payload: unknown } | { error: unknown }) {
+    const conn = ws.data;
+    if ('payload' in outcome && deps.checkReplies) {
+      try {
+        check(schemas?.conf, outcome.payload, conn.version, call.action);
+      } catch (problem) {
+        deps.logger.error('Our own OCPP answer failed its schema', { action: call.action, error: problem });
+        outcome = { error: new CallError('InternalError', 'Internal error') };
+      }
+    }
+    if ('payload' in outcome) send(ws, resultFrame(call.id, outcome.payload));
+    else {
+      const { error } = outcome;
+      if (!(error instanceof CallError)) deps.logger.error('OCPP handler failed', { chargePointId: conn.chargePointId, action: call.action, error });
+      const e = error instanceof CallError ? error : new CallError('InternalError', 'Internal error');
+      send(ws, errorFrame(call.id, callErrorCode(conn.version, e.kind), e.message, e.details));
+    }
+    tap.answered(conn, call.action, 'payload' in outcome ? 'result' : 'error', (performance.now() - arrived) / 1000);
   }
 
   /** A failing listener must not take the socket handlers (and with them other stations) down. */
   function notify(event: keyof ConnectionEvents, conn: Connection) {
     try {
-      dispatch!.events[event](station(conn));
+      dispatch!.events[event](conn.station);
     } catch (error) {
       deps.logger.error(`Station ${event} handling failed`, { chargePointId: conn.chargePointId, error });
     }
@@ -219,7 +270,5 @@ export function createOcppGateway(deps: {
     },
   };
 }
-
-const station = (conn: Connection): Station => ({ chargePointId: conn.chargePointId, version: conn.version });
 
 export type OcppGateway = ReturnType<typeof createOcppGateway>;
