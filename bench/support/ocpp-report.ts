@@ -29,11 +29,13 @@ export interface RunResult {
   registerFailures: number;
   connectMs: number;
   connected: number;
+  /** Stations connected when `memory.half` was taken. */
+  halfConnected: number;
   connectFailures: Map<string, number>;
   closed: Window;
   paced: Window & { skipped: number };
-  /** Before the stations connect, once all are connected and booted (idle), after both load windows. */
-  memory: { before: Stats; connected: Stats; loaded: Stats };
+  /** Before the stations connect, with half and with all of them connected and booted (idle), after both load windows. */
+  memory: { before: Stats; half: Stats; connected: Stats; loaded: Stats };
   logs: Stats['logs'];
 }
 
@@ -45,8 +47,12 @@ const ratio = (a: number, b: number) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}
 
 export function report(results: RunResult[], { stations, rate, drainMs }: { stations: number; rate: number; drainMs: number }) {
   const echo = results.find((r) => r.target === 'echo')!;
-  const perStation = (r: RunResult, after: Stats) => (r.connected ? (after.rss - r.memory.before.rss) / r.connected : Number.NaN);
-  const mib = ({ memory: m }: RunResult) => [m.before, m.connected, m.loaded].map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' → ');
+  /** What one more connected, booted, idle station costs: the RSS growth from half the stations to all of them. */
+  const idle = ({ memory: m, connected, halfConnected }: RunResult) =>
+    connected > halfConnected ? (m.connected.rss - m.half.rss) / (connected - halfConnected) : Number.NaN;
+  /** That, plus what the load left behind per station. */
+  const loaded = (r: RunResult) => idle(r) + (r.memory.loaded.rss - r.memory.connected.rss) / r.connected;
+  const mib = ({ memory: m }: RunResult) => [m.before, m.half, m.connected, m.loaded].map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' → ');
   /** A row: one cell per server, then each server's figure over the echo's when `vsEcho` picks one. */
   const row = (label: string, cell: (r: RunResult) => string, vsEcho?: (r: RunResult) => number) => [
     label,
@@ -71,9 +77,9 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
     row(`paced ${rate}/s: round trip p99`, (r) => ms(r.paced.p99), (r) => r.paced.p99),
     row(`paced ${rate}/s: server CPU µs / message`, (r) => us(r.paced.serverMicrosPerMessage), (r) => r.paced.serverMicrosPerMessage),
     row(`paced ${rate}/s: load generator CPU`, (r) => pct(r.paced.generatorCpu)),
-    row('server RSS MiB before → connected → after load', mib),
-    row('RSS / station, connected + booted, idle', (r) => kib(perStation(r, r.memory.connected)), (r) => perStation(r, r.memory.connected)),
-    row('RSS / station, after load', (r) => kib(perStation(r, r.memory.loaded)), (r) => perStation(r, r.memory.loaded)),
+    row('server RSS MiB: before → half → all connected → after load', mib),
+    row('RSS / station, connected + booted, idle', (r) => kib(idle(r)), idle),
+    row('RSS / station, after load', (r) => kib(loaded(r)), loaded),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   console.log('');
@@ -102,6 +108,7 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
   }
   console.log('');
   console.log('Closed loop: once a server is saturated, round trip ≈ stations / (messages/s); it is queueing, not idle latency.');
+  console.log('RSS per station: growth from half to all stations connected (start-up slack excluded); after load, plus the growth the load left per station.');
   console.log('Paced: a turn is skipped when that station still waits for its previous answer (the server is behind).');
   console.log('Servers and load generator share this machine: compare the ratios, not the absolute figures, across machines.');
 }
