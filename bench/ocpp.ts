@@ -1,207 +1,73 @@
 /**
- * OCPP 1.6 load benchmark: `bun run bench:ocpp [--stations N] [--seconds S]` (N ≤ 20,000, default 1,000; S default 10).
+ * OCPP 1.6 load benchmark:
  *
- * N simulated charge points connect (in batches, after BootNotification), then each runs a closed loop for S seconds:
- * send a CALL (Heartbeat → StatusNotification → MeterValues → …), wait for its answer, send the next. The same load
- * runs against the real server and against a bare Bun WebSocket server that answers every CALL with `[3,id,{}]`,
- * each in a child process of its own (bench/support/server-process.ts) so that its RSS delta / N is memory per
- * connected station. The load generator is this process: plain Bun WebSockets, as ocpp-rpc is too heavy for 20k.
- * Figures are printed, never asserted; traffic goes to 127.0.0.1 only.
+ *   bun run bench:ocpp [--stations N] [--seconds S] [--rate R] [--paced-seconds P] [--profile DIR]
+ *
+ * N simulated charge points (≤ 20,000, default 1,000) connect in batches and boot, then each runs a closed loop for S
+ * seconds (default 10): a CALL (Heartbeat → StatusNotification → MeterValues → …), its answer, the next CALL. Then
+ * the same stations send R CALLs a second in all (default 5,000) for P seconds (default S): the latency of a
+ * server that is not saturated. The same load runs against three servers, each a child process of its own
+ * (bench/support/server-process.ts), so that its RSS growth / N is memory per station:
+ *   echo     a bare Bun WebSocket answering every frame with [3,id,{}] — the ceiling, and the baseline of the ratios;
+ *   raw      raw Bun OCPP: JSON.parse, a switch on the action, JSON.stringify of its answer, nothing checked or kept;
+ *   dynamo   the real server (startServer) with the stations registered through the operator API.
+ * Server CPU is read from /proc/<pid>/stat (utime + stime, every thread; the main thread from its task entry) by
+ * this process; the load generator (this process) reports its own CPU so that it is visibly not the bottleneck.
+ * On Linux with two or more cores the server runs on core 0 and the load generator on the others (taskset), and
+ * the open-file limit is raised for N sockets (as far as the hard limit allows). `--profile DIR` leaves the dynamo
+ * server's CPU profile there (bun --cpu-prof, with its markdown summary). Figures are printed, never asserted;
+ * traffic goes to 127.0.0.1 only. A smoke run: `bun run bench:ocpp --stations 200 --seconds 3`.
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intArg } from './support/args.ts';
+import { cpuMicrosOf, openFileLimit, pinning, relaunchWithLimits } from './support/bench-process.ts';
 import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
-import { openFileLimit } from './support/open-files.ts';
+import { pacedLoad, Station, STATION_PASSWORD, Tally } from './support/ocpp-station.ts';
+import { report, type RunResult, type Stats, type Target, type Window } from './support/ocpp-report.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { stations: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    stations: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '5000' },
+    'paced-seconds': { type: 'string' },
+    profile: { type: 'string' },
+  },
 });
 const STATIONS = intArg(values.stations, 1, 20_000, '--stations');
 const SECONDS = intArg(values.seconds, 1, 600, '--seconds');
+const RATE = intArg(values.rate, 1, 1_000_000, '--rate');
+const PACED_SECONDS = intArg(values['paced-seconds'] ?? String(SECONDS), 1, 600, '--paced-seconds');
 /** Connections (and registrations) in flight at once: a 20k connect storm all at once times out. */
 const BATCH = 200;
-const CONNECT_TIMEOUT_MS = 15_000;
-/** After the window, calls still in flight get this long before they count as unanswered. */
+/** After a window, calls still in flight get this long before they count as unanswered. */
 const DRAIN_MS = 5_000;
-/** Latency samples kept (a closed loop on 2 cores stays far below this in 10 s; bounds memory for long runs). */
-const MAX_SAMPLES = 5_000_000;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
-const PASSWORD = 'bench-station-password-01234';
 const SERVER_SCRIPT = join(import.meta.dir, 'support', 'server-process.ts');
 
-type Target = 'dynamo' | 'echo';
-interface Stats {
-  rss: number;
-  heapUsed: number;
-  cpuMicros: number;
-  logs: Record<string, { count: number; example: string }>;
-}
+await relaunchWithLimits(STATIONS + 256);
 
-/** Everything the stations of one run observed. */
-class Tally {
-  running = false;
-  completed = 0;
-  latencies: number[] = [];
-  callErrors = new Map<string, number>();
-  connectFailures = new Map<string, number>();
-  unexpectedCloses = new Map<string, number>();
-  serverCalls = 0;
-  strayFrames = 0;
 
-  answered(action: string, frame: unknown[], ms: number) {
-    this.completed += 1;
-    if (this.latencies.length < MAX_SAMPLES) this.latencies.push(ms);
-    if (frame[0] === 4) increment(this.callErrors, `${action}: ${frame[2]} ${JSON.stringify(frame[3])}`);
-  }
-}
-
-/** One simulated OCPP 1.6 charge point: one CALL in flight at a time. */
-class Station {
-  connected = false;
-  closing = false;
-  pendingId = '';
-  private ws!: WebSocket;
-  private seq = 0;
-  private pendingAction = '';
-  private sentAt = 0;
-  private energyWh = 0;
-  private available = true;
-  private onAnswer: (frame: unknown[], ms: number) => void = () => {};
-
-  constructor(
-    readonly id: string,
-    private readonly tally: Tally,
-  ) {}
-
-  /** Opens the socket and sends BootNotification; resolves true once it is Accepted (any CALLRESULT for the echo). */
-  connect(ocppUrl: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      const fail = (reason: string) => {
-        if (this.connected || this.closing) return;
-        this.closing = true;
-        clearTimeout(timer);
-        increment(this.tally.connectFailures, reason);
-        this.ws.close();
-        resolve(false);
-      };
-      const timer = setTimeout(() => fail('timeout'), CONNECT_TIMEOUT_MS);
-      this.ws = new WebSocket(`${ocppUrl}/${encodeURIComponent(this.id)}`, {
-        headers: { authorization: `Basic ${btoa(`${this.id}:${PASSWORD}`)}` },
-        protocols: ['ocpp1.6'],
-      });
-      this.ws.onopen = () => this.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Closed loop' });
-      this.ws.onmessage = (event) => this.receive(String(event.data));
-      this.ws.onerror = () => fail('socket error');
-      this.ws.onclose = (event) => {
-        if (!this.connected) return fail(`closed ${event.code} ${event.reason}`);
-        if (!this.closing) increment(this.tally.unexpectedCloses, `${event.code} ${event.reason}`);
-      };
-      this.onAnswer = (frame) => {
-        if (frame[0] !== 3) return fail(`BootNotification answered ${JSON.stringify(frame)}`.slice(0, 200));
-        clearTimeout(timer);
-        this.connected = true;
-        resolve(true);
-      };
-    });
-  }
-
-  startLoad() {
-    this.onAnswer = (frame, ms) => {
-      this.tally.answered(this.pendingAction, frame, ms);
-      if (this.tally.running) this.next();
-    };
-    this.next();
-  }
-
-  close() {
-    this.closing = true;
-    this.ws.close(1000);
-    return new Promise<void>((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.addEventListener('close', () => resolve());
-    });
-  }
-
-  private next() {
-    const action = (['Heartbeat', 'StatusNotification', 'MeterValues'] as const)[this.seq % 3]!;
-    if (action === 'Heartbeat') return this.call(action, {});
-    if (action === 'StatusNotification') {
-      // A real station only reports changes: alternate so that every notification is one.
-      this.available = !this.available;
-      return this.call(action, { connectorId: 1, errorCode: 'NoError', status: this.available ? 'Available' : 'Preparing' });
-    }
-    this.energyWh += 10;
-    const sample = { value: String(this.energyWh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' };
-    return this.call(action, { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [sample] }] });
-  }
-
-  private call(action: string, payload: unknown) {
-    this.pendingId = String(++this.seq);
-    this.pendingAction = action;
-    this.sentAt = performance.now();
-    this.ws.send(JSON.stringify([2, this.pendingId, action, payload]));
-  }
-
-  private receive(text: string) {
-    const ms = performance.now() - this.sentAt;
-    let frame: unknown[];
-    try {
-      frame = JSON.parse(text) as unknown[];
-    } catch {
-      this.tally.strayFrames += 1;
-      return;
-    }
-    // The server calling us is not part of this load; it is counted so that it does not go unnoticed.
-    if (frame[0] === 2) this.tally.serverCalls += 1;
-    else if (frame[1] !== this.pendingId) this.tally.strayFrames += 1;
-    else {
-      this.pendingId = '';
-      this.onAnswer(frame, ms);
-    }
-  }
-}
-
-interface RunResult {
-  target: Target;
-  registerMs?: number;
-  registerFailures: number;
-  connectMs: number;
-  connected: number;
-  messagesPerSecond: number;
-  p50: number;
-  p99: number;
-  memory: { idle: Stats; connected: Stats; loaded: Stats };
-  bytesPerStationConnected: number;
-  bytesPerStationAfterLoad: number;
-  serverCpu: number;
-  /** Server CPU (user + sys, every thread) over the load window, per answered CALL. */
-  serverMicrosPerMessage: number;
-  /** The same for the server's main thread alone (the rest: workers, GC and other helper threads). */
-  mainMicrosPerMessage: number;
-  benchCpu: number;
-  unanswered: number;
-  tally: Tally;
-  logs: Stats['logs'];
-}
-
-console.log(`OCPP 1.6 closed-loop benchmark: ${STATIONS} stations, ${SECONDS} s — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
 const fdLimit = openFileLimit();
+console.log(`OCPP 1.6 benchmark: ${STATIONS} stations, closed loop ${SECONDS} s, paced ${RATE} msg/s ${PACED_SECONDS} s — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
+console.log(pinning ? `server on core ${pinning.server}, load generator on core(s) ${pinning.generator} (taskset)` : 'server and load generator not pinned (no taskset or a single core)');
 if (fdLimit !== undefined && STATIONS + 100 > fdLimit)
-  console.log(`warning: open-file limit is ${fdLimit}; this process and the server each need one per station, expect connect failures`);
+  console.log(`warning: open-file limit is ${fdLimit} (hard limit reached); this process and the server each need one per station, expect connect failures`);
 
-const ours = await run('dynamo');
-const echo = await run('echo');
-report(ours, echo);
+const results: RunResult[] = [];
+for (const target of ['echo', 'raw', 'dynamo'] as const) results.push(await run(target));
+report(results, { stations: STATIONS, rate: RATE, drainMs: DRAIN_MS });
 process.exit(0);
 
 async function run(target: Target): Promise<RunResult> {
   const dir = target === 'dynamo' ? mkdtempSync(join(tmpdir(), 'dynamo-bench-')) : undefined;
   const removeDir = dir ? tempDirRemovedOnExit(dir) : undefined;
-  const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : ['echo']);
+  const bunFlags = target === 'dynamo' && values.profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${values.profile}`] : [];
+  const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : [target], { bunFlags, cores: pinning?.server });
   try {
     const ids = Array.from({ length: STATIONS }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
     let registerMs: number | undefined;
@@ -212,68 +78,102 @@ async function run(target: Target): Promise<RunResult> {
       registerFailures = await register(server.port, ids);
       registerMs = performance.now() - started;
     }
-    const idle = await server.request<Stats>('stats');
+    // A burst of plain requests first: Bun's allocator gives back much of its start-up slack on the first traffic.
+    await Promise.all(Array.from({ length: BATCH }, () => fetch(`http://127.0.0.1:${server.port}/`).then((r) => r.arrayBuffer(), () => undefined)));
+    const before = await server.request<Stats>('stats');
 
     progress(target, 'connecting');
-    const tally = new Tally();
-    const stations = ids.map((id) => new Station(id, tally));
+    const connecting = new Tally();
+    const stations = ids.map((id) => new Station(id, connecting));
+    // Memory per station is the growth from the first half of the stations to all of them: the rest of that slack
+    // (a few MB, going while the first stations connect) would hide in a figure counted from zero.
+    let half: { stats: Stats; live: number } | undefined;
+    let statsMs = 0;
     const connectStarted = performance.now();
-    for (let i = 0; i < stations.length; i += BATCH)
+    for (let i = 0; i < stations.length; i += BATCH) {
+      if (!half && i >= stations.length / 2) {
+        const asked = performance.now();
+        half = { stats: await server.request<Stats>('stats'), live: stations.filter((s) => s.connected).length };
+        statsMs = performance.now() - asked;
+      }
       await Promise.all(stations.slice(i, i + BATCH).map((s) => s.connect(`ws://127.0.0.1:${server.port}/ocpp`)));
-    const connectMs = performance.now() - connectStarted;
+    }
+    const connectMs = performance.now() - connectStarted - statsMs;
     const live = stations.filter((s) => s.connected);
     const connected = await server.request<Stats>('stats');
+    half ??= { stats: before, live: 0 };
 
-    progress(target, `load for ${SECONDS} s on ${live.length} connections`);
-    const cpu0 = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
-    const benchCpu0 = process.cpuUsage();
-    tally.running = true;
-    const started = performance.now();
-    for (const station of live) station.startLoad();
-    await Bun.sleep(SECONDS * 1000);
-    tally.running = false;
-    const windowMs = performance.now() - started;
-    const completed = tally.completed;
-    const benchCpu = cpuShare(process.cpuUsage(benchCpu0), windowMs);
-    const cpu1 = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
-    const serverMicros = cpu1.cpuMicros - cpu0.cpuMicros;
-    const serverCpu = serverMicros / (windowMs * 1000);
+    progress(target, `closed loop for ${SECONDS} s on ${live.length} connections`);
+    const closed = await measure(server, live, async (tally) => {
+      tally.running = true;
+      for (const station of live) station.startLoad();
+      await Bun.sleep(SECONDS * 1000);
+      tally.running = false;
+    });
 
-    // Let the calls in flight come back (bounded), so the memory figure is not taken mid-burst.
-    const drainUntil = performance.now() + DRAIN_MS;
-    while (live.some((s) => s.pendingId !== '') && performance.now() < drainUntil) await Bun.sleep(50);
-    const unanswered = live.filter((s) => s.pendingId !== '').length;
+    progress(target, `paced at ${RATE} msg/s for ${PACED_SECONDS} s`);
+    let skipped = 0;
+    const paced = await measure(server, live, async () => {
+      for (const station of live) station.startPaced();
+      skipped = (await pacedLoad(live, RATE, PACED_SECONDS)).skipped;
+    });
     const loaded = await server.request<Stats>('stats');
 
     progress(target, 'closing');
     await Promise.race([Promise.all(stations.map((s) => s.close())), Bun.sleep(10_000)]);
-
-    const sorted = Float64Array.from(tally.latencies).sort();
-    const perStation = (stats: Stats) => (live.length ? (stats.rss - idle.rss) / live.length : NaN);
     return {
       target,
       registerMs,
       registerFailures,
       connectMs,
       connected: live.length,
-      messagesPerSecond: completed / (windowMs / 1000),
-      p50: percentile(sorted, 0.5),
-      p99: percentile(sorted, 0.99),
-      memory: { idle, connected, loaded },
-      bytesPerStationConnected: perStation(connected),
-      bytesPerStationAfterLoad: perStation(loaded),
-      serverCpu,
-      serverMicrosPerMessage: completed ? serverMicros / completed : NaN,
-      mainMicrosPerMessage: completed ? (cpu1.mainMicros - cpu0.mainMicros) / completed : NaN,
-      benchCpu,
-      unanswered,
-      tally,
+      connectFailures: connecting.connectFailures,
+      closed,
+      paced: { ...paced, skipped },
+      memory: { before, half: half.stats, connected, loaded },
+      halfConnected: half.live,
       logs: loaded.logs,
     };
   } finally {
     await server.stop();
     removeDir?.();
   }
+}
+
+/** One load window on a fresh tally: throughput, latency, server and generator CPU, then a bounded drain. */
+async function measure(server: ChildServer, live: Station[], load: (tally: Tally) => Promise<void>): Promise<Window> {
+  const tally = new Tally();
+  for (const station of live) station.tally = tally;
+  const cpu0 = await serverCpu(server);
+  const generator0 = process.cpuUsage();
+  const started = performance.now();
+  await load(tally);
+  const windowMs = performance.now() - started;
+  const completed = tally.completed;
+  const { user, system } = process.cpuUsage(generator0);
+  const cpu1 = await serverCpu(server);
+  // Let the calls in flight come back (bounded), so that the next window or the memory figure starts clean.
+  const drainUntil = performance.now() + DRAIN_MS;
+  while (live.some((s) => s.pendingId !== '') && performance.now() < drainUntil) await Bun.sleep(20);
+  return {
+    messagesPerSecond: completed / (windowMs / 1000),
+    p50: tally.percentile(0.5),
+    p99: tally.percentile(0.99),
+    serverMicrosPerMessage: completed ? (cpu1.all - cpu0.all) / completed : Number.NaN,
+    mainMicrosPerMessage: completed ? (cpu1.main - cpu0.main) / completed : Number.NaN,
+    serverCpu: (cpu1.all - cpu0.all) / (windowMs * 1000),
+    generatorCpu: (user + system) / (windowMs * 1000),
+    unanswered: live.filter((s) => s.pendingId !== '').length,
+    tally,
+  };
+}
+
+/** The server's CPU so far from /proc (costs it nothing), or as the server itself reports it elsewhere. */
+async function serverCpu(server: ChildServer): Promise<{ all: number; main: number }> {
+  const all = cpuMicrosOf(server.pid);
+  if (all !== undefined) return { all, main: cpuMicrosOf(server.pid, server.pid) ?? Number.NaN };
+  const asked = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
+  return { all: asked.cpuMicros, main: asked.mainMicros };
 }
 
 /** PUT /api/v1/charge-points/{id} for every station, BATCH at a time; returns how many failed. */
@@ -285,7 +185,7 @@ async function register(port: number, ids: string[]) {
         fetch(`http://127.0.0.1:${port}/api/v1/charge-points/${encodeURIComponent(id)}`, {
           method: 'PUT',
           headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ password: PASSWORD }),
+          body: JSON.stringify({ password: STATION_PASSWORD }),
           signal: AbortSignal.timeout(30_000),
         }).then(
           async (response) => (await response.arrayBuffer(), response.status),
@@ -296,71 +196,6 @@ async function register(port: number, ids: string[]) {
     failures += statuses.filter((status) => status !== 200 && status !== 201).length;
   }
   return failures;
-}
-
-function report(ours: RunResult, echo: RunResult) {
-  const ms = (value: number) => `${value.toFixed(2)} ms`;
-  const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`;
-  const us = (value: number) => `${value.toFixed(1)} µs`;
-  const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
-  const mib = ({ memory: m }: RunResult, key: 'rss' | 'heapUsed') => [m.idle, m.connected, m.loaded].map((s) => (s[key] / 2 ** 20).toFixed(0)).join(' → ');
-  const rows: [string, string, string, string][] = [
-    ['', 'dynamo', 'bare Bun echo', 'ours / echo'],
-    ['stations connected', `${ours.connected} / ${STATIONS}`, `${echo.connected} / ${STATIONS}`, ''],
-    ['registration (API)', ours.registerMs === undefined ? '' : `${(ours.registerMs / 1000).toFixed(2)} s`, '–', ''],
-    ['connect + BootNotification', `${(ours.connectMs / 1000).toFixed(2)} s`, `${(echo.connectMs / 1000).toFixed(2)} s`, ratio(ours.connectMs, echo.connectMs)],
-    ['messages/s', ours.messagesPerSecond.toFixed(0), echo.messagesPerSecond.toFixed(0), ratio(ours.messagesPerSecond, echo.messagesPerSecond)],
-    ['round trip p50', ms(ours.p50), ms(echo.p50), ratio(ours.p50, echo.p50)],
-    ['round trip p99', ms(ours.p99), ms(echo.p99), ratio(ours.p99, echo.p99)],
-    ['server RSS MiB idle → connected → loaded', mib(ours, 'rss'), mib(echo, 'rss'), ''],
-    ['server JS heap MiB idle → connected → loaded', mib(ours, 'heapUsed'), mib(echo, 'heapUsed'), ''],
-    ['server RSS / station, connected', kib(ours.bytesPerStationConnected), kib(echo.bytesPerStationConnected), ''],
-    ['server RSS / station, after load', kib(ours.bytesPerStationAfterLoad), kib(echo.bytesPerStationAfterLoad), ''],
-    ['server CPU during load', pct(ours.serverCpu), pct(echo.serverCpu), ''],
-    ['server CPU µs / message', us(ours.serverMicrosPerMessage), us(echo.serverMicrosPerMessage), ratio(ours.serverMicrosPerMessage, echo.serverMicrosPerMessage)],
-    ['  of which the main thread', us(ours.mainMicrosPerMessage), us(echo.mainMicrosPerMessage), ''],
-    ['load generator CPU during load', pct(ours.benchCpu), pct(echo.benchCpu), ''],
-  ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log('');
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
-
-  console.log('');
-  console.log('errors:');
-  for (const r of [ours, echo]) {
-    const t = r.tally;
-    const lines = [
-      r.registerFailures ? `registration failures: ${r.registerFailures}` : '',
-      ...[...t.connectFailures].map(([reason, n]) => `connect failed (${reason}): ${n}`),
-      ...[...t.callErrors].map(([what, n]) => `CALLERROR ${what}: ${n}`),
-      r.unanswered ? `unanswered after ${DRAIN_MS / 1000} s drain: ${r.unanswered}` : '',
-      ...[...t.unexpectedCloses].map(([why, n]) => `closed by server during load (${why}): ${n}`),
-      t.serverCalls ? `CALLs from the server (not answered): ${t.serverCalls}` : '',
-      t.strayFrames ? `frames matching no pending call: ${t.strayFrames}` : '',
-      ...Object.entries(r.logs).map(([msg, { count, example }]) => `server log ${msg}: ${count} (first: ${example})`),
-    ].filter(Boolean);
-    console.log(`  ${r.target}: ${lines.length ? '' : 'none'}`);
-    for (const line of lines) console.log(`    ${line}`);
-  }
-  console.log('');
-  console.log('Closed loop: once a server is saturated, round trip ≈ stations / (messages/s); it is queueing, not idle latency.');
-  console.log('Both servers and the load generator share this machine: compare the ratio, not the absolute figures, across machines.');
-}
-
-function percentile(sorted: Float64Array, q: number) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-}
-
-function ratio(a: number, b: number) {
-  return a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '';
-}
-
-function cpuShare({ user, system }: NodeJS.CpuUsage, windowMs: number) {
-  return (user + system) / (windowMs * 1000);
-}
-
-function increment(map: Map<string, number>, key: string) {
-  map.set(key, (map.get(key) ?? 0) + 1);
 }
 
 function progress(target: Target, what: string) {

@@ -75,7 +75,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound, clock);
   const provider = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
   const payments = instrumentedPayments(trace ? tracedPayments(provider, trace.push, clock) : provider, metrics.payment, logger);
-  const gateway = createOcppGateway({ clock, stations: storage.chargePoints, secrets, logger, tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp });
+  const gateway = createOcppGateway({
+    clock,
+    stations: storage.chargePoints,
+    secrets,
+    logger,
+    tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp,
+    checkReplies: config.ocppCheckReplies,
+  });
   const system = new ActorSystem({
     storage,
     network: (feed) => new Network(storage, config, clock, feed),

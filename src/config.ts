@@ -47,6 +47,8 @@ export interface Config {
   trace: { enabled: boolean; retentionHours: number; maxRows: number };
   /** Bytes of rendered OCPI objects kept in memory for list pages (0: every page reads its objects from SQLite). */
   ocpiListCacheBytes: number;
+  /** Our own OCPP answers checked against the official schemas before they are sent (tests and `bun dev`; off in production). */
+  ocppCheckReplies: boolean;
 }
 
 /** Megabytes of rendered OCPI objects kept in memory for list pages, unless OCPI_LIST_CACHE_MB says otherwise. */
@@ -160,6 +162,9 @@ export function loadConfig(env: Env): Config {
     maxRows: positiveInt('TRACE_MAX_ROWS', 1_000_000, 'rows'),
   };
 
+  const checkReplies = (read('OCPP_CHECK_REPLIES') ?? 'off').toLowerCase();
+  if (checkReplies !== 'on' && checkReplies !== 'off') problems.push(`OCPP_CHECK_REPLIES must be "on" or "off" (got "${read('OCPP_CHECK_REPLIES')}")`);
+
   const listCacheMb = Number(read('OCPI_LIST_CACHE_MB') ?? DEFAULT_LIST_CACHE_MB);
   if (!Number.isInteger(listCacheMb) || listCacheMb < 0)
     problems.push(`OCPI_LIST_CACHE_MB must be a whole number of megabytes, 0 or more (got "${read('OCPI_LIST_CACHE_MB')}")`);
@@ -190,6 +195,7 @@ export function loadConfig(env: Env): Config {
     delivery,
     trace,
     ocpiListCacheBytes: listCacheMb * 2 ** 20,
+    ocppCheckReplies: checkReplies === 'on',
   };
 }
 

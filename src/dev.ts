@@ -28,7 +28,8 @@ if (args.help) {
 
 await runUntilSignalled(async () => {
   // In dev the terminal belongs to the status line: the server logs only warnings and errors, unless LOG_LEVEL says otherwise.
-  const config = loadConfig({ DATABASE_PATH: './data/dev.sqlite', LOG_LEVEL: 'warn', ...demoDefaults, ...process.env });
+  // Our own OCPP answers are checked against the official schemas in dev (and in tests), not in production.
+  const config = loadConfig({ DATABASE_PATH: './data/dev.sqlite', LOG_LEVEL: 'warn', OCPP_CHECK_REPLIES: 'on', ...demoDefaults, ...process.env });
   const server = startServer(config, { publicUrlExplicit: Boolean(process.env.PUBLIC_URL), logger: createLogger(config.logLevel, { pretty: true }), dev: true });
   if (!args.sim) seedDemoNetwork(server.network);
   console.log(

@@ -22,15 +22,25 @@ export class ChildServer {
   ) {}
 
   /**
-   * Starts `bun [...bunFlags] <script> ...args` with `env` added to ours; `readyMs` bounds the wait for its port (seeding a large database
-   * takes a while).
+   * Starts `bun [...bunFlags] <script> ...args` with `env` added to ours, on the given cores (a taskset list) if
+   * any; `readyMs` bounds the wait for its port (seeding a large database takes a while).
    */
-  static async start(script: string, args: string[], { readyMs = 30_000, bunFlags = [] as string[], env = {} as Record<string, string> } = {}) {
-    const proc = Bun.spawn(['bun', ...bunFlags, script, ...args], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', env: { ...process.env, ...env } });
+  static async start(
+    script: string,
+    args: string[],
+    { readyMs = 30_000, bunFlags = [] as string[], cores = undefined as string | undefined, env = {} as Record<string, string> } = {},
+  ) {
+    const command = ['bun', ...bunFlags, script, ...args];
+    const proc = Bun.spawn(cores ? ['taskset', '-c', cores, ...command] : command, { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', env: { ...process.env, ...env } });
     children.add(proc);
     const lines = readLines(proc.stdout);
     const { port } = await nextLine<{ port: number }>(lines, readyMs);
     return new ChildServer(proc, lines, port);
+  }
+
+  /** The server's process id (taskset execs it, so it is the server itself). */
+  get pid() {
+    return this.proc.pid;
   }
 
   request<T>(command: string): Promise<T> {

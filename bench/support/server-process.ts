@@ -3,9 +3,12 @@
  *
  *   bun bench/support/server-process.ts dynamo <dir> <adminKey>   the real server (startServer), database in <dir>
  *   bun bench/support/server-process.ts echo                      bare Bun WebSocket: every frame gets [3,id,{}]
+ *   bun bench/support/server-process.ts raw                       raw Bun OCPP: JSON.parse, a switch on the action,
+ *                                                                 JSON.stringify of its answer; no validation, no state
  *
  * It speaks JSON lines: prints {"port"} once listening, then answers each line read from stdin:
- *   "cpu"   → {"cpuMicros","mainMicros"}             CPU time so far (all threads; the main thread alone, Linux only), nothing else (no GC inside a timed window)
+ *   "cpu"   → {"cpuMicros","mainMicros"}             CPU time so far (all threads; the main thread alone, Linux only), nothing else (no GC inside a timed window);
+ *                                                    the bench reads /proc/<pid>/stat itself where there is one
  *   "stats" → {"rss","heapUsed","cpuMicros","logs"}  after a full GC, so garbage is not counted as per-station memory
  *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
@@ -30,29 +33,12 @@ if (mode === 'dynamo' && dir && adminKey) {
   const server = startServer(benchConfig(dir, adminKey), { logger });
   port = server.port;
   stop = () => server.stop();
-} else if (mode === 'echo') {
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    fetch(request, server) {
-      // Same subprotocol handling as the gateway (stack gotcha 7), so clients see the same handshake.
-      if (server.upgrade(request, { data: undefined, headers: { 'sec-websocket-protocol': 'ocpp1.6' } })) return undefined;
-      return new Response('Expected a WebSocket upgrade', { status: 426 });
-    },
-    websocket: {
-      maxPayloadLength: 1024 * 1024,
-      idleTimeout: 120,
-      // Parse like a real server must (to learn the id), answer with a fixed CALLRESULT.
-      message(ws, message) {
-        const id = (JSON.parse(String(message)) as unknown[])[1];
-        ws.send(`[3,${JSON.stringify(id)},{}]`);
-      },
-    },
-  });
+} else if (mode === 'echo' || mode === 'raw') {
+  const server = bareServer(mode === 'echo' ? echo : rawOcpp);
   port = server.port!;
   stop = () => server.stop(true);
 } else {
-  console.error('usage: server-process.ts dynamo <dir> <adminKey> | echo');
+  console.error('usage: server-process.ts dynamo <dir> <adminKey> | echo | raw');
   process.exit(2);
 }
 
@@ -75,6 +61,43 @@ for await (const line of console) {
 await stop();
 reply({ stopped: true });
 process.exit(0);
+
+/** A bare Bun WebSocket server on loopback answering each text frame with `answer(frame)`. */
+function bareServer(answer: (frame: string) => string) {
+  return Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    fetch(request, server) {
+      // Same subprotocol handling as the gateway (stack gotcha 7), so clients see the same handshake.
+      if (server.upgrade(request, { data: undefined, headers: { 'sec-websocket-protocol': 'ocpp1.6' } })) return undefined;
+      return new Response('Expected a WebSocket upgrade', { status: 426 });
+    },
+    websocket: {
+      maxPayloadLength: 1024 * 1024,
+      idleTimeout: 120,
+      message: (ws, message) => void ws.send(answer(String(message))),
+    },
+  });
+}
+
+/** Parse like a real server must (to learn the id), answer with a fixed CALLRESULT. */
+function echo(frame: string) {
+  const id = (JSON.parse(frame) as unknown[])[1];
+  return `[3,${JSON.stringify(id)},{}]`;
+}
+
+/** The least an OCPP 1.6 server does: read the action, answer what the spec asks for it; nothing checked or kept. */
+function rawOcpp(frame: string) {
+  const [, id, action] = JSON.parse(frame) as [number, string, string, unknown];
+  switch (action) {
+    case 'BootNotification':
+      return JSON.stringify([3, id, { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }]);
+    case 'Heartbeat':
+      return JSON.stringify([3, id, { currentTime: new Date().toISOString() }]);
+    default:
+      return JSON.stringify([3, id, {}]);
+  }
+}
 
 /** The main thread's user + sys CPU (Linux /proc, clock ticks of 10 ms), apart from workers and Bun's helper threads; NaN elsewhere. */
 function mainThreadMicros() {

@@ -6,16 +6,20 @@ import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from '../model/ocpp-version.ts';
 import { silentTap, type GatewayTap, type Station } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
-import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
+import { BadFrame, errorFrame, parseFrame, resultFrame, type Frame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
-import { hasAction, validatePayload } from './rpc/schema-validation.ts';
+import { check, schemasOf, type ActionSchemas } from './rpc/schema-validation.ts';
 import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
 import { FailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
 export type { Station };
 
-/** A station's CALL: the payload has passed the official schema; the answer is checked against it too. */
+/**
+ * A station's CALL: the payload has passed the official schema (the answer is checked against it too where
+ * OCPP_CHECK_REPLIES is on: tests and `bun dev`). A synchronous handler is answered in the same turn; an
+ * asynchronous one holds the station's later CALLs back until it is done.
+ */
 export type ActionHandler = (station: Station, payload: any) => unknown | Promise<unknown>;
 export type HandlerTable = Partial<Record<string, ActionHandler>>;
 
@@ -24,14 +28,22 @@ export interface ConnectionEvents {
   disconnected(station: Station): void;
 }
 
+type Call = Extract<Frame, { type: 'call' }>;
+
 const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined };
 
 /** Kept per socket for as long as the station is connected: what most stations never need is made on first use. */
 interface Connection extends Station {
+  /** What handlers and listeners are given: made once per connection, not per frame. */
+  station: Station;
   /** Our CALLs to the station; made by the first one. */
   outbound?: OutboundCalls;
-  /** Inbound CALLs are handled one after another, in arrival order. */
-  queue: Promise<void>;
+  /**
+   * Inbound CALLs are handled one after another, in arrival order: those that arrive while an asynchronous
+   * handler of this station still runs wait here. Undefined while none runs, so a synchronous handler costs no
+   * promise and no queue.
+   */
+  waiting: { call: Call; arrived: number }[] | undefined;
   /** Made by the first malformed frame. */
   badFrames?: { count: number; since: number };
 }
@@ -54,6 +66,8 @@ export function createOcppGateway(deps: {
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
   clock: Clock;
+  /** Check our own CALLRESULTs against the official schema (a bug of ours becomes an InternalError): tests and dev. */
+  checkReplies?: boolean;
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
@@ -99,7 +113,7 @@ export function createOcppGateway(deps: {
     sendPings: true,
     open(ws) {
       const conn = ws.data;
-      conn.queue = Promise.resolve();
+      conn.station = { chargePointId: conn.chargePointId, version: conn.version };
       const previous = live.get(conn.chargePointId);
       live.set(conn.chargePointId, ws);
       if (previous) {
@@ -123,21 +137,9 @@ export function createOcppGateway(deps: {
       }
       if (frame.type === 'result') return void settle(conn, frame.id, { payload: frame.payload });
       if (frame.type === 'error') return void settle(conn, frame.id, { code: frame.code, description: frame.description });
-      const call = frame;
-      conn.queue = conn.queue.then(async () => {
-        let outcome: 'result' | 'error' = 'result';
-        const reply = await answer(conn, call.action, call.payload).then(
-          (payload) => resultFrame(call.id, payload),
-          (error) => {
-            outcome = 'error';
-            const e = error instanceof CallError ? error : new CallError('InternalError', 'Internal error');
-            if (!(error instanceof CallError)) deps.logger.error('OCPP handler failed', { chargePointId: conn.chargePointId, action: call.action, error });
-            return errorFrame(call.id, callErrorCode(conn.version, e.kind), e.message, e.details);
-          },
-        );
-        send(ws, reply);
-        tap.answered(conn, call.action, outcome, (performance.now() - arrived) / 1000);
-      });
+      if (conn.waiting) return void conn.waiting.push({ call: frame, arrived });
+      const running = handle(ws, frame, arrived);
+      if (running) waitFor(ws, running);
     },
     close(ws, code, reason) {
       const conn = ws.data;
@@ -153,30 +155,85 @@ export function createOcppGateway(deps: {
     },
   };
 
-  async function answer(conn: Connection, action: string, payload: unknown) {
-    if (!hasAction(conn.version, action)) throw new CallError('NotImplemented', `Unknown action ${action}`);
-    validatePayload(conn.version, action, 'req', payload);
-    const handler = dispatch!.handlers[conn.version][action];
-    if (!handler) throw new CallError('NotSupported', `${action} is not supported by this CSMS`);
+  /**
+   * Validates one CALL and runs its handler. Answered at once when the handler is synchronous; otherwise returns
+   * a promise (never rejecting) that settles once the answer is sent.
+   */
+  function handle(ws: ServerWebSocket<Connection>, call: Call, arrived: number): Promise<void> | undefined {
+    const conn = ws.data;
+    const schemas = schemasOf(conn.version, call.action);
     const durability = dispatch!.durability ?? committedAtOnce;
     const since = durability.mark();
-    const response = await handler(station(conn), payload);
-    // Persist, then acknowledge: the answer waits for the group commit holding what the handler wrote.
-    const committed = durability.settled(since);
-    if (committed) await committed;
+    let result: unknown;
     try {
-      validatePayload(conn.version, action, 'conf', response);
+      if (!schemas) throw new CallError('NotImplemented', `Unknown action ${call.action}`);
+      check(schemas.req, call.payload, conn.version, call.action);
+      const handler = dispatch!.handlers[conn.version][call.action];
+      if (!handler) throw new CallError('NotSupported', `${call.action} is not supported by this CSMS`);
+      result = handler(conn.station, call.payload);
     } catch (error) {
-      deps.logger.error('Our own OCPP answer failed its schema', { action, error });
-      throw new CallError('InternalError', 'Internal error');
+      reply(ws, call, arrived, schemas, { error });
+      return undefined;
     }
-    return response;
+    if (!(result instanceof Promise)) return afterCommit(ws, call, arrived, schemas, result, durability.settled(since));
+    return result.then(
+      (payload) => afterCommit(ws, call, arrived, schemas, payload, durability.settled(since)),
+      (error: unknown) => reply(ws, call, arrived, schemas, { error }),
+    );
+  }
+
+  /** Persist, then acknowledge: a result waits for the group commit holding what its handler wrote. */
+  function afterCommit(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, payload: unknown, committed: Promise<void> | undefined): Promise<void> | undefined {
+    if (!committed) {
+      reply(ws, call, arrived, schemas, { payload });
+      return undefined;
+    }
+    return committed.then(
+      () => reply(ws, call, arrived, schemas, { payload }),
+      (error: unknown) => reply(ws, call, arrived, schemas, { error }),
+    );
+  }
+
+  /** While an asynchronous handler runs, the station's next CALLs wait; then they are handled in arrival order. */
+  function waitFor(ws: ServerWebSocket<Connection>, running: Promise<void>) {
+    const conn = ws.data;
+    conn.waiting ??= [];
+    void running.then(() => {
+      const waiting = conn.waiting!;
+      while (waiting.length > 0) {
+        const next = waiting.shift()!;
+        const again = handle(ws, next.call, next.arrived);
+        if (again) return waitFor(ws, again);
+      }
+      conn.waiting = undefined;
+    });
+  }
+
+  /** The one place where a handler's outcome becomes the CALLRESULT or CALLERROR frame the station is sent. */
+  function reply(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, outcome: { payload: unknown } | { error: unknown }) {
+    const conn = ws.data;
+    if ('payload' in outcome && deps.checkReplies) {
+      try {
+        check(schemas?.conf, outcome.payload, conn.version, call.action);
+      } catch (problem) {
+        deps.logger.error('Our own OCPP answer failed its schema', { action: call.action, error: problem });
+        outcome = { error: new CallError('InternalError', 'Internal error') };
+      }
+    }
+    if ('payload' in outcome) send(ws, resultFrame(call.id, outcome.payload));
+    else {
+      const { error } = outcome;
+      if (!(error instanceof CallError)) deps.logger.error('OCPP handler failed', { chargePointId: conn.chargePointId, action: call.action, error });
+      const e = error instanceof CallError ? error : new CallError('InternalError', 'Internal error');
+      send(ws, errorFrame(call.id, callErrorCode(conn.version, e.kind), e.message, e.details));
+    }
+    tap.answered(conn, call.action, 'payload' in outcome ? 'result' : 'error', (performance.now() - arrived) / 1000);
   }
 
   /** A failing listener must not take the socket handlers (and with them other stations) down. */
   function notify(event: keyof ConnectionEvents, conn: Connection) {
     try {
-      dispatch!.events[event](station(conn));
+      dispatch!.events[event](conn.station);
     } catch (error) {
       deps.logger.error(`Station ${event} handling failed`, { chargePointId: conn.chargePointId, error });
     }
@@ -230,7 +287,5 @@ export function createOcppGateway(deps: {
     },
   };
 }
-
-const station = (conn: Connection): Station => ({ chargePointId: conn.chargePointId, version: conn.version });
 
 export type OcppGateway = ReturnType<typeof createOcppGateway>;

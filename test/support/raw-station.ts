@@ -13,7 +13,7 @@ export interface RawStation {
   close(): void;
 }
 
-export async function rawStation(server: TestServer, id: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', opts: { register?: boolean } = {}): Promise<RawStation> {
+export async function rawStation(server: Pick<TestServer, 'ocppUrl' | 'api'>, id: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', opts: { register?: boolean } = {}): Promise<RawStation> {
   if (opts.register !== false) {
     const registered = await server.api('PUT', `/api/v1/charge-points/${encodeURIComponent(id)}`, { password: STATION_PASSWORD });
     if (registered.status >= 300) throw new Error(`registering ${id}: ${registered.status}`);

@@ -16,7 +16,7 @@ const root = join(import.meta.dir, '../..');
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const proc = Bun.spawn(['bun', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', HOST: '127.0.0.1', OCPP_CHECK_REPLIES: 'on', ...env },
     stdout: 'pipe',
     stderr: 'pipe',
   });

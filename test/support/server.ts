@@ -38,6 +38,8 @@ export function startTestServer(
     CPO_PARTY_ID: 'DYN',
     CPO_NAME: 'Dynamo Test CPO',
     PARTNER_TIMEOUT_MS: '3000',
+    // Every answer of ours a test provokes is checked against the official schema (off in production).
+    OCPP_CHECK_REPLIES: 'on',
     ...opts.env,
   });
   const server = startServer(config, { logger: opts.logger ?? createLogger('silent'), publicUrlExplicit: Boolean(opts.env?.PUBLIC_URL), ...(opts.clock ? { clock: opts.clock } : {}) });

@@ -20,6 +20,12 @@ const kindOf: Record<string, CallErrorKind> = {
   format: 'PropertyConstraintViolation',
 };
 
+/** The compiled schemas of one action: its CALL payload and its CALLRESULT payload. */
+export interface ActionSchemas {
+  req: ValidateFunction;
+  conf: ValidateFunction | undefined;
+}
+
 /**
  * Read as files, not imported: a JSON `import` of these makes Bun hand ocpp-rpc's own later `require` of the
  * same file a module object instead of the array, which silently breaks ocpp-rpc's validators.
@@ -32,26 +38,32 @@ function compile(file: string) {
   const ajv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6, validateSchema: false });
   addFormats(ajv);
   ajv.addSchema(schemas);
-  const cache = new Map<string, ValidateFunction | undefined>();
-  return (id: string) => {
-    if (!cache.has(id)) cache.set(id, ajv.getSchema(id));
-    return cache.get(id);
+  // Known actions only: a station sending made-up action names must not grow this map.
+  const cache = new Map<string, ActionSchemas>();
+  return (action: string): ActionSchemas | undefined => {
+    const cached = cache.get(action);
+    if (cached) return cached;
+    const req = ajv.getSchema(`urn:${action}.req`);
+    if (!req) return undefined;
+    const schemas = { req, conf: ajv.getSchema(`urn:${action}.conf`) };
+    cache.set(action, schemas);
+    return schemas;
   };
 }
 
 /** The official OCPP JSON schemas (shipped by the ocpp-rpc package), compiled once per action on first use. */
-const validators: Record<OcppVersion, (id: string) => ValidateFunction | undefined> = {
+const validators: Record<OcppVersion, (action: string) => ActionSchemas | undefined> = {
   'ocpp1.6': compile('ocpp1_6.json'),
   'ocpp2.0.1': compile('ocpp2_0_1.json'),
 };
 
-export function hasAction(version: OcppVersion, action: string): boolean {
-  return validators[version](`urn:${action}.req`) !== undefined;
+/** An action's compiled schemas, looked up once per CALL; undefined when the version has no such action. */
+export function schemasOf(version: OcppVersion, action: string): ActionSchemas | undefined {
+  return validators[version](action);
 }
 
-/** Throws a CallError naming the first violation; `kind` is 'req' for CALL payloads, 'conf' for CALLRESULTs. */
-export function validatePayload(version: OcppVersion, action: string, kind: 'req' | 'conf', payload: unknown) {
-  const validate = validators[version](`urn:${action}.${kind}`);
+/** Throws a CallError naming the first violation of `validate` (undefined: the schema is missing). */
+export function check(validate: ValidateFunction | undefined, payload: unknown, version: OcppVersion, action: string) {
   if (!validate) throw new CallError('NotImplemented', `${action} is not an OCPP ${version.slice(4)} action`);
   if (validate(payload)) {
     const beyond = unsafeNumberAt(payload, '');
@@ -77,4 +89,9 @@ function unsafeNumberAt(value: unknown, path: string): string | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** Throws a CallError naming the first violation; `kind` is 'req' for CALL payloads, 'conf' for CALLRESULTs. */
+export function validatePayload(version: OcppVersion, action: string, kind: 'req' | 'conf', payload: unknown) {
+  check(schemasOf(version, action)?.[kind], payload, version, action);
 }

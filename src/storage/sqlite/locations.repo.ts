@@ -7,6 +7,7 @@ import { locationAudiences, type Holder, type TokenWrite } from './location-audi
 import type { Reader } from '../../domain/parties.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
+import type { EvseBinding } from '../../charging-network/evse-bindings.ts';
 
 export interface EvseRow {
   uidKey: string;
@@ -32,11 +33,12 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
   const bodies = bodiesBySeq(db.$client, 'locations', paging);
   const audiences = locationAudiences(db.$client, holdersMatching);
-  // Every station status (and every offline announcement at a restart) asks: a prepared statement, not the query builder.
-  const bindings = db.$client.prepare<{ locationKey: string; uidKey: string; ocppEvseId: number | null }, [string]>(
+  paging.onForget(() => audiences.forget());
+  // Read whenever a station's bindings are not in memory yet (a StatusNotification after start or an edit).
+  const bindings = db.$client.prepare<EvseBinding, [string]>(
     'SELECT location_key AS locationKey, uid_key AS uidKey, ocpp_evse_id AS ocppEvseId FROM evses WHERE charge_point_id = ?',
   );
-  paging.onForget(() => audiences.forget());
+  const body = db.$client.prepare<{ body: string }, [string]>('SELECT body FROM locations WHERE key = ?');
   /**
    * A written location takes its place (or its new last_updated) in every list built and is read again when a
    * page needs it; when it is or was unpublished, who may see what is worked out again.
@@ -48,7 +50,8 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   };
   return {
     get(id: string): Location | undefined {
-      return db.select({ body: locations.body }).from(locations).where(eq(locations.key, idKey(id))).get()?.body as Location | undefined;
+      const row = body.get(idKey(id));
+      return row ? (JSON.parse(row.body) as Location) : undefined;
     },
     evsesOf(id: string): EvseRow[] {
       return db
@@ -58,7 +61,7 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
         .all();
     },
     /** The EVSEs a charge point feeds, by OCPP evse id. */
-    bindingsOf(chargePointId: string) {
+    bindingsOf(chargePointId: string): EvseBinding[] {
       return bindings.all(chargePointId);
     },
     /** Rewrites a stored location body in place (EVSE index rows unchanged). */

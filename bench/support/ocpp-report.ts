@@ -1,0 +1,114 @@
+/** What bench/ocpp.ts measured, and how it prints it: one column per server, ratios against the bare echo. */
+import type { Tally } from './ocpp-station.ts';
+
+export type Target = 'echo' | 'raw' | 'dynamo';
+const LABEL: Record<Target, string> = { echo: 'bare Bun echo', raw: 'raw Bun OCPP', dynamo: 'dynamo' };
+
+export interface Stats {
+  rss: number;
+  heapUsed: number;
+  logs: Record<string, { count: number; example: string }>;
+}
+
+export interface Window {
+  messagesPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Server CPU (user + sys, every thread) over the window, per answered CALL; and the main thread's alone. */
+  serverMicrosPerMessage: number;
+  mainMicrosPerMessage: number;
+  serverCpu: number;
+  generatorCpu: number;
+  unanswered: number;
+  tally: Tally;
+}
+
+export interface RunResult {
+  target: Target;
+  registerMs?: number;
+  registerFailures: number;
+  connectMs: number;
+  connected: number;
+  /** Stations connected when `memory.half` was taken. */
+  halfConnected: number;
+  connectFailures: Map<string, number>;
+  closed: Window;
+  paced: Window & { skipped: number };
+  /** Before the stations connect, with half and with all of them connected and booted (idle), after both load windows. */
+  memory: { before: Stats; half: Stats; connected: Stats; loaded: Stats };
+  logs: Stats['logs'];
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`;
+const us = (value: number) => `${value.toFixed(1)} µs`;
+const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
+const ratio = (a: number, b: number) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '');
+
+export function report(results: RunResult[], { stations, rate, drainMs }: { stations: number; rate: number; drainMs: number }) {
+  const echo = results.find((r) => r.target === 'echo')!;
+  /** What one more connected, booted, idle station costs: the RSS growth from half the stations to all of them. */
+  const idle = ({ memory: m, connected, halfConnected }: RunResult) =>
+    connected > halfConnected ? (m.connected.rss - m.half.rss) / (connected - halfConnected) : Number.NaN;
+  /** That, plus what the load left behind per station. */
+  const loaded = (r: RunResult) => idle(r) + (r.memory.loaded.rss - r.memory.connected.rss) / r.connected;
+  const mib = ({ memory: m }: RunResult) => [m.before, m.half, m.connected, m.loaded].map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' → ');
+  /** A row: one cell per server, then each server's figure over the echo's when `vsEcho` picks one. */
+  const row = (label: string, cell: (r: RunResult) => string, vsEcho?: (r: RunResult) => number) => [
+    label,
+    ...results.map(cell),
+    ...results.filter((r) => r !== echo).map((r) => (vsEcho ? ratio(vsEcho(r), vsEcho(echo)) : '')),
+  ];
+  const rows: string[][] = [
+    ['', ...results.map((r) => LABEL[r.target]), ...results.filter((r) => r !== echo).map((r) => `${r.target} / echo`)],
+    row('stations connected and booted', (r) => `${r.connected} / ${stations}`),
+    row('registration (operator API)', (r) => (r.registerMs === undefined ? '–' : `${(r.registerMs / 1000).toFixed(2)} s`)),
+    row('connect + BootNotification', (r) => `${(r.connectMs / 1000).toFixed(2)} s`, (r) => r.connectMs),
+    row('closed loop: messages/s', (r) => r.closed.messagesPerSecond.toFixed(0), (r) => r.closed.messagesPerSecond),
+    row('closed loop: round trip p50', (r) => ms(r.closed.p50), (r) => r.closed.p50),
+    row('closed loop: round trip p99', (r) => ms(r.closed.p99), (r) => r.closed.p99),
+    row('closed loop: server CPU', (r) => pct(r.closed.serverCpu)),
+    row('closed loop: server CPU µs / message', (r) => us(r.closed.serverMicrosPerMessage), (r) => r.closed.serverMicrosPerMessage),
+    row('  of which the main thread', (r) => us(r.closed.mainMicrosPerMessage), (r) => r.closed.mainMicrosPerMessage),
+    row('closed loop: load generator CPU', (r) => pct(r.closed.generatorCpu)),
+    row(`paced ${rate}/s: messages/s answered`, (r) => r.paced.messagesPerSecond.toFixed(0)),
+    row(`paced ${rate}/s: turns skipped (station still waiting)`, (r) => String(r.paced.skipped)),
+    row(`paced ${rate}/s: round trip p50`, (r) => ms(r.paced.p50), (r) => r.paced.p50),
+    row(`paced ${rate}/s: round trip p99`, (r) => ms(r.paced.p99), (r) => r.paced.p99),
+    row(`paced ${rate}/s: server CPU µs / message`, (r) => us(r.paced.serverMicrosPerMessage), (r) => r.paced.serverMicrosPerMessage),
+    row(`paced ${rate}/s: load generator CPU`, (r) => pct(r.paced.generatorCpu)),
+    row('server RSS MiB: before → half → all connected → after load', mib),
+    row('RSS / station, connected + booted, idle', (r) => kib(idle(r)), idle),
+    row('RSS / station, after load', (r) => kib(loaded(r)), loaded),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log('');
+  for (const cells of rows) console.log(cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
+
+  console.log('');
+  console.log('errors:');
+  for (const r of results) {
+    const lines = [
+      r.registerFailures ? `registration failures: ${r.registerFailures}` : '',
+      ...[...r.connectFailures].map(([reason, n]) => `connect failed (${reason}): ${n}`),
+      ...(['closed', 'paced'] as const).flatMap((window) => {
+        const t = r[window].tally;
+        return [
+          ...[...t.callErrors].map(([what, n]) => `${window}: CALLERROR ${what}: ${n}`),
+          r[window].unanswered ? `${window}: unanswered after ${drainMs / 1000} s drain: ${r[window].unanswered}` : '',
+          ...[...t.unexpectedCloses].map(([why, n]) => `${window}: closed by server (${why}): ${n}`),
+          t.serverCalls ? `${window}: CALLs from the server (not answered): ${t.serverCalls}` : '',
+          t.strayFrames ? `${window}: frames matching no pending call: ${t.strayFrames}` : '',
+        ];
+      }),
+      ...Object.entries(r.logs).map(([msg, { count, example }]) => `server log ${msg}: ${count} (first: ${example})`),
+    ].filter(Boolean);
+    console.log(`  ${r.target}: ${lines.length ? '' : 'none'}`);
+    for (const line of lines) console.log(`    ${line}`);
+  }
+  console.log('');
+  console.log('Closed loop: once a server is saturated, round trip ≈ stations / (messages/s); it is queueing, not idle latency.');
+  console.log('RSS per station: growth from half to all stations connected (start-up slack excluded); after load, plus the growth the load left per station.');
+  console.log('Paced: a turn is skipped when that station still waits for its previous answer (the server is behind).');
+  console.log('Servers and load generator share this machine: compare the ratios, not the absolute figures, across machines.');
+}

@@ -1,0 +1,173 @@
+/**
+ * The simulated OCPP 1.6 charge points of bench/ocpp.ts: plain Bun WebSockets (ocpp-rpc is too heavy for 20k),
+ * one CALL in flight each, cycling Heartbeat → StatusNotification → MeterValues with valid payloads.
+ */
+
+const CONNECT_TIMEOUT_MS = 15_000;
+/** Latency samples kept (bounds memory for long runs). */
+const MAX_SAMPLES = 5_000_000;
+export const STATION_PASSWORD = 'bench-station-password-01234';
+
+/** Everything the stations of one load window observed. */
+export class Tally {
+  running = false;
+  completed = 0;
+  latencies: number[] = [];
+  callErrors = new Map<string, number>();
+  connectFailures = new Map<string, number>();
+  unexpectedCloses = new Map<string, number>();
+  serverCalls = 0;
+  strayFrames = 0;
+
+  answered(action: string, frame: unknown[], ms: number) {
+    this.completed += 1;
+    if (this.latencies.length < MAX_SAMPLES) this.latencies.push(ms);
+    if (frame[0] === 4) increment(this.callErrors, `${action}: ${frame[2]} ${JSON.stringify(frame[3])}`);
+  }
+
+  /** Latency percentile (q in 0..1) in ms over the answered calls. */
+  percentile(q: number) {
+    const sorted = Float64Array.from(this.latencies).sort();
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
+  }
+}
+
+/** One simulated charge point; `tally` is where its answers are counted (swapped between load windows). */
+export class Station {
+  connected = false;
+  closing = false;
+  pendingId = '';
+  private ws!: WebSocket;
+  private seq = 0;
+  private pendingAction = '';
+  private sentAt = 0;
+  private energyWh = 0;
+  private available = true;
+  private onAnswer: (frame: unknown[], ms: number) => void = () => {};
+
+  constructor(
+    readonly id: string,
+    public tally: Tally,
+  ) {}
+
+  /** Opens the socket and sends BootNotification; resolves true once it is Accepted (any CALLRESULT for the echo). */
+  connect(ocppUrl: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const fail = (reason: string) => {
+        if (this.connected || this.closing) return;
+        this.closing = true;
+        clearTimeout(timer);
+        increment(this.tally.connectFailures, reason);
+        this.ws.close();
+        resolve(false);
+      };
+      const timer = setTimeout(() => fail('timeout'), CONNECT_TIMEOUT_MS);
+      this.ws = new WebSocket(`${ocppUrl}/${encodeURIComponent(this.id)}`, {
+        headers: { authorization: `Basic ${btoa(`${this.id}:${STATION_PASSWORD}`)}` },
+        protocols: ['ocpp1.6'],
+      });
+      this.ws.onopen = () => this.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Closed loop' });
+      this.ws.onmessage = (event) => this.receive(String(event.data));
+      this.ws.onerror = () => fail('socket error');
+      this.ws.onclose = (event) => {
+        if (!this.connected) return fail(`closed ${event.code} ${event.reason}`);
+        if (!this.closing) increment(this.tally.unexpectedCloses, `${event.code} ${event.reason}`);
+      };
+      this.onAnswer = (frame) => {
+        if (frame[0] !== 3) return fail(`BootNotification answered ${JSON.stringify(frame)}`.slice(0, 200));
+        clearTimeout(timer);
+        this.connected = true;
+        resolve(true);
+      };
+    });
+  }
+
+  /** Closed loop: the next CALL goes as soon as the last one is answered, while the tally runs. */
+  startLoad() {
+    this.onAnswer = (frame, ms) => {
+      this.tally.answered(this.pendingAction, frame, ms);
+      if (this.tally.running) this.next();
+    };
+    this.next();
+  }
+
+  /** Paced: answers are counted, the next CALL waits for `next()` (pacedLoad below). */
+  startPaced() {
+    this.onAnswer = (frame, ms) => this.tally.answered(this.pendingAction, frame, ms);
+  }
+
+  close() {
+    this.closing = true;
+    this.ws.close(1000);
+    return new Promise<void>((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.addEventListener('close', () => resolve());
+    });
+  }
+
+  next() {
+    const action = (['Heartbeat', 'StatusNotification', 'MeterValues'] as const)[this.seq % 3]!;
+    if (action === 'Heartbeat') return this.call(action, {});
+    if (action === 'StatusNotification') {
+      // A real station only reports changes: alternate so that every notification is one.
+      this.available = !this.available;
+      return this.call(action, { connectorId: 1, errorCode: 'NoError', status: this.available ? 'Available' : 'Preparing' });
+    }
+    this.energyWh += 10;
+    const sample = { value: String(this.energyWh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' };
+    return this.call(action, { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [sample] }] });
+  }
+
+  private call(action: string, payload: unknown) {
+    this.pendingId = String(++this.seq);
+    this.pendingAction = action;
+    this.sentAt = performance.now();
+    this.ws.send(JSON.stringify([2, this.pendingId, action, payload]));
+  }
+
+  private receive(text: string) {
+    const ms = performance.now() - this.sentAt;
+    let frame: unknown[];
+    try {
+      frame = JSON.parse(text) as unknown[];
+    } catch {
+      this.tally.strayFrames += 1;
+      return;
+    }
+    // The server calling us is not part of this load; it is counted so that it does not go unnoticed.
+    if (frame[0] === 2) this.tally.serverCalls += 1;
+    else if (frame[1] !== this.pendingId) this.tally.strayFrames += 1;
+    else {
+      this.pendingId = '';
+      this.onAnswer(frame, ms);
+    }
+  }
+}
+
+/**
+ * Sends `rate` CALLs a second for `seconds`, round-robin over the stations; a station whose last CALL is still
+ * unanswered when its turn comes skips it (counted: the server is behind). Latency is then the server's answer
+ * time at that load, not the queueing of a saturated closed loop.
+ */
+export async function pacedLoad(stations: Station[], rate: number, seconds: number) {
+  let sent = 0;
+  let skipped = 0;
+  let cursor = 0;
+  const started = performance.now();
+  for (let elapsed = 0; elapsed < seconds * 1000; elapsed = performance.now() - started) {
+    for (let due = Math.floor((elapsed / 1000) * rate) - sent - skipped; due > 0; due -= 1) {
+      const station = stations[cursor++ % stations.length]!;
+      if (station.pendingId !== '') skipped += 1;
+      else {
+        station.next();
+        sent += 1;
+      }
+    }
+    await Bun.sleep(1);
+  }
+  return { sent, skipped, windowMs: performance.now() - started };
+}
+
+export function increment(map: Map<string, number>, key: string) {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
