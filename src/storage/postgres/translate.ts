@@ -1,7 +1,7 @@
 /**
  * The SQL the repositories and migrations are written in (SQLite's, as drizzle's SQLite dialect emits it) said the
  * way PostgreSQL takes it. The repositories keep to what both engines share; what is left differs in spelling only:
- * - parameters: `?` → `$1, $2, …`; identifiers in backticks (drizzle-kit's migrations) → double quotes;
+ * - parameters: `?` → `$1, $2, …`, numbered ones `?3` → `$3`; identifiers in backticks (drizzle-kit's migrations) → double quotes;
  * - DDL column types: `integer` → `bigint` (millisecond timestamps exceed int4), `real` → `double precision`,
  *   `blob` → `bytea`; `PRIMARY KEY AUTOINCREMENT` → a sequence filled in by a trigger when the id is NULL or left
  *   out (drizzle's SQLite dialect writes NULL for an omitted column, which an identity column would refuse);
@@ -52,7 +52,7 @@ export function toPostgres(sql: string): Translated {
   let n = 0;
   const parts = segments(sql).map(({ code, text }) => {
     if (!code) return text;
-    let out = text.replace(/\?/g, () => `$${++n}`);
+    let out = text.replace(/\?(\d+)?/g, (_, index?: string) => `$${index ?? ++n}`);
     if (ddl)
       out = out
         .replace(/\binteger\b/gi, 'bigint')

@@ -36,7 +36,7 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   paging.onForget(() => audiences.forget());
   // Read whenever a station's bindings are not in memory yet (a StatusNotification after start or an edit).
   const bindings = db.$client.prepare<EvseBinding, [string]>(
-    'SELECT location_key AS locationKey, uid_key AS uidKey, ocpp_evse_id AS ocppEvseId FROM evses WHERE charge_point_id = ?',
+    'SELECT location_key AS "locationKey", uid_key AS "uidKey", ocpp_evse_id AS "ocppEvseId" FROM evses WHERE charge_point_id = ?',
   );
   const body = db.$client.prepare<{ body: string }, [string]>('SELECT body FROM locations WHERE key = ?');
   /**

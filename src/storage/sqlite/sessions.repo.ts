@@ -22,11 +22,10 @@ export function sessionsRepo(db: Db, paging: PagingRegistry) {
   // Only rendered sessions are listed: one without a location to show has no body yet.
   const sessionLists = ownedLists(db.$client, paging, 'sessions', 'body IS NOT NULL');
   const cdrLists = ownedLists(db.$client, paging, 'cdrs');
-  // Asked for every MeterValues and StatusNotification: a prepared statement. The newest one by max(seq) (SQLite
-  // returns the bare `id` of that row), not ORDER BY seq: over the two statuses that sorted in a temporary B-tree,
-  // 3× the cost.
-  const running = db.$client.prepare<{ id: string | null }, [string, number]>(
-    "SELECT id, max(seq) FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status IN ('pending', 'active')",
+  // Asked for every MeterValues and StatusNotification: a prepared statement. The newest one by max(seq), then its
+  // row by seq, not ORDER BY seq: over the two statuses that sorted in a temporary B-tree, 3× the cost.
+  const running = db.$client.prepare<{ id: string }, [string, number]>(
+    "SELECT id FROM sessions WHERE seq = (SELECT max(seq) FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status IN ('pending', 'active'))",
   );
   const byTransaction = db.$client.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
   // Every event of a session (each MeterValues, each 2.0.1 TransactionEvent) saves its snapshot and its view:
@@ -39,7 +38,7 @@ export function sessionsRepo(db: Db, paging: PagingRegistry) {
   );
   const saveBody = db.$client.prepare<{ seq: number; lastUpdatedMs: number }, [string | null, string, string, number | null, string]>(
     `UPDATE sessions SET body = ?, token_country_code = ?, token_party_id = ?, last_updated_ms = coalesce(?, last_updated_ms) WHERE id = ?
-     RETURNING seq, last_updated_ms AS lastUpdatedMs`,
+     RETURNING seq, last_updated_ms AS "lastUpdatedMs"`,
   );
   const viewBody = db.$client.prepare<{ body: string | null }, [string]>('SELECT body FROM sessions WHERE id = ?');
   const eventSeen = db.$client.prepare<{ s: number }, [string, string, number]>(
@@ -78,7 +77,7 @@ export function sessionsRepo(db: Db, paging: PagingRegistry) {
     },
     /** The transaction still running on a station's EVSE, if any (a reservation waiting for its driver is not one). */
     runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
-      return running.get(chargePointId, ocppEvseId)?.id ?? undefined;
+      return running.get(chargePointId, ocppEvseId)?.id;
     },
     /** Rendered sessions of the owners' tokens (or all), oldest first, as served. */
     page(filter: PageFilter, owners: Owner[] | 'all') {
