@@ -38,12 +38,15 @@ import { ocpiPlugin } from './ocpi/ocpi.plugin.ts';
 import { requestIdHeaders } from './ocpi/transport/request-ids.ts';
 import { createStorage } from './storage/storage.ts';
 import { ourCredentials } from './composition/our-credentials.ts';
+import { clusterNode, type ClusterLink } from './cluster/cluster.ts';
 
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   /** Mounts the developer page (/dev), as `bun dev` does. */
   dev?: boolean;
+  /** Several nodes: this node's link to Redis and the others (src/cluster/cluster.ts), joined before the app is built. */
+  cluster?: ClusterLink;
 }
 
 /** The composition root: config → storage → actors → protocol adapters. */
@@ -74,11 +77,21 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound, clock);
   const provider = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
   const payments = instrumentedPayments(trace ? tracedPayments(provider, trace.push, clock) : provider, metrics.payment, logger);
-  const gateway = createOcppGateway({ clock, stations: storage.chargePoints, secrets, logger, tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp });
-  const system = new ActorSystem({
+  const cluster = options.cluster && clusterNode(options.cluster, { storage, logger });
+  const gateway = createOcppGateway({
+    clock,
+    stations: storage.chargePoints,
+    secrets,
+    logger,
+    tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp,
+    ...(cluster ? { throttle: cluster.throttle, ownership: cluster.ownership } : {}),
+  });
+  // Several nodes: a CALL for a station whose socket another node holds goes there; its record says whether it is connected.
+  const stations = cluster ? cluster.stationLink(gateway, (id) => system.chargePoints.view(id)?.connected ?? false) : gateway;
+  const system: ActorSystem<Network> = new ActorSystem({
     storage,
     network: (feed) => new Network(storage, config, clock, feed),
-    stations: gateway,
+    stations,
     partnerGateway,
     payments,
     evseStatus: evseStatusOf,
@@ -88,7 +101,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     settings: { ...config, owner: config.cpo },
     onDeadLetter: metrics.deadLettered,
+    ...(cluster ? { ownership: cluster.ownership, deliveryLease: cluster.deliveryLease((channel) => system.deliveries.wake(channel)) } : {}),
   });
+  if (cluster) {
+    // The station moved to another node: its socket here closes, and what this node held of it is dropped.
+    cluster.ownership.onLost = (id) => {
+      gateway.disconnect(id, 'Connected to another node');
+      system.forgetStation(id);
+    };
+    cluster.ownership.onClaimed = (id) => system.forgetStation(id);
+  }
   const { partners, deliveries, network, sessions, chargePoints, commands, chargingProfiles, guests } = system;
   const driverTokens = new DriverTokens(storage, network);
   const authorizer = new TokenAuthorizer(storage, system.realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => system.preAuthorized(cp, idTag), clock);
@@ -105,13 +127,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
     handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
     events: {
       connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
-      disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
+      // A socket closed because the station moved to another node is no disconnection: the new owner has it.
+      disconnected: ({ chargePointId }) => (!cluster || cluster.ownership.holds(chargePointId) ? chargePoints.disconnected(chargePointId) : undefined),
     },
   });
-  system.start();
+  system.start(options.cluster?.connectedElsewhere);
   metrics.observeActors(() => system.liveActors());
 
-  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       const ids = requestIdHeaders(request.headers);
@@ -161,6 +184,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     setEmspView(view: () => unknown) {
       emspView = view;
     },
+    /** Several nodes: this node's cluster parts (undefined when it runs alone). */
+    cluster,
     close() {
       system.close();
       trace?.stop();

@@ -112,10 +112,11 @@ export class ChargePoints {
   /**
    * After a restart no station is connected yet: mark those the snapshots still call online as disconnected
    * now; the others' actors re-enter their state, which re-arms the offline grace from the stored
-   * `disconnectedAt` (timers do not survive a restart).
+   * `disconnectedAt` (timers do not survive a restart). Only the stations `mine` says are this node's.
    */
-  resume() {
+  resume(mine: (id: string) => boolean = () => true) {
     for (const id of this.deps.ids()) {
+      if (!mine(id)) continue;
       const view = this.view(id);
       if (!view) continue;
       if (view.connected) this.disconnected(id);

@@ -4,6 +4,17 @@ import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine,
 export class ActorEventRejected extends Error {}
 
 /**
+ * How a host shares its actors with other nodes (several nodes, one database): `fence` runs inside every commit
+ * before the snapshot is saved and throws when this node may no longer write the actor (a newer owner's epoch);
+ * `keep` says whether the actor may stay in memory here — one this node does not own is read back from storage
+ * each time, so it never serves (or writes from) a copy another node has moved past.
+ */
+export interface HostPolicy {
+  fence?(id: string, context: any): void;
+  keep?(id: string, context: any): boolean;
+}
+
+/**
  * Keeps exactly one live actor per id in a Map (not as children of a root actor: spawnChild is quadratic) and
  * runs every accepted event inside one synchronous transaction: the new snapshot, then the effects the machine's
  * named actions asked for (`deferred`: rendered views, outbox rows), then the caller's own writes — so the
@@ -24,6 +35,7 @@ export class ActorHost<M extends AnyStateMachine> {
     private readonly now: () => Date,
     /** The scheduler delayed transitions (`after`) run on: the Clock port, through xstateClock. */
     private readonly clock?: object,
+    private readonly policy: HostPolicy = {},
   ) {}
 
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
@@ -37,12 +49,15 @@ export class ActorHost<M extends AnyStateMachine> {
     // A restored actor does not run entry actions again: nothing is re-published.
     const actor = this.spawn({ snapshot: stored.snapshot }).start();
     // Finished actors are read, never changed: they are not kept in memory.
-    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.actors.set(id, actor);
+    if (this.keeps(id, actor)) this.actors.set(id, actor);
     return actor;
   }
 
   snapshot(id: string): SnapshotFrom<M> | undefined {
-    return this.get(id)?.getSnapshot() as SnapshotFrom<M> | undefined;
+    const actor = this.get(id);
+    const snapshot = actor?.getSnapshot() as SnapshotFrom<M> | undefined;
+    if (actor && this.actors.get(id) !== actor) actor.stop();
+    return snapshot;
   }
 
   /** Creates, starts (its entry actions write in the transaction) and persists a new actor; `alsoWrite` too. */
@@ -85,13 +100,14 @@ export class ActorHost<M extends AnyStateMachine> {
         this.effects = outer;
         const after = actor.getSnapshot() as AnyMachineSnapshot;
         if (after.status === 'error') throw after.error;
+        this.policy.fence?.(id, after.context);
         this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
         for (const effect of effects) effect();
         alsoWrite?.();
       });
       // A finished actor takes no more events: it leaves memory and is restored from its snapshot when read,
       // so a server that has run millions of sessions does not hold them all.
-      if ((actor.getSnapshot() as AnyMachineSnapshot).status === 'done') {
+      if (!this.keeps(id, actor)) {
         actor.stop();
         this.actors.delete(id);
       } else this.actors.set(id, actor);
@@ -110,6 +126,11 @@ export class ActorHost<M extends AnyStateMachine> {
    */
   rearm(id: string, event: EventFromLogic<M>): void {
     this.get(id)?.send(event);
+  }
+
+  private keeps(id: string, actor: Actor<M>): boolean {
+    const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+    return snapshot.status !== 'done' && (this.policy.keep?.(id, snapshot.context) ?? true);
   }
 
   private spawn(options: { snapshot: unknown } | { input: InputFrom<M> }): Actor<M> {

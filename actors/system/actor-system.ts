@@ -45,7 +45,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly guests: GuestSessions;
   readonly realTime: RealTimeAuthorization;
   private readonly commandActors: CommandActors;
-  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void }>;
+  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void; forget(id: string): void }>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
@@ -60,7 +60,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         partiesReported: ({ context }) => queueMicrotask(() => this.deliveries.wake(context.id)),
       },
     });
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), storage.transact, now);
+    const { ownership } = ports;
+    // Several nodes: a partner's registration or credentials may change on any node, so each read comes from storage.
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), storage.transact, now, undefined, ownership ? { keep: () => false } : {});
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -87,6 +89,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       logger,
       policy: settings.delivery,
       ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
+      ...(ports.deliveryLease ? { lease: ports.deliveryLease } : {}),
     });
     this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf, settings.sessionPatchIntervalSeconds * 1000);
     this.network = ports.network(this.feed);
@@ -97,7 +100,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))(),
       },
     });
-    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now);
+    // Several nodes: a station's actors are written only by the node holding its socket (fenced by epoch), and
+    // kept in memory only there.
+    const stationPolicy = (stationOf: (id: string, context: any) => string) =>
+      ownership ? { fence: (id: string, context: unknown) => ownership.fence(stationOf(id, context)), keep: (id: string, context: unknown) => ownership.holds(stationOf(id, context)) } : {};
+    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, storage.transact, now, undefined, stationPolicy((_, context) => context.chargePointId));
     this.sessions = new Sessions({
       host: sessionHost,
       store: storage.sessions,
@@ -126,7 +133,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publishStatuses: ({ context, event }) => chargePointHost.deferred(() => this.chargePoints.publishStatuses(context, 'at' in event ? event.at : ocpiDateTime(clock.now())))(),
       },
     });
-    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock));
+    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(chargePointLogic, CHARGE_POINT_MACHINE_VERSION, storage.chargePoints.snapshots, storage.transact, now, xstateClock(clock), stationPolicy((id) => id));
     this.chargePoints = new ChargePoints({
       host: chargePointHost,
       ids: () => storage.chargePoints.snapshots.ids(),
@@ -253,13 +260,25 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.ports.storage.tokens.deleteForPartner(partnerId);
   }
 
-  /** After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts retried. */
-  start(): void {
-    this.chargePoints.resume();
+  /**
+   * After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts
+   * retried. Several nodes: stations connected to another node (`connectedElsewhere`) are theirs, left alone.
+   */
+  start(connectedElsewhere: ReadonlySet<string> = new Set()): void {
+    this.chargePoints.resume((id) => !connectedElsewhere.has(id));
     this.deliveries.resume();
     this.commandActors.resume();
     this.commands.resume();
     this.guests.resume();
+  }
+
+  /**
+   * Several nodes: the station moved to (or came from) another node; its charge point and running sessions are
+   * read back from storage when next needed, never served from what this node last held.
+   */
+  forgetStation(chargePointId: string): void {
+    this.hosts['charge-point'].forget(chargePointId);
+    for (const id of this.ports.storage.chargePoints.runningSessions(chargePointId)) this.hosts.session.forget(id);
   }
 
   /** How many actors of each kind are in memory (for the `dynamo_actors_live` gauge). */

@@ -9,7 +9,7 @@ import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
 import { hasAction, validatePayload } from './rpc/schema-validation.ts';
 import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
-import { FailureThrottle } from './upgrade/failure-throttle.ts';
+import { FailureThrottle, type AuthFailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
 export type { Station };
@@ -28,6 +28,8 @@ interface Connection extends Station {
   /** Inbound CALLs are handled one after another, in arrival order. */
   queue: Promise<void>;
   badFrames: { count: number; since: number };
+  /** Several nodes: the claim failed; the socket is closing and its CALLs go unanswered. */
+  unclaimed?: boolean;
 }
 
 const PATH = /^\/ocpp\/([^/]+)\/?$/;
@@ -48,6 +50,13 @@ export function createOcppGateway(deps: {
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
   clock: Clock;
+  /** Several nodes: failures counted across all of them (src/cluster/shared-throttle.ts). */
+  throttle?: AuthFailureThrottle;
+  /**
+   * Several nodes: the station is claimed for this node when its socket opens; its CALLs wait for the claim,
+   * and a failed claim closes the socket (the station retries, nothing was answered).
+   */
+  ownership?: { claim(chargePointId: string): Promise<unknown>; socketClosed(chargePointId: string): void };
 }) {
   const live = new Map<string, ServerWebSocket<Connection>>();
   const tap = deps.tap ?? silentTap;
@@ -59,7 +68,7 @@ export function createOcppGateway(deps: {
   };
 
   // The failure window runs on our Clock; the refusal's hold itself (below) stays a real delay on the socket.
-  const throttle = new FailureThrottle(() => deps.clock.now().getTime());
+  const throttle = deps.throttle ?? new FailureThrottle(() => deps.clock.now().getTime());
 
   /** undefined: not an OCPP path; null: upgraded (Bun wants no response then); otherwise the refusal. */
   function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
@@ -75,9 +84,12 @@ export function createOcppGateway(deps: {
     // Authenticate first: nothing about the id (known? connected?) is revealed to an unauthenticated caller.
     if (!authenticateStation(request.headers.get('authorization'), chargePointId, deps.stations, deps.secrets)) {
       const refusal = new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="OCPP"' } });
+      const hold = (delayMs: number) => {
+        deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
+        return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
+      };
       const delayMs = throttle.fail(server.requestIP(request)?.address ?? 'unknown', chargePointId);
-      deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
-      return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
+      return typeof delayMs === 'number' ? hold(delayMs) : delayMs.then(hold, () => refusal);
     }
     const version = negotiateProtocol(request.headers.get('sec-websocket-protocol'));
     if (!version) return new Response('No supported OCPP subprotocol offered (ocpp2.0.1, ocpp1.6)', { status: 400 });
@@ -94,7 +106,7 @@ export function createOcppGateway(deps: {
     open(ws) {
       const conn = ws.data;
       conn.outbound = new OutboundCalls(conn.version, (frame) => send(ws, frame), deps.clock);
-      conn.queue = Promise.resolve();
+      conn.queue = deps.ownership ? claim(ws) : Promise.resolve();
       conn.badFrames = { count: 0, since: deps.clock.now().getTime() };
       const previous = live.get(conn.chargePointId);
       live.set(conn.chargePointId, ws);
@@ -104,7 +116,7 @@ export function createOcppGateway(deps: {
       }
       deps.logger.info('Station connected', { chargePointId: conn.chargePointId, protocol: conn.version, takeover: previous !== undefined });
       tap.connected(conn);
-      notify('connected', conn);
+      if (!deps.ownership) notify('connected', conn);
     },
     message(ws, message) {
       const conn = ws.data;
@@ -121,6 +133,7 @@ export function createOcppGateway(deps: {
       if (frame.type === 'error') return void settle(conn, frame.id, { code: frame.code, description: frame.description });
       const call = frame;
       conn.queue = conn.queue.then(async () => {
+        if (conn.unclaimed) return;
         let outcome: 'result' | 'error' = 'result';
         const reply = await answer(conn, call.action, call.payload).then(
           (payload) => resultFrame(call.id, payload),
@@ -145,9 +158,25 @@ export function createOcppGateway(deps: {
       if (live.get(conn.chargePointId) === ws) {
         live.delete(conn.chargePointId);
         notify('disconnected', conn);
+        // Once the CALLs it had queued are done: nothing of this socket can write any more.
+        void conn.queue.then(() => deps.ownership?.socketClosed(conn.chargePointId));
       }
     },
   };
+
+  /** Several nodes: the claim (epoch in the database) comes before the connection event and any CALL. */
+  async function claim(ws: ServerWebSocket<Connection>) {
+    const conn = ws.data;
+    try {
+      await deps.ownership!.claim(conn.chargePointId);
+    } catch (error) {
+      deps.logger.error('Claiming the station for this node failed; closing its socket', { chargePointId: conn.chargePointId, error });
+      conn.unclaimed = true;
+      ws.close(1011, 'Try again');
+      return;
+    }
+    if (live.get(conn.chargePointId) === ws) notify('connected', conn);
+  }
 
   async function answer(conn: Connection, action: string, payload: unknown) {
     if (!hasAction(conn.version, action)) throw new CallError('NotImplemented', `Unknown action ${action}`);

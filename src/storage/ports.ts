@@ -258,6 +258,13 @@ export interface GuestSessionStore {
   ids(): string[];
 }
 
+/** The fencing epoch of each station's owner node (several nodes only; see src/cluster/station-ownership.ts). */
+export interface StationEpochs {
+  current(chargePointId: string): number | undefined;
+  /** Stores `epoch` unless a newer one is already stored. */
+  advance(chargePointId: string, epoch: number): void;
+}
+
 /** Everything the actor system persists through. */
 export interface ActorStorage {
   transact: Transact;
@@ -270,4 +277,5 @@ export interface ActorStorage {
   commands: CommandStore;
   chargingProfiles: ChargingProfileStore;
   guestSessions: GuestSessionStore;
+  stationEpochs: StationEpochs;
 }

@@ -14,6 +14,7 @@ import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
 import { traceRepo } from './sqlite/trace.repo.ts';
+import { stationEpochsRepo } from './sqlite/station-epochs.repo.ts';
 import { pagingRegistry } from './sqlite/paging.ts';
 import { DEFAULT_LIST_CACHE_MB } from '../config.ts';
 
@@ -22,6 +23,7 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
   const { db, sqlite } = openDatabase(path);
   // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
   const paging = pagingRegistry(listCacheBytes);
+  const totalChanges = sqlite.prepare('SELECT total_changes() AS n');
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
   const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
   return {
@@ -51,8 +53,13 @@ export function createStorage(path: string, { listCacheBytes = DEFAULT_LIST_CACH
     chargingProfiles: chargingProfilesRepo(db),
     guestSessions: guestSessionsRepo(db),
     integrationRequests: integrationRequestsRepo(db),
+    stationEpochs: stationEpochsRepo(db),
     ops: opsRepo(sqlite),
     trace: traceRepo(sqlite),
+    /** Rows this connection has changed so far (several nodes: a change tells the others to drop what they derived). */
+    changes: () => (totalChanges.get() as { n: number }).n,
+    /** Drops the lists and bodies kept in memory (another node changed the tables); rebuilt when next read. */
+    forgetDerived: () => paging.forget(),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger). */
     sqlite,
     close: () => sqlite.close(),
