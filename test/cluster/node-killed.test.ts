@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { eventually } from '../support/eventually.ts';
+import { startFakeEmsp } from '../support/fake-emsp.ts';
+import { callNode, ocpiAuth, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from './cluster-fixture.ts';
+
+const cluster = testCluster(sharedSqliteFile());
+const emsp = startFakeEmsp();
+let token: string;
+
+beforeAll(async () => {
+  await cluster.start('A');
+  await cluster.start('B');
+  token = await setUpNetwork(cluster.node('A'), emsp, ['CP-K']);
+});
+afterAll(async () => {
+  await cluster.stop();
+  emsp.stop();
+});
+
+test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries on, and one CDR with the whole energy arrives once', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const t0 = Date.now() - 3_600_000;
+  let station = await bootedStation(a, 'CP-K');
+  const { transactionId } = (await station.call('StartTransaction', { connectorId: 1, idTag: 'RFID0001', meterStart: 0, timestamp: iso(t0) })) as { transactionId: number };
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '4000' }] }] });
+
+  await a.kill('SIGKILL');
+  station = await bootedStation(b, 'CP-K');
+  expect(await cluster.holder('station', 'CP-K')).toBe('B');
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 1_200_000), sampledValue: [{ value: '8000' }] }] });
+  await station.call('StopTransaction', { transactionId, meterStop: 10_000, timestamp: iso(t0 + 1_800_000) });
+
+  const sessionId = await sessionIdOf(b, token, 'RFID0001');
+  await eventually(() => expect(cdrsOf(emsp, sessionId)).toHaveLength(1));
+  // 10 kWh × 0.30 = 3.00 excl.; × 1.20 = 3.60 incl.; 30 minutes.
+  expect(cdrsOf(emsp, sessionId)[0]).toMatchObject({ total_energy: 10, total_time: 0.5, total_cost: { excl_vat: 3, incl_vat: 3.6 } });
+  expect(emsp.store.sessions.get(`NL/DYN/${sessionId}`)).toMatchObject({ status: 'COMPLETED', kwh: 10 });
+  // Nothing left to send: no second CDR can come.
+  const partnerId = (await callNode(b, 'GET', '/api/v1/ocpi/partners')).body[0].id;
+  await eventually(async () => expect((await callNode(b, 'GET', `/api/v1/ocpi/partners/${partnerId}/deliveries`)).body).toEqual([]));
+  expect(cdrsOf(emsp, sessionId)).toHaveLength(1);
+  expect((await callNode(b, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(token))).body.data).toHaveLength(1);
+  await station.close();
+});
