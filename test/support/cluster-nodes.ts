@@ -28,10 +28,11 @@ export interface ClusterNodeProcess extends ServerProcess {
   nodeId: string;
 }
 
-export function testCluster(database: SharedDatabase, env: Record<string, string> = {}) {
+export function testCluster(database: SharedDatabase, env: Record<string, string> = {}, redisUrl = REDIS_URL) {
   const prefix = `test-${crypto.randomUUID()}`;
   const nodes = new Map<string, ClusterNodeProcess>();
-  const redis = createClient({ url: REDIS_URL });
+  const redis = createClient({ url: redisUrl, socket: { reconnectStrategy: () => 100 } });
+  redis.on('error', () => {});
   const connected = redis.connect();
   const common = {
     ...database.env,
@@ -40,7 +41,7 @@ export function testCluster(database: SharedDatabase, env: Record<string, string
     CPO_COUNTRY_CODE: 'NL',
     CPO_PARTY_ID: 'DYN',
     CPO_NAME: 'Dynamo Cluster Test',
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
     // Short leases keep takeovers within a second or two.
     CLUSTER_LEASE_MS: '1000',
@@ -75,6 +76,31 @@ export function testCluster(database: SharedDatabase, env: Record<string, string
 }
 
 export type TestCluster = ReturnType<typeof testCluster>;
+
+/** A Redis server of the test's own (for a test that stops and restarts it), on a free port, keeping nothing on disk. */
+export async function privateRedis() {
+  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  let proc: ReturnType<typeof Bun.spawn> | undefined;
+  const start = async () => {
+    proc = Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' });
+    const client = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: () => 20 } });
+    client.on('error', () => {});
+    await client.connect();
+    await client.close();
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    /** Gone at once, with all its data (SIGKILL). */
+    async kill() {
+      proc?.kill('SIGKILL');
+      await proc?.exited;
+    },
+    start,
+  };
+}
 
 /** An operator API or OCPI call to one node. */
 export async function callNode(node: ServerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${CLUSTER_ADMIN_KEY}` }) {
