@@ -131,7 +131,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
       disconnected: ({ chargePointId }) => (!cluster || cluster.ownership.holds(chargePointId) ? chargePoints.disconnected(chargePointId) : undefined),
     },
   });
-  system.start(options.cluster?.connectedElsewhere);
+  system.start(cluster !== undefined);
+  cluster?.sweepOrphans(
+    () => storage.chargePoints.snapshots.ids().filter((id) => chargePoints.view(id)?.connected),
+    (id) => chargePoints.disconnected(id),
+  );
   metrics.observeActors(() => system.liveActors());
 
   const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };

@@ -112,15 +112,15 @@ export class ChargePoints {
   /**
    * After a restart no station is connected yet: mark those the snapshots still call online as disconnected
    * now; the others' actors re-enter their state, which re-arms the offline grace from the stored
-   * `disconnectedAt` (timers do not survive a restart). Only the stations `mine` says are this node's.
+   * `disconnectedAt` (timers do not survive a restart). `disconnectConnected` false (several nodes): those still
+   * called online are left alone — their socket may be on another node.
    */
-  resume(mine: (id: string) => boolean = () => true) {
+  resume(disconnectConnected = true) {
     for (const id of this.deps.ids()) {
-      if (!mine(id)) continue;
       const view = this.view(id);
       if (!view) continue;
-      if (view.connected) this.disconnected(id);
-      else this.deps.host.rearm(id, { type: 'RESTORED' });
+      if (!view.connected) this.deps.host.rearm(id, { type: 'RESTORED' });
+      else if (disconnectConnected) this.disconnected(id);
     }
   }
 

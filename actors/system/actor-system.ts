@@ -262,10 +262,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
 
   /**
    * After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts
-   * retried. Several nodes: stations connected to another node (`connectedElsewhere`) are theirs, left alone.
+   * retried. Several nodes (`shared`): a station the record calls connected may be on another node, so it is
+   * left to the orphan sweep (src/cluster/orphan-stations.ts) instead of being marked disconnected here.
    */
-  start(connectedElsewhere: ReadonlySet<string> = new Set()): void {
-    this.chargePoints.resume((id) => !connectedElsewhere.has(id));
+  start(shared = false): void {
+    this.chargePoints.resume(!shared);
     this.deliveries.resume();
     this.commandActors.resume();
     this.commands.resume();

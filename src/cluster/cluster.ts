@@ -12,6 +12,7 @@ import { deliveryLease } from './delivery-lease.ts';
 import { Leases } from './leases.ts';
 import { NodeBus } from './node-bus.ts';
 import { connectRedis, type RedisLink } from './redis.ts';
+import { sweepOrphanStations } from './orphan-stations.ts';
 import { shareCacheInvalidation } from './shared-caches.ts';
 import { sharedFailureThrottle } from './shared-throttle.ts';
 import { routedStationLink } from './station-router.ts';
@@ -30,8 +31,6 @@ export interface ClusterLink {
   settings: ClusterSettings;
   redis: RedisLink;
   bus: NodeBus;
-  /** Stations whose lease some node held when this node started: connected elsewhere, not this node's to resume. */
-  connectedElsewhere: ReadonlySet<string>;
 }
 
 /** Connects to Redis and the other nodes (before the app is built; a Redis that cannot be reached stops the start). */
@@ -39,10 +38,7 @@ export async function joinCluster(settings: ClusterSettings, logger: Logger): Pr
   const redis = await connectRedis(settings.redisUrl, settings.keyPrefix, logger);
   const bus = new NodeBus(redis, settings.nodeId, logger);
   await bus.start();
-  const stationKeys = new Leases(redis, 'station', settings.nodeId, settings.leaseMs, () => {}, logger);
-  const connectedElsewhere = new Set(await stationKeys.heldAnywhere());
-  await stationKeys.close();
-  return { settings, redis, bus, connectedElsewhere };
+  return { settings, redis, bus };
 }
 
 /** The cluster parts of one node, wired by src/app.ts around its storage, gateway and actor system. */
@@ -51,6 +47,8 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
   const { logger, storage } = deps;
   const stationLeases = new Leases(redis, 'station', settings.nodeId, settings.leaseMs, (id, epoch) => ownership.lose(id, epoch + 1), logger);
   const deliveryLeases = new Leases(redis, 'delivery', settings.nodeId, settings.leaseMs, () => {}, logger);
+  const sweeperLease = new Leases(redis, 'sweeper', settings.nodeId, settings.leaseMs, () => {}, logger);
+  let sweeper: { stop(): void } | undefined;
   const ownership = new StationOwnership({ leases: stationLeases, bus, epochs: storage.stationEpochs, transact: storage.transact, logger });
   const caches = shareCacheInvalidation(storage, bus);
   return {
@@ -59,11 +57,16 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
     throttle: sharedFailureThrottle(redis),
     deliveryLease: (wake: (channel: string) => void) => deliveryLease(deliveryLeases, bus, wake),
     stationLink: (gateway: OcppGateway, connectedInRecord: (chargePointId: string) => boolean): StationLink => routedStationLink(gateway, ownership, bus, connectedInRecord),
+    /** Starts looking for stations left connected by a node that is gone (see orphan-stations.ts). */
+    sweepOrphans(connectedInRecord: () => string[], markDisconnected: (chargePointId: string) => void) {
+      sweeper = sweepOrphanStations({ leases: sweeperLease, ownership, connectedInRecord, markDisconnected, everyMs: 2 * settings.leaseMs, logger });
+    },
     /** Leaves the cluster: leases released (other nodes take over at once), Redis closed. */
     async close() {
       caches.stop();
+      sweeper?.stop();
       bus.close();
-      await Promise.allSettled([stationLeases.close(), deliveryLeases.close()]);
+      await Promise.allSettled([stationLeases.close(), deliveryLeases.close(), sweeperLease.close()]);
       await redis.close();
     },
   };

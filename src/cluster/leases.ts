@@ -15,11 +15,13 @@ local floor = tonumber(ARGV[3])
 if e <= floor then e = floor + 1; redis.call('SET', KEYS[2], e) end
 redis.call('SET', KEYS[1], e .. '|' .. ARGV[1], 'PX', ARGV[2])
 return e`;
-// Claim only when free, or renew when already ours (a delivery channel).
+// Claim only when free (a new epoch above `floor`), or renew when already ours (a delivery channel, an orphaned station).
 const ACQUIRE = `
 local v = redis.call('GET', KEYS[1])
 if not v then
   local e = redis.call('INCR', KEYS[2])
+  local floor = tonumber(ARGV[3])
+  if e <= floor then e = floor + 1; redis.call('SET', KEYS[2], e) end
   redis.call('SET', KEYS[1], e .. '|' .. ARGV[1], 'PX', ARGV[2])
   return e
 end
@@ -63,9 +65,9 @@ export class Leases {
     return epoch;
   }
 
-  /** Takes `name` if nobody holds it, or renews it if we do; undefined when another node holds it. */
-  async acquire(name: string): Promise<number | undefined> {
-    const epoch = Number(await this.redis.commands.eval(ACQUIRE, { keys: this.keys(name), arguments: [this.node, String(this.leaseMs)] }));
+  /** Takes `name` if nobody holds it (epoch above `floor`), or renews it if we do; undefined when another node holds it. */
+  async acquire(name: string, floor = 0): Promise<number | undefined> {
+    const epoch = Number(await this.redis.commands.eval(ACQUIRE, { keys: this.keys(name), arguments: [this.node, String(this.leaseMs), String(floor)] }));
     if (epoch < 0) {
       this.held.delete(name);
       return undefined;
@@ -83,15 +85,6 @@ export class Leases {
     if (!value) return undefined;
     const sep = value.indexOf('|');
     return { epoch: Number(value.slice(0, sep)), node: value.slice(sep + 1) };
-  }
-
-  /** Names some node holds now (at start: which stations are connected elsewhere). */
-  async heldAnywhere(): Promise<string[]> {
-    const pattern = `${this.redis.prefix}:lease:${this.kind}:*`;
-    const names: string[] = [];
-    for await (const keys of this.redis.commands.scanIterator({ MATCH: pattern, COUNT: 1000 }))
-      for (const key of keys) names.push(key.slice(pattern.length - 1));
-    return names;
   }
 
   /** Forgets `name` without telling Redis (another node took it). */

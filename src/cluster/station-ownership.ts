@@ -43,6 +43,21 @@ export class StationOwnership implements StationOwnershipPort {
     return epoch;
   }
 
+  /**
+   * Takes a station no node holds (its node died and it has not come back): this node keeps its record from now
+   * on — marks it disconnected and runs its offline grace — until it connects to some node. False when a node holds it.
+   */
+  async adopt(chargePointId: string): Promise<boolean> {
+    const { leases, epochs, transact, bus } = this.deps;
+    const epoch = await leases.acquire(chargePointId, epochs.current(chargePointId) ?? 0);
+    if (epoch === undefined) return false;
+    transact(() => epochs.advance(chargePointId, epoch));
+    this.claims.set(chargePointId, { epoch, lost: false });
+    this.onClaimed(chargePointId);
+    bus.broadcast('station-claimed', { chargePointId, epoch });
+    return true;
+  }
+
   /** Lease renewal found another holder, or another node announced its claim: this node lost the station. */
   lose(chargePointId: string, newerEpoch?: number) {
     const claim = this.claims.get(chargePointId);
