@@ -39,12 +39,15 @@ import { ocpiPlugin } from './ocpi/ocpi.plugin.ts';
 import { requestIdHeaders } from './ocpi/transport/request-ids.ts';
 import { createStorage } from './storage/storage.ts';
 import { ourCredentials } from './composition/our-credentials.ts';
+import { clusterNode, type ClusterLink } from './cluster/cluster.ts';
 
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   /** Mounts the developer page (/dev), as `bun dev` does. */
   dev?: boolean;
+  /** Several nodes: this node's link to Redis and the others (src/cluster/cluster.ts), joined before the app is built. */
+  cluster?: ClusterLink;
 }
 
 /** The composition root: config → storage → actors → protocol adapters. */
@@ -75,6 +78,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const partnerGateway = createPartnerClient(config.partnerRequestTimeoutMs, { country_code: config.cpo.countryCode, party_id: config.cpo.partyId }, trace?.outbound, clock);
   const provider = createPaymentProvider(config.payments, createSqliteSimulatedLedger(storage.sqlite));
   const payments = instrumentedPayments(trace ? tracedPayments(provider, trace.push, clock) : provider, metrics.payment, logger);
+  const cluster = options.cluster && clusterNode(options.cluster, { storage, logger });
   const gateway = createOcppGateway({
     clock,
     stations: storage.chargePoints,
@@ -82,11 +86,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
     logger,
     tap: trace ? taps(metrics.ocpp, trace.tap) : metrics.ocpp,
     checkReplies: config.ocppCheckReplies,
+    ...(cluster ? { throttle: cluster.throttle, ownership: cluster.ownership } : {}),
   });
-  const system = new ActorSystem({
+  // Several nodes: a CALL for a station whose socket another node holds goes there; its record says whether it is connected.
+  const stations = cluster ? cluster.stationLink(gateway, (id) => system.chargePoints.view(id)?.connected ?? false) : gateway;
+  const system: ActorSystem<Network> = new ActorSystem({
     storage,
     network: (feed) => new Network(storage, config, clock, feed),
-    stations: gateway,
+    stations,
     partnerGateway,
     payments,
     evseStatus: evseStatusOf,
@@ -97,7 +104,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
     settings: { ...config, owner: config.cpo },
     onDeadLetter: metrics.deadLettered,
     onCommit: metrics.committed,
+    ...(cluster ? { ownership: cluster.ownership, deliveryLease: cluster.deliveryLease((channel) => system.deliveries.wake(channel)) } : {}),
   });
+  if (cluster) {
+    // The station moved to another node: its socket here closes, and what this node held of it is dropped.
+    cluster.ownership.onLost = (id) => {
+      gateway.disconnect(id, 'Connected to another node');
+      system.forgetStation(id);
+    };
+    cluster.ownership.onClaimed = (id) => system.forgetStation(id);
+  }
   const { partners, deliveries, network, sessions, chargePoints, commands, chargingProfiles, guests } = system;
   const driverTokens = new DriverTokens(storage, network);
   const authorizer = new TokenAuthorizer(storage, system.realTime, (cp, evse) => network.locationReferences(cp, evse), (cp, idTag) => system.preAuthorized(cp, idTag), clock);
@@ -114,14 +130,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
     handlers: { 'ocpp1.6': v16Handlers(handlerDeps), 'ocpp2.0.1': v201Handlers(handlerDeps) },
     events: {
       connected: ({ chargePointId, version }) => chargePoints.connected(chargePointId, version),
-      disconnected: ({ chargePointId }) => chargePoints.disconnected(chargePointId),
+      // A socket closed because the station moved to another node is no disconnection: the new owner has it.
+      disconnected: ({ chargePointId }) => (!cluster || cluster.ownership.holds(chargePointId) ? chargePoints.disconnected(chargePointId) : undefined),
     },
     durability: system.commits,
   });
-  system.start();
+  system.start(cluster !== undefined);
+  cluster?.sweepOrphans(
+    () => storage.chargePoints.snapshots.ids().filter((id) => chargePoints.view(id)?.connected),
+    (id) => chargePoints.disconnected(id),
+  );
   metrics.observeActors(() => system.liveActors());
 
-  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       const ids = requestIdHeaders(request.headers);
@@ -174,6 +195,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     setEmspView(view: () => unknown) {
       emspView = view;
     },
+    /** Several nodes: this node's cluster parts (undefined when it runs alone). */
+    cluster,
     close() {
       system.close();
       trace?.stop();

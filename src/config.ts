@@ -3,6 +3,7 @@
  * starts with a bad PUBLIC_URL publishes broken links to every partner, so each bad value stops the start
  * with one clear line instead.
  */
+import { hostname } from 'node:os';
 import { LOG_LEVELS, type LogLevel } from './lib/logger.ts';
 
 export const DEFAULT_DATABASE_PATH = './data/dynamo.sqlite';
@@ -18,6 +19,8 @@ export interface Config {
   secretKey: string;
   cpo: { countryCode: string; partyId: string; name: string; website?: string };
   redisUrl?: string;
+  /** Several nodes (REDIS_URL set): this node's name, the Redis key prefix, the station and delivery lease time. */
+  cluster: { nodeId: string; keyPrefix: string; leaseMs: number };
   logLevel: LogLevel;
   /** Bearer token for GET /metrics besides operator API keys (a scraper need not hold an operator key). */
   metricsToken?: string;
@@ -111,6 +114,11 @@ export function loadConfig(env: Env): Config {
   const redisUrl = read('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
 
+  const nodeId = read('NODE_ID') ?? `${hostname()}-${process.pid}`;
+  if (!/^[\w.:-]{1,100}$/.test(nodeId)) problems.push(`NODE_ID must be 1-100 letters, digits, '.', ':', '_' or '-' (got "${nodeId}")`);
+  const keyPrefix = read('REDIS_KEY_PREFIX') ?? 'dynamo';
+  if (!/^[\w.:-]{1,100}$/.test(keyPrefix)) problems.push(`REDIS_KEY_PREFIX must be 1-100 letters, digits, '.', ':', '_' or '-' (got "${keyPrefix}")`);
+
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${read('LOG_LEVEL')}")`);
   const metricsToken = read('METRICS_TOKEN');
@@ -149,6 +157,7 @@ export function loadConfig(env: Env): Config {
   const actorIdleEvictSeconds = Number(read('ACTOR_IDLE_EVICT_S') ?? 30);
   if (!Number.isInteger(actorIdleEvictSeconds) || actorIdleEvictSeconds < 0)
     problems.push(`ACTOR_IDLE_EVICT_S must be a whole number of seconds, 0 (never) or more (got "${read('ACTOR_IDLE_EVICT_S')}")`);
+  const leaseMs = positiveInt('CLUSTER_LEASE_MS', 10_000, 'milliseconds');
 
   const sessionPatchIntervalSeconds = Number(read('SESSION_PATCH_INTERVAL_S') ?? 15);
   if (!Number.isInteger(sessionPatchIntervalSeconds) || sessionPatchIntervalSeconds < 0 || sessionPatchIntervalSeconds > 3600)
@@ -180,6 +189,7 @@ export function loadConfig(env: Env): Config {
     secretKey: secretKey!,
     cpo: { countryCode: countryCode!, partyId: partyId!, name: name!, ...(website ? { website } : {}) },
     ...(redisUrl ? { redisUrl } : {}),
+    cluster: { nodeId, keyPrefix, leaseMs },
     logLevel: logLevel as LogLevel,
     ...(metricsToken ? { metricsToken } : {}),
     invitationTtlSeconds,

@@ -28,6 +28,8 @@ export function startServer(config: Config, options: AppOptions & { publicUrlExp
     async stop() {
       service.gateway.closeAll();
       await server.stop(true);
+      // Its leases released, the other nodes take its stations and deliveries over at once.
+      await service.cluster?.close();
       service.close();
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { removeDir } from './support/server.ts';
@@ -64,6 +64,14 @@ describe('loadConfig defaults', () => {
     expect(config.databasePath).toBe('/tmp/x.sqlite');
     expect(config.redisUrl).toBe('rediss://cache:6380/0');
     expect(loadConfig({ ...valid, REDIS_URL: 'redis://localhost:6379' }).redisUrl).toBe('redis://localhost:6379');
+  });
+
+  test('several nodes: NODE_ID defaults to host name and pid; key prefix and lease time', () => {
+    expect(loadConfig(valid).cluster).toEqual({ nodeId: `${hostname()}-${process.pid}`, keyPrefix: 'dynamo', leaseMs: 10_000 });
+    expect(loadConfig({ ...valid, NODE_ID: 'node-b', REDIS_KEY_PREFIX: 'prod', CLUSTER_LEASE_MS: '3000' }).cluster).toEqual({ nodeId: 'node-b', keyPrefix: 'prod', leaseMs: 3000 });
+    expectOneProblem({ ...valid, NODE_ID: 'node b' }, 'NODE_ID', 'node b');
+    expectOneProblem({ ...valid, REDIS_KEY_PREFIX: 'a|b' }, 'REDIS_KEY_PREFIX', 'a|b');
+    expectOneProblem({ ...valid, CLUSTER_LEASE_MS: '0' }, 'CLUSTER_LEASE_MS');
   });
 });
 

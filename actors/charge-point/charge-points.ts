@@ -139,9 +139,10 @@ export class ChargePoints {
    * survive a restart); those past it are announced UNKNOWN again — a crash may have cut that short — from the
    * stored snapshot, without bringing their actors into memory. The first RESUME_SLICE stations at once, the rest
    * in slices while the server already serves: a station that reconnected before its turn is skipped (its
-   * CONNECTED is recorded already).
+   * CONNECTED is recorded already). `disconnectConnected` false (several nodes): those still called online are
+   * left alone — their socket may be on another node.
    */
-  resume() {
+  resume(disconnectConnected = true) {
     const ids = this.deps.ids();
     let next = 0;
     // One transaction per slice: the stations' own commits nest in it (most announcements change nothing).
@@ -150,10 +151,10 @@ export class ChargePoints {
       this.deps.transact(() => {
         for (const end = Math.min(next + RESUME_SLICE, ids.length); next < end; next += 1) {
           // At start a problem (a snapshot of another machine version) stops the start; later it is logged.
-          if (!background) this.resumeOne(ids[next]!);
+          if (!background) this.resumeOne(ids[next]!, disconnectConnected);
           else
             try {
-              this.resumeOne(ids[next]!);
+              this.resumeOne(ids[next]!, disconnectConnected);
             } catch (error) {
               this.deps.logger.error('Resuming a charge point failed', { chargePointId: ids[next], error });
             }
@@ -170,11 +171,11 @@ export class ChargePoints {
     this.resuming = undefined;
   }
 
-  private resumeOne(id: string) {
+  private resumeOne(id: string, disconnectConnected: boolean) {
     if (this.deps.isConnected(id)) return;
     const view = this.view(id);
     if (!view) return;
-    if (view.connected) return this.disconnected(id);
+    if (view.connected) return disconnectConnected ? this.disconnected(id) : undefined;
     if (view.disconnectedAt === undefined) return;
     if (Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs > this.deps.clock.now().getTime()) this.deps.host.rearm(id, { type: 'RESTORED' });
     else this.announceOffline(id);

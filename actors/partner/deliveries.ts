@@ -19,6 +19,18 @@ export interface ChannelSender {
   deadLettered?(row: Delivery, error: string): void;
 }
 
+/**
+ * Several nodes share the outbox: a channel is delivered by the one node holding its lease. Others look again
+ * every `retryMs` (so one takes over within about a lease time when the holder dies) and are told at once of
+ * new rows (`announce`).
+ */
+export interface DeliveryLease {
+  hold(channel: string): Promise<boolean>;
+  retryMs: number;
+  /** Tells the other nodes that `channel` has new work. */
+  announce(channel: string): void;
+}
+
 export interface DeliveryPolicy {
   maxAttempts: number;
   maxAgeMs: number;
@@ -58,13 +70,17 @@ export class Deliveries {
       onDeadLetter?: (channel: string) => void;
       /** Runs `fn` once the transaction being written has committed (the group commit's batch); default: next microtask. */
       afterCommit?: (fn: () => void) => void;
+      lease?: DeliveryLease;
     },
   ) {}
 
   /** Call inside the change's transaction; the partner's actor is woken once the commit is done. Due at once, or at `dueAtMs`. */
   enqueue(delivery: NewDelivery, dueAtMs?: number): number {
     const id = this.deps.outbox.enqueue(delivery, this.now(), dueAtMs);
-    this.afterCommit(() => this.wake(delivery.channel));
+    this.afterCommit(() => {
+      this.wake(delivery.channel);
+      this.deps.lease?.announce(delivery.channel);
+    });
     return id;
   }
 
@@ -75,6 +91,8 @@ export class Deliveries {
 
   /** The object's newest row for party `to` while it still waits to go — not yet delivered, and not being sent right now. */
   waiting(channel: string, objectKey: string, to: Party | null): Delivery | undefined {
+    // Several nodes: another node may be sending the row right now, so a change is queued after it, never merged in.
+    if (this.deps.lease) return undefined;
     const row = this.latest(channel, objectKey, to);
     return row?.status === 'pending' && this.sending.get(channel) !== row.id ? row : undefined;
   }
@@ -136,7 +154,9 @@ export class Deliveries {
 
   /** Carries out the next due row of the channel, if any, and records the outcome. */
   private async step(channel: string): Promise<StepOutcome> {
-    const { outbox, clock, policy, logger, transact } = this.deps;
+    const { outbox, clock, policy, logger, transact, lease } = this.deps;
+    // Not ours: look again later while the channel has work (its holder may die), else rest until woken.
+    if (lease && !(await lease.hold(channel))) return outbox.nextAttemptAt(channel, []) === undefined ? { sent: false } : { sent: false, waitMs: lease.retryMs };
     const sender = this.deps.senderFor(channel);
     const held = sender.heldParties?.() ?? [];
     const row = outbox.nextDue(channel, clock.now().getTime(), held);

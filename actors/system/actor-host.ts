@@ -12,6 +12,17 @@ export class ActorEventRejected extends Error {}
  * spawned child. Their state is committed already; the next `get` hydrates them from the stored snapshot (a delayed
  * transition that fired changed nothing stored by itself, as across a restart: its effects commit their own writes).
  */
+/**
+ * How a host shares its actors with other nodes (several nodes, one database): `fence` runs inside every commit
+ * before the snapshot is saved and throws when this node may no longer write the actor (a newer owner's epoch);
+ * `keep` says whether the actor may stay in memory here — one this node does not own is read back from storage
+ * each time, so it never serves (or writes from) a copy another node has moved past.
+ */
+export interface HostPolicy {
+  fence?(id: string, context: any): void;
+  keep?(id: string, context: any): boolean;
+}
+
 export interface IdleEviction {
   afterMs: number;
   clock: Clock;
@@ -43,6 +54,7 @@ export class ActorHost<M extends AnyStateMachine> {
     /** The scheduler delayed transitions (`after`) run on: the Clock port, through xstateClock. */
     private readonly clock?: object,
     private readonly eviction?: IdleEviction,
+    private readonly policy: HostPolicy = {},
   ) {}
 
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
@@ -55,7 +67,7 @@ export class ActorHost<M extends AnyStateMachine> {
     // A restored actor does not run entry actions again: nothing is re-published.
     const actor = this.spawn({ snapshot: stored }).start();
     // Finished actors are read, never changed: they are not kept in memory.
-    if ((actor.getSnapshot() as AnyMachineSnapshot).status !== 'done') this.actors.set(id, actor);
+    if (this.keeps(id, actor)) this.actors.set(id, actor);
     return actor;
   }
 
@@ -77,7 +89,10 @@ export class ActorHost<M extends AnyStateMachine> {
   }
 
   snapshot(id: string): SnapshotFrom<M> | undefined {
-    return this.get(id)?.getSnapshot() as SnapshotFrom<M> | undefined;
+    const actor = this.get(id);
+    const snapshot = actor?.getSnapshot() as SnapshotFrom<M> | undefined;
+    if (actor && this.actors.get(id) !== actor) actor.stop();
+    return snapshot;
   }
 
   /** Creates, starts (its entry actions write in the transaction) and persists a new actor; `alsoWrite` too. */
@@ -121,6 +136,7 @@ export class ActorHost<M extends AnyStateMachine> {
           this.effects = outer;
           const after = actor.getSnapshot() as AnyMachineSnapshot;
           if (after.status === 'error') throw after.error;
+          this.policy.fence?.(id, after.context);
           this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
           for (const effect of effects) effect();
           alsoWrite?.();
@@ -129,7 +145,7 @@ export class ActorHost<M extends AnyStateMachine> {
       );
       // A finished actor takes no more events: it leaves memory and is restored from its snapshot when read,
       // so a server that has run millions of sessions does not hold them all.
-      if ((actor.getSnapshot() as AnyMachineSnapshot).status === 'done') {
+      if (!this.keeps(id, actor)) {
         actor.stop();
         this.actors.delete(id);
       } else this.actors.set(id, actor);
@@ -157,6 +173,11 @@ export class ActorHost<M extends AnyStateMachine> {
    */
   rearm(id: string, event: EventFromLogic<M>): void {
     this.get(id)?.send(event);
+  }
+
+  private keeps(id: string, actor: Actor<M>): boolean {
+    const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+    return snapshot.status !== 'done' && (this.policy.keep?.(id, snapshot.context) ?? true);
   }
 
   private spawn(options: { snapshot: unknown } | { input: InputFrom<M> }): Actor<M> {

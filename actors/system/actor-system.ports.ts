@@ -11,7 +11,7 @@ import type { Secrets } from '../../src/lib/secrets.ts';
 import type { ActorStorage } from '../../src/storage/ports.ts';
 import type { EvseStatusRule, EvseStatusSink } from '../charge-point/charge-points.ts';
 import type { PaymentPort } from '../guest/guest.ports.ts';
-import type { DeliveryPolicy } from '../partner/deliveries.ts';
+import type { DeliveryLease, DeliveryPolicy } from '../partner/deliveries.ts';
 import type { PartnerGateway } from '../partner/partner.ports.ts';
 
 /** The charging network as the actors use it (src/charging-network/network.ts implements it). */
@@ -29,6 +29,17 @@ export interface StationLink {
   call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
   disconnect(chargePointId: string, reason: string): void;
   isConnected(chargePointId: string): boolean;
+}
+
+/**
+ * Several nodes: which stations this node owns (src/cluster/station-ownership.ts implements it). Without it
+ * (one node) every station is this node's.
+ */
+export interface StationOwnershipPort {
+  /** Throws when a newer owner's epoch is stored for the station; called inside the write's transaction. */
+  fence(chargePointId: string): void;
+  /** Whether this node holds the station now, so its actors may stay in memory here. */
+  holds(chargePointId: string): boolean;
 }
 
 export interface ActorSystemSettings {
@@ -63,4 +74,7 @@ export interface ActorSystemPorts<N extends ChargingNetworkPort> {
   onDeadLetter?: (channel: string) => void;
   /** Told of every group commit: how many actor steps it held, and whether it committed. */
   onCommit?: (steps: number, outcome: 'committed' | 'failed') => void;
+  ownership?: StationOwnershipPort;
+  /** Several nodes: one node at a time delivers a channel (src/cluster/delivery-lease.ts). */
+  deliveryLease?: DeliveryLease;
 }

@@ -50,7 +50,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly realTime: RealTimeAuthorization;
   private readonly commandActors: CommandActors;
   private readonly liveness: Liveness;
-  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void }>;
+  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void; forget(id: string): void }>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
@@ -70,7 +70,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         partiesReported: ({ context }) => afterCommit(() => this.deliveries.wake(context.id)),
       },
     });
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), this.commits, now);
+    const { ownership } = ports;
+    // Several nodes: a partner's registration or credentials may change on any node, so each read comes from storage.
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), this.commits, now, undefined, undefined, ownership ? { keep: () => false } : {});
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -98,6 +100,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       policy: settings.delivery,
       afterCommit,
       ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
+      ...(ports.deliveryLease ? { lease: ports.deliveryLease } : {}),
     });
     this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf, settings.sessionPatchIntervalSeconds * 1000);
     this.network = ports.network(this.feed);
@@ -108,7 +111,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))(),
       },
     });
-    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, this.commits, now);
+    // Several nodes: a station's actors are written only by the node holding its socket (fenced by epoch), and
+    // kept in memory only there.
+    const stationPolicy = (stationOf: (id: string, context: any) => string) =>
+      ownership ? { fence: (id: string, context: unknown) => ownership.fence(stationOf(id, context)), keep: (id: string, context: unknown) => ownership.holds(stationOf(id, context)) } : {};
+    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, this.commits, now, undefined, undefined, stationPolicy((_, context) => context.chargePointId));
     this.sessions = new Sessions({
       host: sessionHost,
       store: storage.sessions,
@@ -146,6 +153,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       xstateClock(clock),
       // Most stations are idle most of the time: their actors wait in storage, not in memory.
       settings.actorIdleEvictSeconds > 0 ? { afterMs: settings.actorIdleEvictSeconds * 1000, clock } : undefined,
+      stationPolicy((id) => id),
     );
     this.liveness = new Liveness({ store: storage.chargePoints.lastSeen, transact: storage.transact, clock, logger });
     this.chargePoints = new ChargePoints({
@@ -278,13 +286,26 @@ export class ActorSystem<N extends ChargingNetworkPort> {
     this.ports.storage.tokens.deleteForPartner(partnerId);
   }
 
-  /** After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts retried. */
-  start(): void {
-    this.chargePoints.resume();
+  /**
+   * After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts
+   * retried. Several nodes (`shared`): a station the record calls connected may be on another node, so it is
+   * left to the orphan sweep (src/cluster/orphan-stations.ts) instead of being marked disconnected here.
+   */
+  start(shared = false): void {
+    this.chargePoints.resume(!shared);
     this.deliveries.resume();
     this.commandActors.resume();
     this.commands.resume();
     this.guests.resume();
+  }
+
+  /**
+   * Several nodes: the station moved to (or came from) another node; its charge point and running sessions are
+   * read back from storage when next needed, never served from what this node last held.
+   */
+  forgetStation(chargePointId: string): void {
+    this.hosts['charge-point'].forget(chargePointId);
+    for (const id of this.ports.storage.chargePoints.runningSessions(chargePointId)) this.hosts.session.forget(id);
   }
 
   /** How many actors of each kind are in memory (for the `dynamo_actors_live` gauge). */

@@ -10,7 +10,7 @@ import { BadFrame, errorFrame, parseFrame, resultFrame, type Frame } from './rpc
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
 import { check, schemasOf, type ActionSchemas } from './rpc/schema-validation.ts';
 import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
-import { FailureThrottle } from './upgrade/failure-throttle.ts';
+import { FailureThrottle, type AuthFailureThrottle } from './upgrade/failure-throttle.ts';
 import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
 
 export type { Station };
@@ -46,6 +46,10 @@ interface Connection extends Station {
   waiting: { call: Call; arrived: number }[] | undefined;
   /** Made by the first malformed frame. */
   badFrames?: { count: number; since: number };
+  /** Settles once the CALLs waiting now (and the claim) are done. */
+  drained?: Promise<void>;
+  /** Several nodes: the claim failed; the socket is closing and its CALLs go unanswered. */
+  unclaimed?: boolean;
 }
 
 const PATH = /^\/ocpp\/([^/]+)\/?$/;
@@ -66,6 +70,13 @@ export function createOcppGateway(deps: {
   /** Metrics and the protocol trace listen here. */
   tap?: GatewayTap;
   clock: Clock;
+  /** Several nodes: failures counted across all of them (src/cluster/shared-throttle.ts). */
+  throttle?: AuthFailureThrottle;
+  /**
+   * Several nodes: the station is claimed for this node when its socket opens; its CALLs wait for the claim,
+   * and a failed claim closes the socket (the station retries, nothing was answered).
+   */
+  ownership?: { claim(chargePointId: string): Promise<unknown>; socketClosed(chargePointId: string): void };
   /** Check our own CALLRESULTs against the official schema (a bug of ours becomes an InternalError): tests and dev. */
   checkReplies?: boolean;
 }) {
@@ -79,7 +90,7 @@ export function createOcppGateway(deps: {
   };
 
   // The failure window runs on our Clock; the refusal's hold itself (below) stays a real delay on the socket.
-  const throttle = new FailureThrottle(() => deps.clock.now().getTime());
+  const throttle = deps.throttle ?? new FailureThrottle(() => deps.clock.now().getTime());
 
   /** undefined: not an OCPP path; null: upgraded (Bun wants no response then); otherwise the refusal. */
   function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
@@ -95,9 +106,12 @@ export function createOcppGateway(deps: {
     // Authenticate first: nothing about the id (known? connected?) is revealed to an unauthenticated caller.
     if (!authenticateStation(request.headers.get('authorization'), chargePointId, deps.stations, deps.secrets)) {
       const refusal = new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="OCPP"' } });
+      const hold = (delayMs: number) => {
+        deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
+        return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
+      };
       const delayMs = throttle.fail(server.requestIP(request)?.address ?? 'unknown', chargePointId);
-      deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
-      return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
+      return typeof delayMs === 'number' ? hold(delayMs) : delayMs.then(hold, () => refusal);
     }
     const version = negotiateProtocol(request.headers.get('sec-websocket-protocol'));
     if (!version) return new Response('No supported OCPP subprotocol offered (ocpp2.0.1, ocpp1.6)', { status: 400 });
@@ -122,7 +136,8 @@ export function createOcppGateway(deps: {
       }
       deps.logger.info('Station connected', { chargePointId: conn.chargePointId, protocol: conn.version, takeover: previous !== undefined });
       tap.connected(conn);
-      notify('connected', conn);
+      if (deps.ownership) waitFor(ws, claim(ws));
+      else notify('connected', conn);
     },
     message(ws, message) {
       const conn = ws.data;
@@ -151,6 +166,8 @@ export function createOcppGateway(deps: {
       if (live.get(conn.chargePointId) === ws) {
         live.delete(conn.chargePointId);
         notify('disconnected', conn);
+        // Once the CALLs it had queued are done: nothing of this socket can write any more.
+        if (deps.ownership) void (conn.drained ?? Promise.resolve()).then(() => deps.ownership!.socketClosed(conn.chargePointId));
       }
     },
   };
@@ -194,19 +211,37 @@ export function createOcppGateway(deps: {
     );
   }
 
-  /** While an asynchronous handler runs, the station's next CALLs wait; then they are handled in arrival order. */
-  function waitFor(ws: ServerWebSocket<Connection>, running: Promise<void>) {
+  /** While an asynchronous handler (or the claim) runs, the station's next CALLs wait; then they are handled in arrival order. */
+  function waitFor(ws: ServerWebSocket<Connection>, running: Promise<void>): Promise<void> {
     const conn = ws.data;
     conn.waiting ??= [];
-    void running.then(() => {
+    conn.drained = running.then((): Promise<void> | undefined => {
       const waiting = conn.waiting!;
+      // A socket whose claim failed is closing: its CALLs go unanswered (the station retries, on another node).
+      if (conn.unclaimed) waiting.length = 0;
       while (waiting.length > 0) {
         const next = waiting.shift()!;
         const again = handle(ws, next.call, next.arrived);
         if (again) return waitFor(ws, again);
       }
       conn.waiting = undefined;
+      return undefined;
     });
+    return conn.drained;
+  }
+
+  /** Several nodes: the claim (epoch in the database) comes before the connection event and any CALL. */
+  async function claim(ws: ServerWebSocket<Connection>) {
+    const conn = ws.data;
+    try {
+      await deps.ownership!.claim(conn.chargePointId);
+    } catch (error) {
+      deps.logger.error('Claiming the station for this node failed; closing its socket', { chargePointId: conn.chargePointId, error });
+      conn.unclaimed = true;
+      ws.close(1011, 'Try again');
+      return;
+    }
+    if (live.get(conn.chargePointId) === ws) notify('connected', conn);
   }
 
   /** The one place where a handler's outcome becomes the CALLRESULT or CALLERROR frame the station is sent. */

@@ -281,6 +281,13 @@ export interface GuestSessionStore {
   ids(): string[];
 }
 
+/** The fencing epoch of each station's owner node (several nodes only; see src/cluster/station-ownership.ts). */
+export interface StationEpochs {
+  current(chargePointId: string): number | undefined;
+  /** Stores `epoch` unless a newer one is already stored. */
+  advance(chargePointId: string, epoch: number): void;
+}
+
 /** Everything the actor system persists through. */
 export interface ActorStorage {
   transact: Transact;
@@ -294,4 +301,5 @@ export interface ActorStorage {
   commands: CommandStore;
   chargingProfiles: ChargingProfileStore;
   guestSessions: GuestSessionStore;
+  stationEpochs: StationEpochs;
 }

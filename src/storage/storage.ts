@@ -1,5 +1,6 @@
 import { openDatabase } from './sqlite/db.ts';
 import { isPostgresUrl, openPostgres } from './postgres/db.ts';
+import type { PostgresClient } from './postgres/client.ts';
 import { credentialsTokensRepo } from './sqlite/credentials-tokens.repo.ts';
 import { locationsRepo } from './sqlite/locations.repo.ts';
 import { apiKeysRepo } from './sqlite/api-keys.repo.ts';
@@ -15,6 +16,7 @@ import { guestSessionsRepo } from './sqlite/guest-sessions.repo.ts';
 import { integrationRequestsRepo } from './sqlite/integration-requests.repo.ts';
 import { opsRepo } from './sqlite/ops.repo.ts';
 import { traceRepo } from './sqlite/trace.repo.ts';
+import { stationEpochsRepo } from './sqlite/station-epochs.repo.ts';
 import { pagingRegistry } from './sqlite/paging.ts';
 import { DEFAULT_LIST_CACHE_MB } from '../config.ts';
 import type { WriteBatch } from './ports.ts';
@@ -27,6 +29,7 @@ export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_
   const { db, sqlite } = isPostgresUrl(location) ? openPostgres(location) : openDatabase(location);
   // OCPI lists kept in memory beside their tables (sqlite/paging.ts): dropped with any rolled back transaction.
   const paging = pagingRegistry(listCacheBytes);
+  const totalChanges = 'totalChanges' in sqlite ? undefined : sqlite.prepare<{ n: number }, []>('SELECT total_changes() AS n');
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
   const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
   // `transact` calls running now: a group commit may end only outside all of them (its savepoints).
@@ -77,8 +80,13 @@ export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_
     chargingProfiles: chargingProfilesRepo(db),
     guestSessions: guestSessionsRepo(db),
     integrationRequests: integrationRequestsRepo(db),
+    stationEpochs: stationEpochsRepo(db),
     ops: opsRepo(sqlite),
     trace: traceRepo(sqlite),
+    /** Rows this connection has changed so far (several nodes: a change tells the others to drop what they derived). */
+    changes: () => (totalChanges ? totalChanges.get()!.n : (sqlite as unknown as PostgresClient).totalChanges),
+    /** Drops the lists and bodies kept in memory (another node changed the tables); rebuilt when next read. */
+    forgetDerived: () => paging.forget(),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger); on PostgreSQL a client of the same shape. */
     sqlite,
     close: () => sqlite.close(),

@@ -5,6 +5,8 @@ export interface ServerProcess {
   ocppUrl: string;
   port: number;
   kill(signal?: NodeJS.Signals | number): Promise<void>;
+  /** Sends a signal without waiting for the process to end (SIGSTOP / SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 const root = join(import.meta.dir, '../..');
@@ -38,9 +40,11 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
         url: `http://127.0.0.1:${port}`,
         ocppUrl: `ws://127.0.0.1:${port}/ocpp`,
         async kill(signal = 'SIGKILL') {
+          proc.kill('SIGCONT');
           proc.kill(signal);
           await proc.exited;
         },
+        signal: (signal) => proc.kill(signal),
       };
     }
   }

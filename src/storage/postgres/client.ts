@@ -46,7 +46,9 @@ class Statement {
   private execute(params: unknown[]): Result {
     const { sql, ddl } = this.translated;
     if (ddl) return sql ? this.client.connection.script(sql) : { fields: [], rows: [], changes: 0, command: '' };
-    return this.client.connection.query(sql, flat(params), this.name);
+    const result = this.client.connection.query(sql, flat(params), this.name);
+    this.client.totalChanges += result.changes;
+    return result;
   }
 }
 
@@ -54,6 +56,8 @@ export class PostgresClient {
   readonly connection: PgConnection;
   private readonly statements = new Map<string, Statement>();
   private depth = 0;
+  /** Rows changed through this client so far, as SQLite's total_changes() (several nodes: a change is announced). */
+  totalChanges = 0;
 
   /** `filename` as in bun:sqlite: where the data is (here the connection URL), for components that open their own connection. */
   constructor(readonly filename: string) {

@@ -10,3 +10,4 @@ export * from './guest-sessions.ts';
 export * from './integration-requests.ts';
 export * from './trace.ts';
 export * from './charging-profiles.ts';
+export * from './station-epochs.ts';

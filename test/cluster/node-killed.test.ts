@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { eventually } from '../support/eventually.ts';
+import { startFakeEmsp } from '../support/fake-emsp.ts';
+import { callNode, ocpiAuth, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
+
+const cluster = testCluster(sharedSqliteFile(), { OFFLINE_GRACE_S: '1' });
+const emsp = startFakeEmsp();
+let token: string;
+
+beforeAll(async () => {
+  await cluster.start('A');
+  await cluster.start('B');
+  token = await setUpNetwork(cluster.node('A'), emsp, ['CP-K', 'CP-GONE']);
+});
+afterAll(async () => {
+  await cluster.stop();
+  emsp.stop();
+});
+
+test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries on, and one CDR with the whole energy arrives once', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const t0 = Date.now() - 3_600_000;
+  let station = await bootedStation(a, 'CP-K');
+  const { transactionId } = (await station.call('StartTransaction', { connectorId: 1, idTag: 'RFID0001', meterStart: 0, timestamp: iso(t0) })) as { transactionId: number };
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '4000' }] }] });
+  // A second station on A that will not come back after A dies (next test).
+  const gone = await bootedStation(a, 'CP-GONE');
+  await gone.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+
+  await a.kill('SIGKILL');
+  station = await bootedStation(b, 'CP-K');
+  expect(await cluster.holder('station', 'CP-K')).toBe('B');
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 1_200_000), sampledValue: [{ value: '8000' }] }] });
+  await station.call('StopTransaction', { transactionId, meterStop: 10_000, timestamp: iso(t0 + 1_800_000) });
+
+  const sessionId = await sessionIdOf(b, token, 'RFID0001');
+  await eventually(() => expect(cdrsOf(emsp, sessionId)).toHaveLength(1));
+  // 10 kWh × 0.30 = 3.00 excl.; × 1.20 = 3.60 incl.; 30 minutes.
+  expect(cdrsOf(emsp, sessionId)[0]).toMatchObject({ total_energy: 10, total_time: 0.5, total_cost: { excl_vat: 3, incl_vat: 3.6 } });
+  expect(emsp.store.sessions.get(`NL/DYN/${sessionId}`)).toMatchObject({ status: 'COMPLETED', kwh: 10 });
+  // Nothing left to send: no second CDR can come.
+  const partnerId = (await callNode(b, 'GET', '/api/v1/ocpi/partners')).body[0].id;
+  await eventually(async () => expect((await callNode(b, 'GET', `/api/v1/ocpi/partners/${partnerId}/deliveries`)).body).toEqual([]));
+  expect(cdrsOf(emsp, sessionId)).toHaveLength(1);
+  expect((await callNode(b, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(token))).body.data).toHaveLength(1);
+  await station.close();
+});
+
+test('a station left connected by the dead node that does not come back: another node marks it disconnected, partners see UNKNOWN after the grace', async () => {
+  const b = cluster.node('B');
+  await eventually(async () => expect((await callNode(b, 'GET', '/api/v1/charge-points/CP-GONE')).body).toMatchObject({ connected: false, state: 'disconnected' }), 10_000);
+  expect(await cluster.holder('station', 'CP-GONE')).toBe('B');
+  await eventually(() => expect(emsp.store.locations.get('NL/DYN/LOC-C').evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN'), 10_000);
+  const location = (await callNode(b, 'GET', '/ocpi/cpo/2.2.1/locations/LOC-C', undefined, ocpiAuth(token))).body.data;
+  expect(location.evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN');
+});

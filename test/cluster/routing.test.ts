@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { eventually } from '../support/eventually.ts';
+import { startFakeEmsp } from '../support/fake-emsp.ts';
+import { callNode, ocpiAuth, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cluster-network.ts';
+
+// Two nodes as real processes on one shared database and one Redis.
+const cluster = testCluster(sharedSqliteFile());
+const emsp = startFakeEmsp();
+let token: string;
+
+beforeAll(async () => {
+  await cluster.start('A');
+  await cluster.start('B');
+  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF']);
+});
+afterAll(async () => {
+  await cluster.stop();
+  emsp.stop();
+});
+
+test('START_SESSION sent to node B reaches the station on node A; the Session and the CDR reach the eMSP once', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const station = await bootedStation(a, 'CP-R1');
+  expect(await cluster.holder('station', 'CP-R1')).toBe('A');
+  const t0 = Date.now() - 3_600_000;
+  let transactionId: number | undefined;
+  station.handle('RemoteStartTransaction', async ({ params }: { params?: any }) => {
+    setTimeout(async () => {
+      ({ transactionId } = (await station.call('StartTransaction', { connectorId: params.connectorId, idTag: params.idTag, meterStart: 0, timestamp: iso(t0) })) as { transactionId: number });
+    }, 10);
+    return { status: 'Accepted' };
+  });
+
+  const start = await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('start-1'), token: appUser('APP1'), location_id: 'LOC-C', evse_uid: 'E-CP-R1' }, ocpiAuth(token));
+  expect(start.body.data.result).toBe('ACCEPTED');
+  // The station's answer came back from node A to node B, which posts the result.
+  await eventually(() => expect(emsp.store.commandResults.get('start-1')).toEqual({ result: 'ACCEPTED' }));
+  await eventually(() => expect(transactionId).toBeDefined());
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '3000' }] }] });
+  await station.call('StopTransaction', { transactionId: transactionId!, meterStop: 5000, timestamp: iso(t0 + 1_200_000) });
+
+  const session = await eventually(() => {
+    const pushed = [...emsp.store.sessions.values()].find((s) => s.cdr_token.uid === 'APP1');
+    expect(pushed).toMatchObject({ status: 'COMPLETED', kwh: 5 });
+    return pushed;
+  });
+  await eventually(() => expect(cdrsOf(emsp, session.id)).toHaveLength(1));
+  expect(cdrsOf(emsp, session.id)[0]).toMatchObject({ total_energy: 5, total_cost: { excl_vat: 1.5, incl_vat: 1.8 } });
+  // Both nodes answer reads from the shared record.
+  for (const node of [a, b])
+    await eventually(async () => expect((await callNode(node, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(token))).body.data.map((c: any) => c.session_id)).toEqual([session.id]));
+  await station.close();
+});
+
+test('a command for a station no node holds fails at once, as for an offline station on one node', async () => {
+  const start = await callNode(cluster.node('A'), 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('off-1'), token: appUser('APP2'), location_id: 'LOC-C', evse_uid: 'E-CP-OFF' }, ocpiAuth(token));
+  expect(start.body.data.result).toBe('ACCEPTED');
+  await eventually(() => expect(emsp.store.commandResults.get('off-1')).toEqual({ result: 'FAILED' }));
+});
