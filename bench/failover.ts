@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { intArg } from './support/args.ts';
 import { startFakeEmsp } from '../test/support/fake-emsp.ts';
-import { callNode, REDIS_URL, sharedSqliteFile, testCluster } from '../test/support/cluster-nodes.ts';
+import { callNode, REDIS_URL, sharedPostgres, testCluster } from '../test/support/cluster-nodes.ts';
 import { bootedStation, iso, setUpNetwork } from '../test/support/cluster-network.ts';
 import { eventually } from '../test/support/eventually.ts';
 
@@ -21,7 +21,7 @@ const { values } = parseArgs({ args: Bun.argv.slice(2), options: { rounds: { typ
 const ROUNDS = intArg(values.rounds, 1, 20, '--rounds');
 const LEASE_MS = intArg(values['lease-ms'], 100, 60_000, '--lease-ms');
 
-const cluster = testCluster(sharedSqliteFile(), { CLUSTER_LEASE_MS: String(LEASE_MS), DELIVERY_MAX_ATTEMPTS: '100000', DELIVERY_BASE_DELAY_MS: '100', DELIVERY_MAX_DELAY_MS: '200' }, REDIS_URL);
+const cluster = testCluster(sharedPostgres(), { CLUSTER_LEASE_MS: String(LEASE_MS), DELIVERY_MAX_ATTEMPTS: '100000', DELIVERY_BASE_DELAY_MS: '100', DELIVERY_MAX_DELAY_MS: '200' }, REDIS_URL);
 const emsp = startFakeEmsp();
 const figures = { baseline: [] as number[], station: [] as number[], delivery: [] as number[] };
 try {

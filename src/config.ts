@@ -113,6 +113,8 @@ export function loadConfig(env: Env): Config {
 
   const redisUrl = read('REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`);
+  // Several nodes share one record: each node's own SQLite file would split the network into islands.
+  else if (redisUrl && !databaseUrl) problems.push('REDIS_URL (several nodes) needs DATABASE_URL: the nodes share their record in PostgreSQL, not in a SQLite file each');
 
   const nodeId = read('NODE_ID') ?? `${hostname()}-${process.pid}`;
   if (!/^[\w.:-]{1,100}$/.test(nodeId)) problems.push(`NODE_ID must be 1-100 letters, digits, '.', ':', '_' or '-' (got "${nodeId}")`);

@@ -59,11 +59,15 @@ describe('loadConfig defaults', () => {
   });
 
   test('valid explicit values are taken as given', () => {
-    const config = loadConfig({ ...valid, PORT: '0', DATABASE_PATH: '/tmp/x.sqlite', REDIS_URL: 'rediss://cache:6380/0' });
+    const config = loadConfig({ ...valid, PORT: '0', DATABASE_PATH: '/tmp/x.sqlite', DATABASE_URL: 'postgres://db/dynamo', REDIS_URL: 'rediss://cache:6380/0' });
     expect(config.port).toBe(0);
     expect(config.databasePath).toBe('/tmp/x.sqlite');
     expect(config.redisUrl).toBe('rediss://cache:6380/0');
-    expect(loadConfig({ ...valid, REDIS_URL: 'redis://localhost:6379' }).redisUrl).toBe('redis://localhost:6379');
+    expect(loadConfig({ ...valid, DATABASE_URL: 'postgres://db/dynamo', REDIS_URL: 'redis://localhost:6379' }).redisUrl).toBe('redis://localhost:6379');
+  });
+
+  test('REDIS_URL (several nodes) without DATABASE_URL is refused: each node would keep a SQLite file of its own', () => {
+    expectOneProblem({ ...valid, REDIS_URL: 'redis://localhost:6379' }, 'REDIS_URL', 'DATABASE_URL');
   });
 
   test('several nodes: NODE_ID defaults to host name and pid; key prefix and lease time', () => {

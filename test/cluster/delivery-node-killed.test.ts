@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { callNode, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
 import { bootedStation, iso, setUpNetwork } from '../support/cluster-network.ts';
 
 // Retries every 100-300 ms while the partner is down, and no dead letter meanwhile.
-const cluster = testCluster(sharedSqliteFile(), { DELIVERY_MAX_ATTEMPTS: '100000' });
+const cluster = testCluster(sharedPostgres(), { DELIVERY_MAX_ATTEMPTS: '100000' });
 const emsp = startFakeEmsp();
 
 beforeAll(async () => {

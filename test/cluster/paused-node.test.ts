@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
 import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
 
-const cluster = testCluster(sharedSqliteFile());
+const cluster = testCluster(sharedPostgres());
 const emsp = startFakeEmsp();
 let token: string;
 

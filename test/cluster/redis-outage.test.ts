@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, privateRedis, sharedSqliteFile, testCluster, type TestCluster } from '../support/cluster-nodes.ts';
+import { callNode, ocpiAuth, privateRedis, sharedPostgres, testCluster, type TestCluster } from '../support/cluster-nodes.ts';
 import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
 
 // A Redis of this test's own: it is killed (with its data) and started again.
@@ -11,7 +11,7 @@ const emsp = startFakeEmsp();
 let token: string;
 
 beforeAll(async () => {
-  cluster = testCluster(sharedSqliteFile(), {}, redis.url);
+  cluster = testCluster(sharedPostgres(), {}, redis.url);
   await cluster.start('A');
   await cluster.start('B');
   token = await setUpNetwork(cluster.node('A'), emsp, ['CP-O']);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, sharedSqliteFile, testCluster } from '../support/cluster-nodes.ts';
+import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
 import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cluster-network.ts';
 
 // Two nodes as real processes on one shared database and one Redis.
-const cluster = testCluster(sharedSqliteFile());
+const cluster = testCluster(sharedPostgres());
 const emsp = startFakeEmsp();
 let token: string;
 

@@ -1,7 +1,6 @@
 /**
  * Several nodes of the service as real processes sharing one database and one Redis (each run under its own key
- * prefix), for the multi-node tests. The database is a parameter: today one SQLite file (WAL works across
- * processes on one machine); with the PostgreSQL adapter it is a `DATABASE_URL` — one line in the test.
+ * prefix), for the multi-node tests: one PostgreSQL database (a fresh one per test file) and one Redis key prefix.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +8,24 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { spawnServer, type ServerProcess } from './server-process.ts';
 import { removeDir } from './server.ts';
+import { freshPostgresDatabase, releasePostgresDatabase } from './test-database.ts';
 
 export interface SharedDatabase {
   env: Record<string, string>;
   drop(): void;
 }
 
-/** One SQLite file all nodes open. */
-export function sharedSqliteFile(): SharedDatabase {
+/** One PostgreSQL database all nodes open (a fresh one of the test's own), as in production. */
+export function sharedPostgres(): SharedDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'dynamo-cluster-'));
-  return { env: { DATABASE_PATH: join(dir, 'dynamo.sqlite') }, drop: () => removeDir(dir) };
+  const url = freshPostgresDatabase();
+  return {
+    env: { DATABASE_PATH: join(dir, 'dynamo.sqlite'), DATABASE_URL: url },
+    drop: () => {
+      releasePostgresDatabase(url);
+      removeDir(dir);
+    },
+  };
 }
 
 export const CLUSTER_ADMIN_KEY = 'cluster-test-admin-key-0123456789';
