@@ -41,6 +41,8 @@ let maxRows = Number.POSITIVE_INFINITY;
 /** Prepared rows not yet committed, and the batches they came from (answered once committed). */
 const HOLD_MS = 1000;
 const HOLD_ROWS = 20_000;
+/** Rows written per transaction when the held rows are committed. */
+const COMMIT_ROWS = 1_000;
 /** The worker's page cache: the station index's pages are rewritten at random, reading them back costs a syscall each. */
 const CACHE_KIB = 32 * 1024;
 let held: ReturnType<ReturnType<typeof traceWriter>['prepare']> = [];
@@ -118,7 +120,9 @@ function commitHeld() {
   if (batches.length === 0) return;
   try {
     if (rows.length > 0) {
-      sqlite!.transaction(() => writer.commit(rows)).immediate();
+      // In slices: the service's own commits wait for SQLite's write lock while a slice is written, and a server
+      // whose threads share one busy core would otherwise wait out its busy timeout behind a second's rows.
+      for (let start = 0; start < rows.length; start += COMMIT_ROWS) sqlite!.transaction(() => writer.commit(rows.slice(start, start + COMMIT_ROWS))).immediate();
       repo.deleteBeyond(maxRows);
     }
     for (const { seq } of batches) reply({ type: 'done', seq });
