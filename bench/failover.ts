@@ -1,6 +1,6 @@
 /**
  * Failover with two nodes: `bun run bench:failover [--rounds N] [--lease-ms L]` (N default 3, L default 10000,
- * the production lease). Two real node processes share one database (a SQLite file) and a Redis on 127.0.0.1:6379
+ * the production lease). Two real node processes share one database (PostgreSQL) and a Redis on 127.0.0.1:6379
  * (REDIS_URL to change it), under a key prefix of their own. Each round:
  *  - baseline: a station (ocpp-rpc) mid-transaction on node A has closed its socket; it connects to node B, boots
  *    and sends MeterValues: connect → answer on B (the same move with nothing failed);
@@ -89,7 +89,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const base = median(figures.baseline);
 const line = (name: string, xs: number[]) =>
   console.log(`${name.padEnd(52)} median ${median(xs).toFixed(0).padStart(6)} ms  (${(median(xs) / base).toFixed(1)}× baseline)  rounds: ${xs.map((x) => x.toFixed(0)).join(', ')}`);
-console.log(`Failover with two nodes, lease ${LEASE_MS} ms, ${ROUNDS} round(s), one SQLite file, Redis ${REDIS_URL}`);
+console.log(`Failover with two nodes, lease ${LEASE_MS} ms, ${ROUNDS} round(s), one PostgreSQL database, Redis ${REDIS_URL}`);
 line('baseline: station moves A → B, MeterValues answered', figures.baseline);
 line('station: kill -9 A → MeterValues answered on B', figures.station);
 line('deliveries: kill -9 holder → waiting CDR received', figures.delivery);
