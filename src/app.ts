@@ -38,6 +38,7 @@ import { createPartnerClient } from './ocpi/client/partner-client.ts';
 import { ocpiPlugin } from './ocpi/ocpi.plugin.ts';
 import { requestIdHeaders } from './ocpi/transport/request-ids.ts';
 import { createStorage } from './storage/storage.ts';
+import { holdDatabaseForNode } from './storage/postgres/node-lock.ts';
 import { ourCredentials } from './composition/our-credentials.ts';
 import { clusterNode, type ClusterLink } from './cluster/cluster.ts';
 
@@ -56,6 +57,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = createSecrets(config.secretKey);
   const storage = createStorage(config.databaseUrl ?? config.databasePath, { listCacheBytes: config.ocpiListCacheBytes });
+  if (config.databaseUrl)
+    try {
+      holdDatabaseForNode(storage.sqlite, options.cluster !== undefined);
+    } catch (error) {
+      storage.close();
+      throw error;
+    }
   const metrics = createMetrics(storage.ops);
   // The protocol trace; its resolvers run when a batch is written, after the partners below exist.
   const trace = config.trace.enabled

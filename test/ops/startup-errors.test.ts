@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeDir } from '../support/server.ts';
-import { postgresServerUrl } from '../support/test-database.ts';
+import { NODES_LOCK_KEY } from '../../src/storage/postgres/node-lock.ts';
+import { PostgresClient } from '../../src/storage/postgres/client.ts';
+import { freshPostgresDatabase, postgresServerUrl, releasePostgresDatabase } from '../support/test-database.ts';
 
 const root = join(import.meta.dir, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-startup-'));
@@ -78,6 +80,27 @@ describe('start-up failures', () => {
     const { code, lines } = await start({ DATABASE_URL: server.toString() });
     expect(code).toBe(1);
     expect(lines).toEqual([`Cannot use the database at ${server}: database "dynamo_no_such_database" does not exist [08001]`]);
+  });
+
+  test('a node without REDIS_URL on a PostgreSQL database other nodes use is one line; so is a cluster node beside a lone one', async () => {
+    const url = freshPostgresDatabase();
+    const other = new PostgresClient(url);
+    try {
+      // A running cluster node holds the nodes' lock shared.
+      other.prepare('SELECT pg_advisory_lock_shared(?)').get(NODES_LOCK_KEY);
+      const lone = await start({ DATABASE_URL: url });
+      expect(lone.code).toBe(1);
+      expect(lone.lines).toEqual(['DATABASE_URL is in use by other running nodes: a node joining them needs REDIS_URL (README "Running several nodes")']);
+      other.prepare('SELECT pg_advisory_unlock_shared(?)').get(NODES_LOCK_KEY);
+      // A running lone node holds it exclusively.
+      other.prepare('SELECT pg_advisory_lock(?)').get(NODES_LOCK_KEY);
+      const clustered = await start({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `startup-${process.pid}` });
+      expect(clustered.code).toBe(1);
+      expect(clustered.lines).toEqual(['DATABASE_URL is in use by a node running without REDIS_URL: stop it, or start every node with REDIS_URL']);
+    } finally {
+      other.close();
+      releasePostgresDatabase(url);
+    }
   });
 
   test('a bad variable names itself, a line per problem', async () => {
