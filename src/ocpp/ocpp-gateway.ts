@@ -1,4 +1,4 @@
-import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import type { ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Durability } from '../../actors/system/group-commit.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -9,9 +9,9 @@ import { CallError, callErrorCode } from './rpc/call-errors.ts';
 import { BadFrame, errorFrame, parseFrame, resultFrame, type Frame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
 import { check, schemasOf, type ActionSchemas } from './rpc/schema-validation.ts';
-import { authenticateStation, type StationCredentialsLookup } from './upgrade/authenticate-station.ts';
+import type { StationCredentialsLookup } from './upgrade/authenticate-station.ts';
 import { FailureThrottle, type AuthFailureThrottle } from './upgrade/failure-throttle.ts';
-import { negotiateProtocol } from './upgrade/negotiate-protocol.ts';
+import { stationUpgrade } from './upgrade/station-upgrade.ts';
 
 export type { Station };
 
@@ -52,7 +52,6 @@ interface Connection extends Station {
   unclaimed?: boolean;
 }
 
-const PATH = /^\/ocpp\/([^/]+)\/?$/;
 /** Frames above this close that one socket (1009); OCPP payloads are a few kB. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A station sending nothing but garbage is closed after this many bad frames a minute, never after one. */
@@ -92,33 +91,7 @@ export function createOcppGateway(deps: {
   // The failure window runs on our Clock; the refusal's hold itself (below) stays a real delay on the socket.
   const throttle = deps.throttle ?? new FailureThrottle(() => deps.clock.now().getTime());
 
-  /** undefined: not an OCPP path; null: upgraded (Bun wants no response then); otherwise the refusal. */
-  function upgrade(request: Request, server: Server<Connection>): Response | Promise<Response> | null | undefined {
-    const match = PATH.exec(new URL(request.url).pathname);
-    if (!match) return undefined;
-    if (!dispatch) return new Response('Not ready', { status: 503 });
-    let chargePointId: string;
-    try {
-      chargePointId = decodeURIComponent(match[1]!);
-    } catch {
-      return new Response('Bad charge point identity', { status: 400 });
-    }
-    // Authenticate first: nothing about the id (known? connected?) is revealed to an unauthenticated caller.
-    if (!authenticateStation(request.headers.get('authorization'), chargePointId, deps.stations, deps.secrets)) {
-      const refusal = new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="OCPP"' } });
-      const hold = (delayMs: number) => {
-        deps.logger.warn('Station authentication failed', { chargePointId, delayMs });
-        return delayMs === 0 ? refusal : Bun.sleep(delayMs).then(() => refusal);
-      };
-      const delayMs = throttle.fail(server.requestIP(request)?.address ?? 'unknown', chargePointId);
-      return typeof delayMs === 'number' ? hold(delayMs) : delayMs.then(hold, () => refusal);
-    }
-    const version = negotiateProtocol(request.headers.get('sec-websocket-protocol'));
-    if (!version) return new Response('No supported OCPP subprotocol offered (ocpp2.0.1, ocpp1.6)', { status: 400 });
-    const data = { chargePointId, version } as Connection;
-    if (server.upgrade(request, { data, headers: { 'sec-websocket-protocol': version } })) return null;
-    return new Response('Expected a WebSocket upgrade', { status: 426 });
-  }
+  const upgrade = stationUpgrade<Connection>({ ...deps, throttle, ready: () => dispatch !== undefined });
 
   const websocket: WebSocketHandler<Connection> = {
     maxPayloadLength: MAX_FRAME_BYTES,
