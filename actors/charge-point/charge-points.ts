@@ -10,8 +10,6 @@ import type { ChargePointContext, chargePointMachine } from './charge-point.mach
 /** Where live EVSE statuses go (the Network): called inside the transaction that persists the station. */
 export interface EvseStatusSink {
   applyEvseStatuses(chargePointId: string, statusOf: (ocppEvseId: number) => Status | undefined, at: string): unknown;
-  /** The station is gone for good: what was kept in memory about the EVSEs it fed goes too. */
-  stationRemoved(chargePointId: string): void;
 }
 
 /** Turns a station's recorded OCPP statuses into the OCPI status of one of its EVSEs (src/domain/evse-status.ts). */
@@ -117,7 +115,6 @@ export class ChargePoints {
     });
     host.forget(id);
     this.deps.liveness.forget(id);
-    sink.stationRemoved(id);
     removal.disconnect(id, 'Charge point removed');
     return true;
   }

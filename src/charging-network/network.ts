@@ -14,7 +14,6 @@ import { idKey } from '../model/ocpi/ci-string.ts';
 import type { PageFilter } from '../storage/ports.ts';
 import { objectsOf, type RenderedPage } from '../storage/rendered-page.ts';
 import { NetworkError } from './network-error.ts';
-import { EvseBindings } from './evse-bindings.ts';
 import type { Audience, LocationFor, PartnerFeed } from './partner-feed.ports.ts';
 import { readsFor, sameParty, type Reader } from '../domain/parties.ts';
 
@@ -32,16 +31,12 @@ export type Viewer = Reader | 'operator';
 
 /** Our charging network as operators edit it and partners read it: locations, EVSEs, connectors, tariffs. */
 export class Network {
-  private readonly bindings: EvseBindings;
-
   constructor(
     private readonly storage: Storage,
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly feed: PartnerFeed,
-  ) {
-    this.bindings = new EvseBindings((chargePointId) => storage.locations.bindingsOf(chargePointId));
-  }
+  ) {}
 
   putLocation(id: string, input: LocationInput): { location: OperatorLocation; created: boolean } {
     const { locations, tariffs, transact } = this.storage;
@@ -63,7 +58,7 @@ export class Network {
     const tariffIds = [...new Set(evses.flatMap((e) => e.connectors.flatMap((c) => c.tariff_ids ?? [])))];
     const rows = evses.map((e) => ({ uidKey: idKey(e.uid), chargePointId: e.ocpp?.charge_point_id ?? null, ocppEvseId: e.ocpp?.evse_id ?? null }));
     const unbound = evses.map(({ ocpp: _, ...evse }) => evse);
-    return this.bindings.changing(() => transact(() => {
+    return transact(() => {
       const missing = tariffs.missing(tariffIds);
       if (missing.length > 0) throw new NetworkError('invalid', `evses/connectors/tariff_ids: unknown tariff ${missing.join(', ')} (create tariffs first)`);
       const conflicts = locations.conflictingEvses(id, rows);
@@ -81,7 +76,7 @@ export class Network {
       // Pushed on any change of what partners see, also one within the second of the last (same last_updated).
       if (!previous || !sameContent(location, previous)) this.feed.locationChanged(location, this.audience(location));
       return { location: this.withBindings(location), created };
-    }));
+    });
   }
 
   operatorLocation(id: string): OperatorLocation | undefined {
@@ -94,14 +89,14 @@ export class Network {
    * REMOVED, and our own copy goes.
    */
   deleteLocation(id: string): boolean {
-    return this.bindings.changing(() => this.storage.transact(() => {
+    return this.storage.transact(() => {
       const location = this.storage.locations.get(id);
       if (!location) return false;
       const now = this.now();
       const removed = { ...location, evses: location.evses?.map((e) => ({ ...e, status: 'REMOVED' as const, last_updated: now })), last_updated: now };
       this.feed.locationChanged(removed, this.audience(location));
       return this.storage.locations.delete(id);
-    }));
+    });
   }
 
   /** A page of the locations the reader may see, as served (OCPI Locations Sender list). */
@@ -176,7 +171,7 @@ export class Network {
   applyEvseStatuses(chargePointId: string, statusOf: (ocppEvseId: number) => EVSE['status'] | undefined, at: string) {
     const { locations } = this.storage;
     const changed: { locationId: string; evseUid: string; status: EVSE['status'] }[] = [];
-    const byLocation = Map.groupBy(this.bindings.of(chargePointId), (b) => b.locationKey);
+    const byLocation = Map.groupBy(locations.bindingsOf(chargePointId), (b) => b.locationKey);
     for (const [locationKey, bindings] of byLocation) {
       const location = locations.get(locationKey);
       if (!location?.evses) continue;
@@ -198,17 +193,12 @@ export class Network {
     return changed;
   }
 
-  /** A removed station feeds no EVSE live any more: its cached bindings go with it. */
-  stationRemoved(chargePointId: string) {
-    this.bindings.forget(chargePointId);
-  }
-
   /**
    * Where a charging session on this OCPP EVSE takes place and what prices it, as of `at`: the bound OCPI
    * location/EVSE/connector and the tariff of that connector valid then. Undefined for an unbound EVSE.
    */
   sessionPlace(chargePointId: string, ocppEvseId: number, at: string, wanted: TariffType = 'REGULAR'): SessionPlace | undefined {
-    const binding = this.bindings.of(chargePointId).find((b) => b.ocppEvseId === ocppEvseId);
+    const binding = this.storage.locations.bindingsOf(chargePointId).find((b) => b.ocppEvseId === ocppEvseId);
     const location = binding && this.storage.locations.get(binding.locationKey);
     const evse = location?.evses?.find((e) => idKey(e.uid) === binding!.uidKey);
     const connector = evse?.connectors[0];
@@ -250,7 +240,7 @@ export class Network {
 
   /** A charge point's EVSE (or all of its EVSEs) as OCPI LocationReferences, for real-time authorization. */
   locationReferences(chargePointId: string, ocppEvseId?: number) {
-    const bindings = this.bindings.of(chargePointId).filter((b) => ocppEvseId === undefined || b.ocppEvseId === ocppEvseId);
+    const bindings = this.storage.locations.bindingsOf(chargePointId).filter((b) => ocppEvseId === undefined || b.ocppEvseId === ocppEvseId);
     const location = bindings[0] && this.storage.locations.get(bindings[0].locationKey);
     if (!location) return undefined;
     const uids = bindings.filter((b) => b.locationKey === bindings[0]!.locationKey).map((b) => b.uidKey);

@@ -110,7 +110,6 @@ describe('a command across a restart', () => {
     const calls: string[] = [];
     const network: ChargingNetworkPort = {
       applyEvseStatuses: () => undefined,
-      stationRemoved: () => {},
       sessionPlace: () => undefined,
       location: (_viewer, id) => (id === location.id ? location : undefined),
       bindingOf: () => ({ chargePointId: 'CP-R', ocppEvseId: 1 }),

@@ -84,9 +84,10 @@ export function check(validate: ValidateFunction | undefined, payload: unknown, 
 function unsafeNumberAt(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER ? path : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = unsafeNumberAt(item, `${path}/${key}`);
-    if (found !== undefined) return found;
+  // Runs on every CALL that passed its schema: no entry arrays, and a path string only for the number it finds.
+  for (const key in value) {
+    const found = unsafeNumberAt((value as Record<string, unknown>)[key], '');
+    if (found !== undefined) return `${path}/${key}${found}`;
   }
   return undefined;
 }

@@ -7,7 +7,6 @@ import { locationAudiences, type Holder, type TokenWrite } from './location-audi
 import type { Reader } from '../../domain/parties.ts';
 import { idKey } from '../../model/ocpi/ci-string.ts';
 import { evses, locations } from './schema/network.ts';
-import type { EvseBinding } from '../../charging-network/evse-bindings.ts';
 
 export interface EvseRow {
   uidKey: string;
@@ -24,6 +23,13 @@ export type LocationViewer = 'operator' | Reader;
 const served = servedForm(Location);
 const ALL = 'all';
 
+/** One OCPI EVSE a charge point feeds: its location, its uid (both as keys) and the OCPP EVSE number. */
+export interface EvseBinding {
+  locationKey: string;
+  uidKey: string;
+  ocppEvseId: number | null;
+}
+
 /**
  * Locations and the EVSE index. `holdersMatching` names who holds tokens matching a publish_allowed_to entry: with
  * it `audiences` works out which unpublished locations a reader may not see, kept until a location or a matching
@@ -33,8 +39,14 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
   const lists = paging.lists(() => seqsAndStamps(db.$client.prepare('SELECT seq, last_updated_ms FROM locations ORDER BY seq')));
   const bodies = bodiesBySeq(db.$client, 'locations', paging);
   const audiences = locationAudiences(db.$client, holdersMatching);
-  paging.onForget(() => audiences.forget());
-  // Read whenever a station's bindings are not in memory yet (a StatusNotification after start or an edit).
+  // Which EVSEs a station feeds: every StatusNotification and session start asks, so they are kept in memory,
+  // dropped with every write of the EVSE index and whenever the lists are (a rolled-back transaction; several
+  // nodes: another node changed the tables).
+  const bindingsByStation = new Map<string, readonly EvseBinding[]>();
+  paging.onForget(() => {
+    audiences.forget();
+    bindingsByStation.clear();
+  });
   const bindings = db.$client.prepare<EvseBinding, [string]>(
     'SELECT location_key AS "locationKey", uid_key AS "uidKey", ocpp_evse_id AS "ocppEvseId" FROM evses WHERE charge_point_id = ?',
   );
@@ -61,8 +73,10 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
         .all();
     },
     /** The EVSEs a charge point feeds, by OCPP evse id. */
-    bindingsOf(chargePointId: string): EvseBinding[] {
-      return bindings.all(chargePointId);
+    bindingsOf(chargePointId: string): readonly EvseBinding[] {
+      let found = bindingsByStation.get(chargePointId);
+      if (!found) bindingsByStation.set(chargePointId, (found = bindings.all(chargePointId)));
+      return found;
     },
     /** Rewrites a stored location body in place (EVSE index rows unchanged). */
     replaceBody(location: Location) {
@@ -105,12 +119,14 @@ export function locationsRepo(db: Db, paging: PagingRegistry, holdersMatching: (
       const seq = existed?.seq ?? db.insert(locations).values(values).returning({ seq: locations.seq }).get().seq;
       db.delete(evses).where(eq(evses.locationKey, key)).run();
       if (rows.length > 0) db.insert(evses).values(rows.map((r) => ({ ...r, locationKey: key }))).run();
+      bindingsByStation.clear();
       listed(seq, values.lastUpdatedMs, !location.publish || existed?.published === false);
       return { created: !existed };
     },
     delete(id: string): boolean {
       const row = db.delete(locations).where(eq(locations.key, idKey(id))).returning({ seq: locations.seq, published: locations.published }).get();
       if (!row) return false;
+      bindingsByStation.clear();
       for (const [, list] of lists.built()) list.remove(row.seq);
       paging.cache.drop('locations', row.seq);
       if (!row.published) audiences.locationWritten();
