@@ -58,3 +58,26 @@ test('a command for a station no node holds fails at once, as for an offline sta
   expect(start.body.data.result).toBe('ACCEPTED');
   await eventually(() => expect(emsp.store.commandResults.get('off-1')).toEqual({ result: 'FAILED' }));
 });
+
+test('an operator rebinding an EVSE through node B is what the next StatusNotifications of a station on node A move', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const station = await bootedStation(a, 'CP-R1');
+  const evseStatus = async (uid: string) => (await callNode(b, 'GET', '/api/v1/locations/LOC-C')).body.evses.find((e: { uid: string }) => e.uid === uid)?.status;
+  // Node A reads (and keeps) the station's binding: E-CP-R1.
+  await station.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+  await eventually(async () => expect(await evseStatus('E-CP-R1')).toBe('AVAILABLE'));
+
+  const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T1'] };
+  const evse = (uid: string, chargePointId?: string) => ({ uid, status: 'AVAILABLE', connectors: [connector], ...(chargePointId ? { ocpp: { charge_point_id: chargePointId, evse_id: 1 } } : {}) });
+  const location = { publish: true, address: 'Clusterweg 1', city: 'Delft', country: 'NLD', time_zone: 'Europe/Amsterdam', coordinates: { latitude: '52.01160', longitude: '4.35710' } };
+  const edit = await callNode(b, 'PUT', '/api/v1/locations/LOC-C', { ...location, evses: [evse('E-CP-R1'), evse('E-NEW', 'CP-R1'), evse('E-CP-OFF', 'CP-OFF')] });
+  expect(edit.status).toBe(200);
+
+  // Node B's change reaches node A's memory (within the invalidation's 50 ms): the station's faults land on the EVSE
+  // it feeds now. Without it node A would keep moving E-CP-R1 forever.
+  await eventually(async () => {
+    await station.call('StatusNotification', { connectorId: 1, status: 'Faulted', errorCode: 'OtherError' });
+    expect(await evseStatus('E-NEW')).toBe('OUTOFORDER');
+  });
+  await station.close();
+});
