@@ -1,10 +1,11 @@
 /**
- * The group commit on a real SQLite file (the storage's own batch port): many actor steps, one transaction; a step
+ * The group commit on a real SQLite file, or on a PostgreSQL database of its own on a PostgreSQL run (the storage's
+ * own batch port, either engine): many actor steps, one transaction; a step
  * that throws rolls back alone; a batch whose COMMIT fails takes every one of its steps back, in the database and
  * in memory; nobody waiting on a batch hears "done" before another connection can read its rows.
  */
 import { afterAll, expect, test } from 'bun:test';
-import { Database } from 'bun:sqlite';
+import type { Database } from 'bun:sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +14,17 @@ import { ActorHost } from '../../actors/system/actor-host.ts';
 import { CommitFailed, GroupCommit } from '../../actors/system/group-commit.ts';
 import { createStorage } from '../../src/storage/storage.ts';
 import { removeDir } from '../support/server.ts';
+import { freshPostgresDatabase, onPostgres, secondConnection } from '../support/test-database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-group-commit-'));
-const path = join(dir, 'dynamo.sqlite');
-const storage = createStorage(path);
+const where = onPostgres() ? { databasePath: '', databaseUrl: freshPostgresDatabase() } : { databasePath: join(dir, 'dynamo.sqlite'), databaseUrl: undefined };
+const storage = createStorage(where.databaseUrl ?? where.databasePath);
 // A snapshot table of the test's own, and a child table whose foreign key is checked only at COMMIT: a row
 // pointing nowhere makes the whole batch's COMMIT fail, as a full disk would.
 storage.sqlite.run('CREATE TABLE door_snapshots (id TEXT PRIMARY KEY, v INTEGER, s TEXT)');
 storage.sqlite.run('CREATE TABLE door_keys (id TEXT PRIMARY KEY)');
 storage.sqlite.run('CREATE TABLE door_locks (key TEXT REFERENCES door_keys(id) DEFERRABLE INITIALLY DEFERRED)');
-const reader = new Database(path, { readonly: true });
+const reader: Database = secondConnection(where);
 afterAll(() => {
   reader.close();
   storage.close();
