@@ -198,6 +198,11 @@ export interface CommandStore {
   reservation(partnerId: string, emspReservationId: string): ReservationRecord | undefined;
   upsertReservation(row: Omit<ReservationRecord, 'reservationId'>): ReservationRecord;
   setReservationStatus(reservationId: number, status: ReservationStatus): void;
+  /**
+   * The expiry's one transition: requested/active → expired, only while the reservation is live and due at `nowMs`
+   * (a replaced reservation with a later expiry is not); false when another firing (another node) came first.
+   */
+  expireReservation(reservationId: number, nowMs: number): boolean;
   liveReservations(): ReservationRecord[];
 }
 
@@ -279,6 +284,13 @@ export interface GuestSessionStore {
   snapshots: SnapshotStore;
   idByIdTag(idTag: string): string | undefined;
   ids(): string[];
+  /** Guest sessions created at or after `createdAtMs` (the ones that can still be waiting for their start). */
+  idsSince(createdAtMs: number): string[];
+  /**
+   * Takes the one right to a timer-driven step of a guest session (its expiry, its remote start): true once per
+   * id and step, false to every later caller on any node. Inside the step's transaction: rolled back with it.
+   */
+  claimStep(id: string, step: 'expiry' | 'start'): boolean;
 }
 
 /** The fencing epoch of each station's owner node (several nodes only; see src/cluster/station-ownership.ts). */

@@ -131,6 +131,19 @@ export function describeCommandStoreContract(name: string, makeAdapter: () => Ad
         expect(store().reservation('emsp-1', 'r-1')?.status).toBe('active');
       });
 
+      test('an expiry takes a live, due reservation to expired once: a second firing, a reservation not yet due or no longer live is refused', () => {
+        const r = store().upsertReservation(aReservation('r-1'));
+        store().setReservationStatus(r.reservationId, 'active');
+        expect(store().expireReservation(r.reservationId, r.expiryMs - 1)).toBe(false);
+        expect(store().expireReservation(r.reservationId, r.expiryMs)).toBe(true);
+        expect(store().expireReservation(r.reservationId, r.expiryMs)).toBe(false);
+        expect(store().reservation('emsp-1', 'r-1')?.status).toBe('expired');
+        const used = store().upsertReservation(aReservation('r-2'));
+        store().setReservationStatus(used.reservationId, 'used');
+        expect(store().expireReservation(used.reservationId, used.expiryMs)).toBe(false);
+        expect(store().reservation('emsp-1', 'r-2')?.status).toBe('used');
+      });
+
       test('live reservations are the requested and active ones', () => {
         const statuses = ['requested', 'active', 'used', 'cancelled', 'expired', 'refused'] as const;
         for (const status of statuses) store().setReservationStatus(store().upsertReservation(aReservation(`r-${status}`)).reservationId, status);

@@ -43,6 +43,20 @@ export function describeGuestSessionStoreContract(name: string, makeAdapter: () 
       expect(store().ids()).toEqual(['g-1']);
     });
 
+    test('idsSince lists the guest sessions created at or after a time', () => {
+      store().snapshots.save('g-old', 1, aGuestSnapshot('GUEST-1'), at);
+      store().snapshots.save('g-new', 1, aGuestSnapshot('GUEST-2'), new Date(T0 + 60_000));
+      expect(store().idsSince(T0 + 60_000)).toEqual(['g-new']);
+      expect(store().idsSince(T0).toSorted()).toEqual(['g-new', 'g-old']);
+    });
+
+    test("a guest session's timer step is claimed once: every later claim of the same step is refused, another step is not", () => {
+      expect(store().claimStep('g-1', 'expiry')).toBe(true);
+      expect(store().claimStep('g-1', 'expiry')).toBe(false);
+      expect(store().claimStep('g-1', 'start')).toBe(true);
+      expect(store().claimStep('g-2', 'expiry')).toBe(true);
+    });
+
     test('ids lists every guest session', () => {
       for (const n of [3, 1, 2]) store().snapshots.save(`g-${n}`, 1, aGuestSnapshot(`GUEST-${n}`), at);
       expect(store().ids().toSorted()).toEqual(['g-1', 'g-2', 'g-3']);

@@ -57,6 +57,16 @@ export function commandsRepo(db: Db) {
     setReservationStatus(reservationId: number, status: ReservationRow['status']) {
       db.update(reservations).set({ status }).where(eq(reservations.reservationId, reservationId)).run();
     },
+    expireReservation(reservationId: number, nowMs: number): boolean {
+      return (
+        db
+          .update(reservations)
+          .set({ status: 'expired' })
+          .where(and(eq(reservations.reservationId, reservationId), inArray(reservations.status, ['requested', 'active']), lte(reservations.expiryMs, nowMs)))
+          .returning({ id: reservations.reservationId })
+          .all().length > 0
+      );
+    },
     dueReservations(nowMs: number): ReservationRow[] {
       return db.select().from(reservations).where(and(inArray(reservations.status, ['requested', 'active']), lte(reservations.expiryMs, nowMs))).all();
     },

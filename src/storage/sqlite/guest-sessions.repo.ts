@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, gte } from 'drizzle-orm';
 import type { Db } from './db.ts';
-import { guestSessions } from './schema/guest-sessions.ts';
+import { guestSessions, guestSessionSteps } from './schema/guest-sessions.ts';
 
 export function guestSessionsRepo(db: Db) {
   return {
@@ -23,6 +23,12 @@ export function guestSessionsRepo(db: Db) {
     },
     ids(): string[] {
       return db.select({ id: guestSessions.id }).from(guestSessions).all().map((r) => r.id);
+    },
+    idsSince(createdAtMs: number): string[] {
+      return db.select({ id: guestSessions.id }).from(guestSessions).where(gte(guestSessions.createdAtMs, createdAtMs)).all().map((r) => r.id);
+    },
+    claimStep(id: string, step: 'expiry' | 'start'): boolean {
+      return db.insert(guestSessionSteps).values({ guestId: id, step }).onConflictDoNothing().returning({ id: guestSessionSteps.guestId }).all().length > 0;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Guest (card-paid) sessions: the persisted snapshot of each guest session actor. `id` is the keyed hash of the
@@ -14,4 +14,17 @@ export const guestSessions = sqliteTable(
     createdAtMs: integer('created_at_ms').notNull(),
   },
   (table) => [uniqueIndex('guest_sessions_id_tag_idx').on(table.idTag)],
+);
+
+/**
+ * The timer-driven steps of a guest session taken so far (its expiry, its remote start): the primary key lets one
+ * firing take each, whichever node its timer ran on (several nodes may hold the same timer).
+ */
+export const guestSessionSteps = sqliteTable(
+  'guest_session_steps',
+  {
+    guestId: text('guest_id').notNull(),
+    step: text('step', { enum: ['expiry', 'start'] }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.guestId, table.step] })],
 );
