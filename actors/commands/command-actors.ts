@@ -43,6 +43,8 @@ export class CommandActors {
   /** Station work of accepted commands, taken by their actor's `callStation` when it starts. */
   private readonly pending = new Map<string, () => Promise<Settlement>>();
   private readonly kinds = new Map<string, CommandKind>();
+  /** Open commands accepted elsewhere whose deadline an actor here waits for (started by `resume()`). */
+  private readonly resumed = new Set<string>();
   private readonly machine: typeof commandMachine;
 
   constructor(private readonly deps: CommandActorDeps) {
@@ -104,9 +106,25 @@ export class CommandActors {
     return this.deps.station.call(command.chargePointId!, action, payload, left);
   }
 
-  /** After a restart: every open command gets its actor back, waiting for its deadline. */
+  /**
+   * After a restart (several nodes: on becoming the timekeeper, and every few lease times after): every open
+   * command without an actor here gets one, waiting for its deadline. A command still open on the node that
+   * accepted it then has two actors; the first to settle it wins (`store.settle` is a compare-and-set).
+   */
   resume(): void {
-    for (const command of this.deps.store.open()) if (!this.live.has(command.id)) this.start(command, true);
+    for (const command of this.deps.store.open()) {
+      if (this.live.has(command.id)) continue;
+      this.resumed.add(command.id);
+      this.start(command, true);
+    }
+  }
+
+  /** Several nodes, the timekeeper lease lost: the actors `resume()` started stop (the next timekeeper has them). */
+  stopResumed(): void {
+    for (const id of [...this.resumed]) {
+      this.live.get(id)?.stop();
+      this.forget(id);
+    }
   }
 
   /** Open commands with a live actor (their rows stay open across a stop; the next start re-arms them). */
@@ -118,6 +136,7 @@ export class CommandActors {
   stopAll(): void {
     for (const actor of this.live.values()) actor.stop();
     this.live.clear();
+    this.resumed.clear();
     this.pending.clear();
   }
 
@@ -126,14 +145,19 @@ export class CommandActors {
     const actor = createActor(this.machine, { input, clock: xstateClock(this.deps.clock) });
     this.live.set(command.id, actor);
     actor.subscribe({
-      complete: () => this.live.delete(command.id),
+      complete: () => this.forget(command.id),
       error: (error) => {
         // Settling failed (e.g. the database): the row stays open and the next start times it out.
         this.deps.logger.error('Command actor failed', { command: command.id, type: command.type, error });
-        this.live.delete(command.id);
+        this.forget(command.id);
       },
     });
     actor.start();
+  }
+
+  private forget(id: string) {
+    this.live.delete(id);
+    this.resumed.delete(id);
   }
 
   private kindOf(type: string): CommandKind {

@@ -27,6 +27,7 @@ export interface CommandDeps extends TargetLookup {
   deadlines: Deadlines;
   logger: Logger;
   timeoutSeconds: number;
+  transact: <T>(fn: () => T) => T;
 }
 
 const PREAUTHORIZED_MS = 15 * 60_000;
@@ -145,5 +146,10 @@ export class Commands {
   /** After a restart: every live reservation gets its expiry back (open commands are resumed by their actors). */
   resume() {
     this.reservations.resume();
+  }
+
+  /** Several nodes, the timekeeper lease lost: the reservation expiries `resume()` armed stop here. */
+  stopResumed() {
+    this.reservations.stopResumed();
   }
 }

@@ -29,6 +29,7 @@ export interface ReservationDeps extends TargetLookup {
   deadlines: Deadlines;
   logger: Logger;
   timeoutSeconds: number;
+  transact: <T>(fn: () => T) => T;
 }
 
 /**
@@ -39,6 +40,9 @@ export interface ReservationDeps extends TargetLookup {
  * the row's status (an expired reservation is cancelled on the station too).
  */
 export class Reservations {
+  /** Expiries armed from the record by `resume()` for reservations made elsewhere (several nodes: the timekeeper's). */
+  private readonly resumed = new Set<number>();
+
   constructor(
     private readonly deps: ReservationDeps,
     private readonly actors: CommandActors,
@@ -107,24 +111,42 @@ export class Reservations {
     this.deps.store.setReservationStatus(reservationId, 'used');
   }
 
-  /** After a restart: every live reservation gets its expiry back. */
+  /** After a restart (several nodes: on becoming the timekeeper, and every few lease times after): every live reservation has its expiry armed. */
   resume() {
-    for (const reservation of this.deps.store.liveReservations()) this.armExpiry(reservation);
+    for (const reservation of this.deps.store.liveReservations()) {
+      if (this.deps.deadlines.has(keyOf(reservation))) continue;
+      this.armExpiry(reservation);
+      this.resumed.add(reservation.reservationId);
+    }
+  }
+
+  /** Several nodes, the timekeeper lease lost: the expiries `resume()` armed are the next timekeeper's now. */
+  stopResumed() {
+    for (const reservationId of this.resumed) this.deps.deadlines.cancel(keyOf({ reservationId }));
+    this.resumed.clear();
   }
 
   /** At expiry an unused reservation is cancelled on the station too (it may not have expired it itself). */
   private armExpiry(reservation: ReservationRecord) {
-    this.deps.deadlines.arm(`reservation:${reservation.reservationId}`, reservation.expiryMs, () => {
-      const current = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId);
-      if (!current || current.reservationId !== reservation.reservationId || (current.status !== 'active' && current.status !== 'requested')) return;
-      this.deps.store.setReservationStatus(current.reservationId, 'expired');
-      this.deps.reservationSessions.ended(current.chargePointId, current.reservationId, 'Reservation expired');
+    this.resumed.delete(reservation.reservationId);
+    this.deps.deadlines.arm(keyOf(reservation), reservation.expiryMs, () => {
+      this.resumed.delete(reservation.reservationId);
+      // Another firing of this expiry (another node's timer) may have come first: only the one that expires it acts.
+      const current = this.deps.transact(() => {
+        if (!this.deps.store.expireReservation(reservation.reservationId, this.deps.clock.now().getTime())) return undefined;
+        const expired = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId)!;
+        this.deps.reservationSessions.ended(expired.chargePointId, expired.reservationId, 'Reservation expired');
+        return expired;
+      });
+      if (!current) return;
       void this.deps.station
         .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
         .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));
     });
   }
 }
+
+const keyOf = ({ reservationId }: Pick<ReservationRecord, 'reservationId'>) => `reservation:${reservationId}`;
 
 /** A reservation's expiry_date in epoch ms (a value without designator is UTC). */
 export function expiryMsOf(body: Pick<ReserveNow, 'expiry_date'>): number {

@@ -34,6 +34,11 @@ export interface GuestDeps {
   host: ActorHost<typeof guestSessionMachine>;
   idByIdTag(idTag: string): string | undefined;
   ids(): string[];
+  /** Guest sessions created since `createdAtMs` (GuestSessionStore.idsSince). */
+  idsSince(createdAtMs: number): string[];
+  /** The one right to a timer-driven step (GuestSessionStore.claimStep); inside the step's transaction. */
+  claimStep(id: string, step: 'expiry' | 'start'): boolean;
+  transact: <T>(fn: () => T) => T;
   station: GuestStationPort;
   payments: PaymentPort;
   /** The EVSE's place and currency for an ad-hoc payment session (AD_HOC_PAYMENT tariff when listed). */
@@ -56,6 +61,10 @@ export interface GuestDeps {
  * capture of the final amount through the durable outbox (the rest released).
  */
 export class GuestSessions {
+  /** Guest sessions whose timers `resume()` armed here, and when it last ran (several nodes: the timekeeper's). */
+  private readonly resumed = new Set<string>();
+  private resumedAtMs: number | undefined;
+
   constructor(private readonly deps: GuestDeps) {}
 
   async authorize(req: { chargePointId: string; connectorId: number; paymentMethodId: string }, isPaymentMethodId: (s: string) => boolean) {
@@ -211,24 +220,57 @@ export class GuestSessions {
     this.send(payment.guestId, { type: 'PAYMENT_FAILED', call: { step: payment.op, idempotencyKey: payment.idempotencyKey, outcome: `failed: ${error}`, at: this.now() } });
   }
 
-  /** After a restart: expiry timers are re-armed from the data; a hold whose start was never sent gets it now. */
-  resume() {
-    for (const id of this.deps.ids()) {
-      const view = this.view(id);
-      if (view?.state === 'authorizing' || view?.state === 'starting') this.deps.host.rearm(id, { type: 'RESTORED' });
-      if (view?.state === 'authorizing' && view.holdReference) void this.startRemote(id);
+  /**
+   * After a restart: expiry timers are re-armed from the data; a hold whose start was never sent gets it now.
+   * Several nodes: run by the timekeeper when it takes the lease and every few lease times after (`recent`: only
+   * the sessions that can have started waiting since the last run), each read as stored, whatever this node held.
+   */
+  resume(recent = false) {
+    const nowMs = this.deps.clock.now().getTime();
+    const since = recent && this.resumedAtMs !== undefined ? this.resumedAtMs - this.deps.settings.startTimeoutSeconds * 1000 : undefined;
+    this.resumedAtMs = nowMs;
+    for (const id of since === undefined ? this.deps.ids() : this.deps.idsSince(since)) {
+      this.deps.host.forget(id);
+      const state = this.deps.host.peek(id)?.value;
+      if (state !== 'authorizing' && state !== 'starting') continue;
+      this.deps.host.rearm(id, { type: 'RESTORED' });
+      this.resumed.add(id);
+      if (state === 'authorizing' && this.view(id)?.holdReference) void this.startRemote(id);
     }
   }
 
-  /** expires_at passed with no charging started (the machine's timer): the session expires (and releases its hold). */
+  /** Several nodes, the timekeeper lease lost: the timers `resume()` armed go (read back from storage when next needed). */
+  stopResumed() {
+    for (const id of this.resumed) this.deps.host.forget(id);
+    this.resumed.clear();
+    this.resumedAtMs = undefined;
+  }
+
+  /**
+   * expires_at passed with no charging started (the machine's timer): the session expires (and releases its hold).
+   * As stored, not as this node last held it (another node may have started it), and once: another node's timer
+   * for the same session may fire too.
+   */
   expire(id: string) {
-    this.send(id, { type: 'EXPIRED', at: this.now() });
+    this.deps.host.forget(id);
+    this.resumed.delete(id);
+    this.deps.transact(() => {
+      const event = { type: 'EXPIRED', at: this.now() } as const;
+      if (this.deps.host.snapshot(id)?.can(event) && this.deps.claimStep(id, 'expiry')) this.send(id, event);
+    });
   }
 
   private async startRemote(id: string) {
     const view = this.view(id);
     if (!view || view.state !== 'authorizing') return;
-    this.send(id, { type: 'START_REQUESTED', at: this.now() });
+    // Once, whichever node asks: the node that took the hold and the timekeeper retrying a stalled start may both try.
+    const event = { type: 'START_REQUESTED', at: this.now() } as const;
+    const claimed = this.deps.transact(() => {
+      if (!this.deps.claimStep(id, 'start')) return false;
+      this.send(id, event);
+      return true;
+    });
+    if (!claimed) return;
     const timeoutMs = this.deps.settings.callTimeoutSeconds * 1000;
     let reason: string | undefined;
     try {

@@ -203,6 +203,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         logger,
         timeoutSeconds: settings.commandTimeoutSeconds,
         deadlines: this.deadlines,
+        transact: storage.transact,
       },
       this.commandActors,
     );
@@ -242,6 +243,9 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       host: guestHost,
       idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
       ids: () => storage.guestSessions.ids(),
+      idsSince: (createdAtMs) => storage.guestSessions.idsSince(createdAtMs),
+      claimStep: (id, step) => storage.guestSessions.claimStep(id, step),
+      transact: storage.transact,
       station: guestStation(storage.chargePoints, this.chargePoints, stations),
       payments: ports.payments,
       currencyAt: (cp, evse) => this.network.sessionPlace(cp, evse, ocpiDateTime(clock.now()), 'AD_HOC_PAYMENT')?.currency,
@@ -289,14 +293,32 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   /**
    * After a (re)start: every durable deadline back from its data, pending deliveries resumed, stalled starts
    * retried. Several nodes (`shared`): a station the record calls connected may be on another node, so it is
-   * left to the orphan sweep (src/cluster/orphan-stations.ts) instead of being marked disconnected here.
+   * left to the orphan sweep (src/cluster/orphan-stations.ts) instead of being marked disconnected here, and the
+   * shared timers are resumed by one node at a time, the timekeeper (`resumeTimers`, src/cluster/timekeeper.ts).
    */
   start(shared = false): void {
     this.chargePoints.resume(!shared);
     this.deliveries.resume();
+    if (!shared) this.resumeTimers();
+  }
+
+  /**
+   * The durable deadlines no live actor here waits for, armed from the shared record: open commands' deadlines,
+   * reservations' expiries, guest sessions' expiries and stalled starts. Their effects are compare-and-sets in
+   * storage, so a deadline armed on two nodes (the one that accepted it, the timekeeper) acts once. `recent`: a
+   * rescan by the timekeeper, which reads only the guest sessions created since it could last have missed one.
+   */
+  resumeTimers(recent = false): void {
     this.commandActors.resume();
     this.commands.resume();
-    this.guests.resume();
+    this.guests.resume(recent);
+  }
+
+  /** Several nodes, the timekeeper lease lost: what `resumeTimers` armed stops here (the next timekeeper has it). */
+  stopResumedTimers(): void {
+    this.commandActors.stopResumed();
+    this.commands.stopResumed();
+    this.guests.stopResumed();
   }
 
   /**

@@ -24,6 +24,10 @@ export class Deadlines {
     );
   }
 
+  has(key: string): boolean {
+    return this.armed.has(key);
+  }
+
   cancel(key: string): void {
     this.armed.get(key)?.();
     this.armed.delete(key);

@@ -1,8 +1,9 @@
 /**
  * A node among several (REDIS_URL set): joins Redis, then gives the composition root the parts that make the
  * nodes act as one service — station ownership with fencing epochs, CALLs routed to the node holding the
- * station's socket, one delivering node per outbox channel, the shared authentication-failure throttle and
- * cache invalidation. Without REDIS_URL none of this exists and the node runs alone, as before.
+ * station's socket, one delivering node per outbox channel, one node keeping the shared timers, the shared
+ * authentication-failure throttle and cache invalidation. Without REDIS_URL none of this exists and the node runs
+ * alone, as before.
  */
 import type { StationLink } from '../../actors/system/actor-system.ports.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -17,6 +18,7 @@ import { shareCacheInvalidation } from './shared-caches.ts';
 import { sharedFailureThrottle } from './shared-throttle.ts';
 import { routedStationLink } from './station-router.ts';
 import { StationOwnership } from './station-ownership.ts';
+import { keepTime, type SharedTimers } from './timekeeper.ts';
 
 export interface ClusterSettings {
   redisUrl: string;
@@ -49,6 +51,8 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
   const deliveryLeases = new Leases(redis, 'delivery', settings.nodeId, settings.leaseMs, () => {}, logger);
   const sweeperLease = new Leases(redis, 'sweeper', settings.nodeId, settings.leaseMs, () => {}, logger);
   let sweeper: { stop(): void } | undefined;
+  const timekeeperLease = new Leases(redis, 'timekeeper', settings.nodeId, settings.leaseMs, () => timekeeper?.lost(), logger);
+  let timekeeper: ReturnType<typeof keepTime> | undefined;
   const ownership = new StationOwnership({ leases: stationLeases, bus, epochs: storage.stationEpochs, transact: storage.transact, logger });
   const caches = shareCacheInvalidation(storage, bus);
   return {
@@ -61,12 +65,17 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
     sweepOrphans(connectedInRecord: () => string[], markDisconnected: (chargePointId: string) => void) {
       sweeper = sweepOrphanStations({ leases: sweeperLease, ownership, connectedInRecord, markDisconnected, everyMs: 2 * settings.leaseMs, logger });
     },
+    /** Starts taking turns at the shared timers (see timekeeper.ts); rescans every two lease times while it holds them. */
+    keepTime(timers: SharedTimers) {
+      timekeeper = keepTime({ leases: timekeeperLease, timers, rescanMs: 2 * settings.leaseMs, logger });
+    },
     /** Leaves the cluster: leases released (other nodes take over at once), Redis closed. */
     async close() {
       caches.stop();
       sweeper?.stop();
+      timekeeper?.stop();
       bus.close();
-      await Promise.allSettled([stationLeases.close(), deliveryLeases.close(), sweeperLease.close()]);
+      await Promise.allSettled([stationLeases.close(), deliveryLeases.close(), sweeperLease.close(), timekeeperLease.close()]);
       await redis.close();
     },
   };
