@@ -3,9 +3,11 @@ import { eventually } from '../support/eventually.ts';
 import { startFakeEmsp } from '../support/fake-emsp.ts';
 import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
 import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cluster-network.ts';
+import { STATION_PASSWORD } from '../support/stations.ts';
 
-// Two nodes as real processes on one shared database and one Redis.
-const cluster = testCluster(sharedPostgres());
+// Two nodes as real processes on one shared database and one Redis; a guest waits 4 s for its start.
+const START_TIMEOUT_MS = 4_000;
+const cluster = testCluster(sharedPostgres(), { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000) });
 const emsp = startFakeEmsp();
 let token: string;
 
@@ -79,5 +81,40 @@ test('an operator rebinding an EVSE through node B is what the next StatusNotifi
     await station.call('StatusNotification', { connectorId: 1, status: 'Faulted', errorCode: 'OtherError' });
     expect(await evseStatus('E-NEW')).toBe('OUTOFORDER');
   });
+  await station.close();
+});
+
+test('deadlines with two nodes, one restarted meanwhile: an unused reservation is cancelled on the station once, a guest that never started expires with one release', async () => {
+  const b = cluster.node('B');
+  const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T1'] };
+  const evse = (n: number) => ({ uid: `E-CP-T-${n}`, status: 'AVAILABLE', capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE'], connectors: [connector], ocpp: { charge_point_id: 'CP-T', evse_id: n } });
+  const location = { publish: true, address: 'Timerweg 1', city: 'Delft', country: 'NLD', time_zone: 'Europe/Amsterdam', coordinates: { latitude: '52.01160', longitude: '4.35710' }, evses: [evse(1), evse(2)] };
+  expect((await callNode(b, 'PUT', '/api/v1/locations/LOC-T', location)).status).toBe(201);
+  expect((await callNode(b, 'PUT', '/api/v1/charge-points/CP-T', { password: STATION_PASSWORD })).status).toBe(201);
+  const station = await bootedStation(b, 'CP-T');
+  const calls: string[] = [];
+  for (const action of ['ReserveNow', 'CancelReservation', 'RemoteStartTransaction'])
+    station.handle(action, async () => {
+      calls.push(action);
+      return { status: 'Accepted' };
+    });
+
+  // Both made through node B, which arms their deadlines; the guest's start is accepted, and nothing starts.
+  const reserve = { response_url: emsp.responseUrl('res-t'), token: appUser('RES-T'), expiry_date: iso(Date.now() + START_TIMEOUT_MS), reservation_id: 'RES-T', location_id: 'LOC-T', evse_uid: 'E-CP-T-1' };
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  const guest = (await callNode(b, 'POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-T', connector_id: 2, payment_method_id: 'pm_card_visa' })).body;
+  await eventually(() => expect(emsp.store.commandResults.get('res-t')).toEqual({ result: 'ACCEPTED' }));
+  await eventually(() => expect(calls).toContain('RemoteStartTransaction'));
+
+  // Node A restarts before they are due: it reads every open deadline from the shared record.
+  await cluster.node('A').kill();
+  await cluster.start('A');
+  const guestView = async () => (await callNode(b, 'GET', `/api/v1/sessions/guest/${guest.session_token}`)).body;
+  await eventually(async () => expect(await guestView()).toMatchObject({ status: 'expired', payment: { status: 'released' } }), 10_000);
+  await eventually(() => expect(calls.filter((c) => c === 'CancelReservation')).toHaveLength(1), 5_000);
+  await eventually(() => expect([...emsp.store.sessions.values()].find((s) => s.cdr_token.uid === 'RES-T')?.status).toBe('COMPLETED'));
+  // Both nodes' timers were due seconds before the release was delivered: a second firing would have acted by now.
+  expect((await guestView()).payment.calls.map((c: { step: string }) => c.step)).toEqual(['hold', 'release']);
+  expect(calls.toSorted()).toEqual(['CancelReservation', 'RemoteStartTransaction', 'ReserveNow']);
   await station.close();
 });
