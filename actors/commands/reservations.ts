@@ -111,7 +111,10 @@ export class Reservations {
     this.deps.store.setReservationStatus(reservationId, 'used');
   }
 
-  /** After a restart (several nodes: on becoming the timekeeper, and every few lease times after): every live reservation has its expiry armed. */
+  /**
+   * After a restart (several nodes: on becoming the timekeeper, and every few lease times after): every live
+   * reservation has its expiry armed.
+   */
   resume() {
     for (const reservation of this.deps.store.liveReservations()) {
       if (this.deps.deadlines.has(keyOf(reservation))) continue;

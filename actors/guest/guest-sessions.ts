@@ -239,7 +239,7 @@ export class GuestSessions {
     }
   }
 
-  /** Several nodes, the timekeeper lease lost: the timers `resume()` armed go (read back from storage when next needed). */
+  /** Several nodes, the timekeeper lease lost: the timers `resume()` armed go (the sessions are read back when needed). */
   stopResumed() {
     for (const id of this.resumed) this.deps.host.forget(id);
     this.resumed.clear();
