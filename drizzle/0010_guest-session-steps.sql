@@ -3,3 +3,5 @@ CREATE TABLE `guest_session_steps` (
 	`step` text NOT NULL,
 	PRIMARY KEY(`guest_id`, `step`)
 );
+--> statement-breakpoint
+CREATE INDEX `guest_sessions_created_idx` ON `guest_sessions` (`created_at_ms`);

@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Guest (card-paid) sessions: the persisted snapshot of each guest session actor. `id` is the keyed hash of the
@@ -13,7 +13,8 @@ export const guestSessions = sqliteTable(
     snapshot: text('snapshot', { mode: 'json' }).notNull(),
     createdAtMs: integer('created_at_ms').notNull(),
   },
-  (table) => [uniqueIndex('guest_sessions_id_tag_idx').on(table.idTag)],
+  // The timekeeper's rescans (several nodes) read only the recent ones.
+  (table) => [uniqueIndex('guest_sessions_id_tag_idx').on(table.idTag), index('guest_sessions_created_idx').on(table.createdAtMs)],
 );
 
 /**
