@@ -4,9 +4,11 @@ import { startFakeEmsp } from '../support/fake-emsp.ts';
 import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
 import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
 
-const cluster = testCluster(sharedPostgres(), { OFFLINE_GRACE_S: '1' });
+const cluster = testCluster(sharedPostgres(), { OFFLINE_GRACE_S: '1', GUEST_START_TIMEOUT_S: '3' });
 const emsp = startFakeEmsp();
 let token: string;
+/** A guest waiting for its start on node A when A dies (last test). */
+let guestToken: string;
 
 beforeAll(async () => {
   await cluster.start('A');
@@ -27,6 +29,14 @@ test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries 
   // A second station on A that will not come back after A dies (next test).
   const gone = await bootedStation(a, 'CP-GONE');
   await gone.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  // A guest on that station whose start is accepted and never happens: its expiry was armed on A alone.
+  let asked = false;
+  gone.handle('RemoteStartTransaction', async () => {
+    asked = true;
+    return { status: 'Accepted' };
+  });
+  guestToken = (await callNode(a, 'POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-GONE', connector_id: 1, payment_method_id: 'pm_card_visa' })).body.session_token;
+  await eventually(() => expect(asked).toBe(true));
 
   await a.kill('SIGKILL');
   station = await bootedStation(b, 'CP-K');
@@ -54,4 +64,10 @@ test('a station left connected by the dead node that does not come back: another
   await eventually(() => expect(emsp.store.locations.get('NL/DYN/LOC-C').evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN'), 10_000);
   const location = (await callNode(b, 'GET', '/ocpi/cpo/2.2.1/locations/LOC-C', undefined, ocpiAuth(token))).body.data;
   expect(location.evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN');
+});
+
+test("a guest waiting for its start on the dead node expires on time: the node keeping the shared timers now releases the hold, once", async () => {
+  const view = async () => (await callNode(cluster.node('B'), 'GET', `/api/v1/sessions/guest/${guestToken}`)).body;
+  await eventually(async () => expect(await view()).toMatchObject({ status: 'expired', payment: { status: 'released' } }), 10_000);
+  expect((await view()).payment.calls.map((c: { step: string }) => c.step)).toEqual(['hold', 'release']);
 });
