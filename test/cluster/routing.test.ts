@@ -5,8 +5,8 @@ import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/clus
 import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cluster-network.ts';
 import { STATION_PASSWORD } from '../support/stations.ts';
 
-// Two nodes as real processes on one shared database and one Redis; a guest waits 4 s for its start.
-const START_TIMEOUT_MS = 4_000;
+// Two nodes as real processes on one shared database and one Redis; a guest waits 3 s for its start.
+const START_TIMEOUT_MS = 3_000;
 const cluster = testCluster(sharedPostgres(), { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000) });
 const emsp = startFakeEmsp();
 let token: string;
