@@ -135,8 +135,10 @@ export class Reservations {
     this.deps.deadlines.arm(keyOf(reservation), reservation.expiryMs, () => {
       this.resumed.delete(reservation.reservationId);
       // Another firing of this expiry (another node's timer) may have come first: only the one that expires it acts.
+      // Due by the expiry this timer was armed for (not by the wall clock, which a timer may lead by a millisecond):
+      // a reservation replaced with a later expiry waits for its own timer.
       const current = this.deps.transact(() => {
-        if (!this.deps.store.expireReservation(reservation.reservationId, this.deps.clock.now().getTime())) return undefined;
+        if (!this.deps.store.expireReservation(reservation.reservationId, reservation.expiryMs)) return undefined;
         const expired = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId)!;
         this.deps.reservationSessions.ended(expired.chargePointId, expired.reservationId, 'Reservation expired');
         return expired;

@@ -199,10 +199,10 @@ export interface CommandStore {
   upsertReservation(row: Omit<ReservationRecord, 'reservationId'>): ReservationRecord;
   setReservationStatus(reservationId: number, status: ReservationStatus): void;
   /**
-   * The expiry's one transition: requested/active → expired, only while the reservation is live and due at `nowMs`
-   * (a replaced reservation with a later expiry is not); false when another firing (another node) came first.
+   * The expiry's one transition: requested/active → expired, only while the reservation is live and due by `dueMs`
+   * (a reservation replaced with a later expiry is not); false when another firing (another node) came first.
    */
-  expireReservation(reservationId: number, nowMs: number): boolean;
+  expireReservation(reservationId: number, dueMs: number): boolean;
   liveReservations(): ReservationRecord[];
 }
 

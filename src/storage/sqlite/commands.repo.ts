@@ -57,12 +57,12 @@ export function commandsRepo(db: Db) {
     setReservationStatus(reservationId: number, status: ReservationRow['status']) {
       db.update(reservations).set({ status }).where(eq(reservations.reservationId, reservationId)).run();
     },
-    expireReservation(reservationId: number, nowMs: number): boolean {
+    expireReservation(reservationId: number, dueMs: number): boolean {
       return (
         db
           .update(reservations)
           .set({ status: 'expired' })
-          .where(and(eq(reservations.reservationId, reservationId), inArray(reservations.status, ['requested', 'active']), lte(reservations.expiryMs, nowMs)))
+          .where(and(eq(reservations.reservationId, reservationId), inArray(reservations.status, ['requested', 'active']), lte(reservations.expiryMs, dueMs)))
           .returning({ id: reservations.reservationId })
           .all().length > 0
       );
