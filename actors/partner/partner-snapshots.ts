@@ -17,7 +17,7 @@ export function upgradePartnerSnapshot(stored: Stored): Stored {
     snapshot = upgrades[machineVersion]!(snapshot as PersistedSnapshot);
     machineVersion += 1;
   }
-  return { machineVersion, snapshot };
+  return { ...stored, machineVersion, snapshot };
 }
 
 /**
@@ -31,6 +31,8 @@ export function upgradingPartnerSnapshots(store: PartnerSnapshots): PartnerSnaps
       return stored && upgradePartnerSnapshot(stored);
     },
     save: (id, machineVersion, snapshot, now) => store.save(id, machineVersion, snapshot, now),
+    versionOf: (id) => store.versionOf(id),
+    saveIfVersion: (id, machineVersion, snapshot, now, expected) => store.saveIfVersion(id, machineVersion, snapshot, now, expected),
     ids: () => store.ids(),
     delete: (id) => store.delete(id),
   };

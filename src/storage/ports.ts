@@ -16,13 +16,30 @@ export interface SnapshotStore {
   save(id: string, machineVersion: number, snapshot: unknown, now: Date): void;
 }
 
+/**
+ * Snapshots any node may write (several nodes: guest sessions, partners). Each row counts its writes, so a node
+ * saves over the version it read or not at all (compare-and-set): two nodes that read the same snapshot cannot
+ * both write, the second one's change is not lost but refused, to be applied again to what the first wrote.
+ */
+export interface VersionedSnapshotStore extends SnapshotStore {
+  load(id: string): { machineVersion: number; snapshot: unknown; version: number } | undefined;
+  /** The stored row's version (as `load` gives it), undefined when there is none: whether a copy in memory is current. */
+  versionOf(id: string): number | undefined;
+  /**
+   * Saves only over version `expected` (undefined: only when there is no row yet) and returns the new version;
+   * undefined when the row is at another version (another writer came first), then nothing is written.
+   */
+  saveIfVersion(id: string, machineVersion: number, snapshot: unknown, now: Date, expected: number | undefined): number | undefined;
+}
+
 /** Snapshots of one actor kind, listable at boot. */
 export interface SnapshotCollection extends SnapshotStore {
   ids(): string[];
 }
 
 /** Partner connections' snapshots; a registration that never completed leaves none behind. */
-export interface PartnerSnapshots extends SnapshotCollection {
+export interface PartnerSnapshots extends VersionedSnapshotStore {
+  ids(): string[];
   /** Removes the partner with everything stored for it (its credentials tokens). */
   delete(id: string): void;
 }
@@ -281,7 +298,7 @@ export interface ChargePointRegistry {
 }
 
 export interface GuestSessionStore {
-  snapshots: SnapshotStore;
+  snapshots: VersionedSnapshotStore;
   idByIdTag(idTag: string): string | undefined;
   ids(): string[];
   /** Guest sessions created at or after `createdAtMs` (the ones that can still be waiting for their start). */

@@ -23,7 +23,7 @@ export function describeGuestSessionStoreContract(name: string, makeAdapter: () 
     test('a saved guest session loads back exactly, with its machine version', () => {
       const snapshot = aGuestSnapshot('GUEST-1', { note: 'Zoë ⚡', steps: [1, 2] });
       store().snapshots.save('g-1', 2, snapshot, at);
-      expect(store().snapshots.load('g-1')).toEqual({ machineVersion: 2, snapshot });
+      expect(store().snapshots.load('g-1')).toEqual({ machineVersion: 2, snapshot, version: 0 });
     });
 
     test("a guest session is found by its context's id tag", () => {
@@ -38,7 +38,7 @@ export function describeGuestSessionStoreContract(name: string, makeAdapter: () 
       store().snapshots.save('g-1', 1, aGuestSnapshot('GUEST-1'), at);
       const later = { ...aGuestSnapshot('GUEST-1'), value: 'charging' };
       store().snapshots.save('g-1', 2, later, new Date(T0 + 60_000));
-      expect(store().snapshots.load('g-1')).toEqual({ machineVersion: 2, snapshot: later });
+      expect(store().snapshots.load('g-1')).toEqual({ machineVersion: 2, snapshot: later, version: 0 });
       expect(store().idByIdTag('GUEST-1')).toBe('g-1');
       expect(store().ids()).toEqual(['g-1']);
     });

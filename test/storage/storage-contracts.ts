@@ -11,6 +11,7 @@ import { describeOutboxStoreContract } from './outbox-store.contract.ts';
 import { describeSessionStoreContract } from './session-store.contract.ts';
 import { describeSessionPagesContract } from './session-pages.contract.ts';
 import { describeSnapshotCollectionContract } from './snapshot-store.contract.ts';
+import { describeVersionedSnapshotContract } from './versioned-snapshot.contract.ts';
 
 type Fresh = <T extends object>(pick: (storage: Storage) => T) => () => T & { close(): void };
 
@@ -28,5 +29,7 @@ export function describeStorageContracts(engine: string, fresh: Fresh) {
     fresh((s) => ({ adapter: s.chargePoints, sessions: s.sessions, register: (id: string) => s.chargePoints.put(id, 'password-hash', new Date(0).toISOString()) })),
   );
   describeGuestSessionStoreContract(engine, fresh((s) => ({ adapter: s.guestSessions })));
+  describeVersionedSnapshotContract(`${engine} guest sessions`, fresh((s) => ({ adapter: s.guestSessions.snapshots })));
+  describeVersionedSnapshotContract(`${engine} partner snapshots`, fresh((s) => ({ adapter: s.partnerSnapshots })));
   describeActorStorageContract(engine, fresh((s) => ({ adapter: s })));
 }

@@ -1,6 +1,9 @@
-import { eq, gte } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
+import { compareAndSet } from './compare-and-set.ts';
 import type { Db } from './db.ts';
 import { guestSessions, guestSessionSteps } from './schema/guest-sessions.ts';
+
+const idTagOf = (snapshot: unknown) => (snapshot as { context: { idTag: string } }).context.idTag;
 
 export function guestSessionsRepo(db: Db) {
   return {
@@ -8,14 +11,24 @@ export function guestSessionsRepo(db: Db) {
     snapshots: {
       load(id: string) {
         const row = db.select().from(guestSessions).where(eq(guestSessions.id, id)).get();
-        return row && { machineVersion: row.machineVersion, snapshot: row.snapshot };
+        return row && { machineVersion: row.machineVersion, snapshot: row.snapshot, version: row.version };
       },
       save(id: string, machineVersion: number, snapshot: unknown, now: Date) {
-        const idTag = (snapshot as { context: { idTag: string } }).context.idTag;
         db.insert(guestSessions)
-          .values({ id, idTag, machineVersion, snapshot, createdAtMs: now.getTime() })
+          .values({ id, idTag: idTagOf(snapshot), machineVersion, snapshot, createdAtMs: now.getTime() })
           .onConflictDoUpdate({ target: guestSessions.id, set: { machineVersion, snapshot } })
           .run();
+      },
+      versionOf(id: string): number | undefined {
+        return db.select({ version: guestSessions.version }).from(guestSessions).where(eq(guestSessions.id, id)).get()?.version;
+      },
+      saveIfVersion(id: string, machineVersion: number, snapshot: unknown, now: Date, expected: number | undefined) {
+        return compareAndSet(
+          expected,
+          () => db.insert(guestSessions).values({ id, idTag: idTagOf(snapshot), machineVersion, snapshot, createdAtMs: now.getTime(), version: 1 }).onConflictDoNothing().run(),
+          (version, current) =>
+            db.update(guestSessions).set({ machineVersion, snapshot, version }).where(and(eq(guestSessions.id, id), eq(guestSessions.version, current))).run(),
+        );
       },
     },
     idByIdTag(idTag: string): string | undefined {

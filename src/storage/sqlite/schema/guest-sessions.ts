@@ -2,7 +2,8 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 /**
  * Guest (card-paid) sessions: the persisted snapshot of each guest session actor. `id` is the keyed hash of the
- * driver's session token (we never keep the token itself); `id_tag` is what the charge point sees.
+ * driver's session token (we never keep the token itself); `id_tag` is what the charge point sees. `version` counts
+ * its writes: several nodes save it by compare-and-set (SnapshotStore.saveIfVersion).
  */
 export const guestSessions = sqliteTable(
   'guest_sessions',
@@ -11,6 +12,7 @@ export const guestSessions = sqliteTable(
     idTag: text('id_tag').notNull(),
     machineVersion: integer('machine_version').notNull(),
     snapshot: text('snapshot', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(0),
     createdAtMs: integer('created_at_ms').notNull(),
   },
   // The timekeeper's rescans (several nodes) read only the recent ones.

@@ -1,10 +1,14 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** One row per partner connection: the persisted snapshot of its actor (actors/partner). */
+/**
+ * One row per partner connection: the persisted snapshot of its actor (actors/partner). `version` counts its
+ * writes: several nodes save it by compare-and-set (SnapshotStore.saveIfVersion).
+ */
 export const partners = sqliteTable('partners', {
   id: text('id').primaryKey(),
   machineVersion: integer('machine_version').notNull(),
   snapshot: text('snapshot', { mode: 'json' }).notNull(),
+  version: integer('version').notNull().default(0),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
