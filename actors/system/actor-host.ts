@@ -1,9 +1,19 @@
 import type { Clock } from '../../src/lib/clock.ts';
-import type { SnapshotStore } from '../../src/storage/ports.ts';
+import type { SnapshotStore, VersionedSnapshotStore } from '../../src/storage/ports.ts';
 import type { StepRunner } from './group-commit.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 
 export class ActorEventRejected extends Error {}
+
+/** Another node kept writing the actor while this one applied an event to it (see HostPolicy.versioned). */
+export class ActorWriteConflict extends Error {
+  constructor(id: string) {
+    super(`Actor ${id} was changed by another node at the same time, ${CONFLICT_ATTEMPTS} times in a row; try again`);
+  }
+}
+
+/** Tries of one event against the actor as last stored, when another node's write came between read and save. */
+const CONFLICT_ATTEMPTS = 5;
 
 /**
  * Idle actors leave memory: every `afterMs` (on the Clock) the host drops the live actors nobody asked for since
@@ -21,6 +31,13 @@ export class ActorEventRejected extends Error {}
 export interface HostPolicy {
   fence?(id: string, context: any): void;
   keep?(id: string, context: any): boolean;
+  /**
+   * Any node may write the actor (no owner to fence by): the host's own store, versioned. A copy in memory is used
+   * only while the stored row is still at the version it was read or saved at; a snapshot is saved by
+   * compare-and-set over that version, and an event whose save finds another version is applied again to the
+   * actor as now stored (the step's savepoint rolled back), up to CONFLICT_ATTEMPTS times.
+   */
+  versioned?: VersionedSnapshotStore;
 }
 
 export interface IdleEviction {
@@ -38,6 +55,8 @@ export interface IdleEviction {
  */
 export class ActorHost<M extends AnyStateMachine> {
   private readonly actors = new Map<string, Actor<M>>();
+  /** HostPolicy.versioned: the stored version each actor instance was read or last saved at. */
+  private readonly versions = new WeakMap<Actor<M>, number>();
   private readonly watchers = new Map<string, Set<() => void>>();
   /** Effects asked for by the step being committed; undefined outside a commit (a timer's action runs at once). */
   private effects: (() => void)[] | undefined;
@@ -60,12 +79,13 @@ export class ActorHost<M extends AnyStateMachine> {
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
   get(id: string): Actor<M> | undefined {
     if (this.eviction) this.touch(id);
-    const cached = this.actors.get(id);
+    const cached = this.cached(id);
     if (cached) return cached;
     const stored = this.load(id);
     if (!stored) return undefined;
     // A restored actor does not run entry actions again: nothing is re-published.
-    const actor = this.spawn({ snapshot: stored }).start();
+    const actor = this.spawn({ snapshot: stored.snapshot }).start();
+    if (stored.version !== undefined) this.versions.set(actor, stored.version);
     // Finished actors are read, never changed: they are not kept in memory.
     if (this.keeps(id, actor)) this.actors.set(id, actor);
     return actor;
@@ -76,16 +96,24 @@ export class ActorHost<M extends AnyStateMachine> {
    * many idle stations do not hydrate them all).
    */
   peek(id: string): Pick<SnapshotFrom<M>, 'value' | 'context' | 'status'> | undefined {
-    const live = this.actors.get(id);
-    return live ? (live.getSnapshot() as SnapshotFrom<M>) : (this.load(id) as SnapshotFrom<M> | undefined);
+    const live = this.cached(id);
+    return live ? (live.getSnapshot() as SnapshotFrom<M>) : (this.load(id)?.snapshot as SnapshotFrom<M> | undefined);
   }
 
-  private load(id: string): unknown {
-    const stored = this.store.load(id);
+  /** The live actor of `id`, unless another node has written it since (HostPolicy.versioned): then it is dropped. */
+  private cached(id: string): Actor<M> | undefined {
+    const live = this.actors.get(id);
+    if (!live || !this.policy.versioned || this.policy.versioned.versionOf(id) === this.versions.get(live)) return live;
+    this.forget(id);
+    return undefined;
+  }
+
+  private load(id: string): { snapshot: unknown; version?: number } | undefined {
+    const stored = (this.policy.versioned ?? this.store).load(id);
     if (!stored) return undefined;
     if (stored.machineVersion !== this.machineVersion)
       throw new Error(`Snapshot of ${id} has machine version ${stored.machineVersion}; this build expects ${this.machineVersion}`);
-    return stored.snapshot;
+    return stored;
   }
 
   snapshot(id: string): SnapshotFrom<M> | undefined {
@@ -99,7 +127,12 @@ export class ActorHost<M extends AnyStateMachine> {
   create(id: string, input: InputFrom<M>, alsoWrite?: () => void): Actor<M> {
     if (this.get(id)) throw new ActorEventRejected(`Actor ${id} already exists`);
     const actor = this.spawn({ input });
-    this.commit(id, actor, () => actor.start(), alsoWrite);
+    try {
+      this.commit(id, actor, () => actor.start(), alsoWrite);
+    } catch (error) {
+      // HostPolicy.versioned: another node created it first.
+      throw error instanceof StaleCopy ? new ActorEventRejected(`Actor ${id} already exists`) : error;
+    }
     return actor;
   }
 
@@ -109,12 +142,20 @@ export class ActorHost<M extends AnyStateMachine> {
    * restores the last committed state.
    */
   send(id: string, event: EventFromLogic<M>, alsoWrite?: () => void): SnapshotFrom<M> {
-    const actor = this.get(id);
-    if (!actor) throw new ActorEventRejected(`Unknown actor ${id}`);
-    const current = actor.getSnapshot() as AnyMachineSnapshot;
-    if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
-    this.commit(id, actor, () => actor.send(event), alsoWrite);
-    return actor.getSnapshot() as SnapshotFrom<M>;
+    for (let attempt = 1; ; attempt++) {
+      const actor = this.get(id);
+      if (!actor) throw new ActorEventRejected(`Unknown actor ${id}`);
+      const current = actor.getSnapshot() as AnyMachineSnapshot;
+      if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
+      try {
+        this.commit(id, actor, () => actor.send(event), alsoWrite);
+        return actor.getSnapshot() as SnapshotFrom<M>;
+      } catch (error) {
+        // Another node saved the actor between this node's read and its save: the event goes to what it saved.
+        if (!(error instanceof StaleCopy)) throw error;
+        if (attempt === CONFLICT_ATTEMPTS) throw new ActorWriteConflict(id);
+      }
+    }
   }
 
   /**
@@ -137,7 +178,7 @@ export class ActorHost<M extends AnyStateMachine> {
           const after = actor.getSnapshot() as AnyMachineSnapshot;
           if (after.status === 'error') throw after.error;
           this.policy.fence?.(id, after.context);
-          this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
+          this.save(id, actor);
           for (const effect of effects) effect();
           alsoWrite?.();
         },
@@ -155,6 +196,14 @@ export class ActorHost<M extends AnyStateMachine> {
       this.drop(id, actor);
       throw error;
     }
+  }
+
+  private save(id: string, actor: Actor<M>) {
+    const { versioned } = this.policy;
+    if (!versioned) return this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
+    const version = versioned.saveIfVersion(id, this.machineVersion, actor.getPersistedSnapshot(), this.now(), this.versions.get(actor));
+    if (version === undefined) throw new StaleCopy(id);
+    this.versions.set(actor, version);
   }
 
   /**
@@ -247,5 +296,12 @@ export class ActorHost<M extends AnyStateMachine> {
     this.recent.clear();
     for (const actor of this.actors.values()) actor.stop();
     this.actors.clear();
+  }
+}
+
+/** A compare-and-set save found another version stored (HostPolicy.versioned): the step rolls back, `send` tries again. */
+class StaleCopy extends Error {
+  constructor(id: string) {
+    super(`Actor ${id} was saved by another node since it was read`);
   }
 }

@@ -71,8 +71,10 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       },
     });
     const { ownership } = ports;
-    // Several nodes: a partner's registration or credentials may change on any node, so each read comes from storage.
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, upgradingPartnerSnapshots(storage.partnerSnapshots), this.commits, now, undefined, undefined, ownership ? { keep: () => false } : {});
+    // Several nodes: a partner's registration or credentials may change on any node, so its copy here is used only
+    // while it is the stored version, and saved by compare-and-set (actor-host.ts, HostPolicy.versioned).
+    const partnerSnapshots = upgradingPartnerSnapshots(storage.partnerSnapshots);
+    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, partnerSnapshots, this.commits, now, undefined, undefined, ownership ? { versioned: partnerSnapshots } : {});
     this.partners = new Partners({
       host: partnerHost,
       ids: () => storage.partnerSnapshots.ids(),
@@ -238,7 +240,10 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         settle: ({ context }) => guestHost.deferred(() => this.guests.settle(context))(),
       },
     });
-    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, storage.guestSessions.snapshots, this.commits, now, xstateClock(clock));
+    // Several nodes: a guest session hears from the station's owner (its session), the payments channel's node
+    // (capture, release) and whichever node the driver's app reaches (authorize, stop): versioned as partners are.
+    const guestSnapshots = storage.guestSessions.snapshots;
+    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, guestSnapshots, this.commits, now, xstateClock(clock), undefined, ownership ? { versioned: guestSnapshots } : {});
     this.guests = new GuestSessions({
       host: guestHost,
       idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
