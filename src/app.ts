@@ -151,7 +151,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   metrics.observeActors(() => system.liveActors());
 
-  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
+  const remove = (id: string) => chargePoints.remove(id);
+  // Several nodes: a removal runs on the node holding the station's socket (src/cluster/station-router.ts).
+  const removeChargePoint = cluster ? cluster.stationRemoval(system.commits, remove) : async (id: string) => remove(id);
+  const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, removeChargePoint, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {
       const ids = requestIdHeaders(request.headers);

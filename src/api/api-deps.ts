@@ -19,6 +19,8 @@ export interface ApiDeps {
   network: Network;
   partners: Partners;
   chargePoints: ChargePoints;
+  /** ChargePoints.remove, on the node holding the station's socket when that is another one (several nodes). */
+  removeChargePoint(id: string): Promise<boolean>;
   gateway: OcppGateway;
   sessions: Sessions;
   deliveries: Deliveries;

@@ -52,7 +52,7 @@ const ApiKeyView = t.Object(
 
 /** Operator API for charge point registration (OCPP Basic-auth passwords) and for API keys. */
 export function operatorsRoutes(deps: ApiDeps) {
-  const { storage, secrets, clock, chargePoints, gateway } = deps;
+  const { storage, secrets, clock, chargePoints, removeChargePoint, gateway } = deps;
   /** Registration plus the live state of the station's actor: connection, protocol, boot, last seen, statuses. */
   const cpView = (row: { id: string; createdAt: string; updatedAt: string }): typeof ChargePointView.static => {
     const live = chargePoints.view(row.id);
@@ -109,9 +109,9 @@ export function operatorsRoutes(deps: ApiDeps) {
     )
     .delete(
       '/charge-points/:id',
-      ({ params, set }) => {
+      async ({ params, set }) => {
         // Through the charge point's actor: sessions stopped (with their CDRs), timers cancelled, socket closed.
-        if (!chargePoints.remove(params.id)) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
+        if (!(await removeChargePoint(params.id))) throw new ApiError(404, 'not_found', `No charge point ${params.id}`);
         set.status = 204;
       },
       {

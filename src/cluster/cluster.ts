@@ -6,6 +6,7 @@
  * alone, as before.
  */
 import type { StationLink } from '../../actors/system/actor-system.ports.ts';
+import type { Durability } from '../../actors/system/group-commit.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { StationEpochs, Transact } from '../storage/ports.ts';
@@ -16,7 +17,7 @@ import { connectRedis, type RedisLink } from './redis.ts';
 import { sweepOrphanStations } from './orphan-stations.ts';
 import { shareCacheInvalidation } from './shared-caches.ts';
 import { sharedFailureThrottle } from './shared-throttle.ts';
-import { routedStationLink } from './station-router.ts';
+import { routedStationLink, routedStationRemoval } from './station-router.ts';
 import { StationOwnership } from './station-ownership.ts';
 import { keepTime, type SharedTimers } from './timekeeper.ts';
 
@@ -61,6 +62,7 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
     throttle: sharedFailureThrottle(redis),
     deliveryLease: (wake: (channel: string) => void) => deliveryLease(deliveryLeases, bus, wake),
     stationLink: (gateway: OcppGateway, connectedInRecord: (chargePointId: string) => boolean): StationLink => routedStationLink(gateway, ownership, bus, connectedInRecord),
+    stationRemoval: (durability: Durability, remove: (chargePointId: string) => boolean) => routedStationRemoval(ownership, bus, durability, remove),
     /** Starts looking for stations left connected by a node that is gone (see orphan-stations.ts). */
     sweepOrphans(connectedInRecord: () => string[], markDisconnected: (chargePointId: string) => void) {
       sweeper = sweepOrphanStations({ leases: sweeperLease, ownership, connectedInRecord, markDisconnected, everyMs: 2 * settings.leaseMs, logger });

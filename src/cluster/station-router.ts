@@ -4,13 +4,23 @@
  * station's error) comes back; no node holding the station fails as for an offline station on one node.
  */
 import type { StationLink } from '../../actors/system/actor-system.ports.ts';
+import type { Durability } from '../../actors/system/group-commit.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import { OutboundCallError } from '../ocpp/rpc/outbound-calls.ts';
-import type { NodeBus, RemoteError } from './node-bus.ts';
+import { RequestTimeout, type NodeBus, type RemoteError } from './node-bus.ts';
 import type { StationOwnership } from './station-ownership.ts';
 
 /** Time for the request and its answer to cross Redis, on top of the station's own timeout. */
 const BUS_MARGIN_MS = 2_000;
+/** A removal on the owning node: its sessions stopped (each with its CDR) and committed, well within it. */
+const REMOVAL_TIMEOUT_MS = 10_000;
+
+/** The node holding a station's socket did not answer for it (it may be dying: its lease ends within seconds). */
+export class StationNodeUnreachable extends Error {
+  constructor(chargePointId: string, node: string) {
+    super(`Node ${node}, which holds charge point ${chargePointId}, did not answer; try again`);
+  }
+}
 
 export function routedStationLink(gateway: OcppGateway, ownership: StationOwnership, bus: NodeBus, connectedInRecord: (chargePointId: string) => boolean): StationLink {
   bus.handle('station-call', ({ chargePointId, action, payload, timeoutMs }) => gateway.call(chargePointId, action, payload, timeoutMs));
@@ -37,5 +47,29 @@ export function routedStationLink(gateway: OcppGateway, ownership: StationOwners
       void remote(chargePointId).then((node) => node && bus.request(node, 'station-disconnect', { chargePointId, reason }, BUS_MARGIN_MS)).catch(() => {});
     },
     isConnected: (chargePointId) => gateway.isConnected(chargePointId) || connectedInRecord(chargePointId),
+  };
+}
+
+/**
+ * Removing a station (operator DELETE) through any node runs on the node holding its socket: there its running
+ * sessions are in memory, fenced by the station's epoch, with every reading the station sent, and its socket is
+ * closed by the same node; the answer comes once that node has committed it. No node holding it: here.
+ */
+export function routedStationRemoval(ownership: StationOwnership, bus: NodeBus, durability: Durability, remove: (chargePointId: string) => boolean) {
+  bus.handle('station-remove', async ({ chargePointId }) => {
+    const since = durability.mark();
+    const removed = remove(chargePointId);
+    await durability.settled(since);
+    return removed;
+  });
+  return async (chargePointId: string): Promise<boolean> => {
+    const node = ownership.holds(chargePointId) ? undefined : await ownership.ownerNode(chargePointId);
+    if (!node || node === bus.node) return remove(chargePointId);
+    try {
+      return (await bus.request(node, 'station-remove', { chargePointId }, REMOVAL_TIMEOUT_MS)) as boolean;
+    } catch (error) {
+      if (error instanceof RequestTimeout) throw new StationNodeUnreachable(chargePointId, node);
+      throw new Error(`Node ${node} failed to remove charge point ${chargePointId}: ${(error as RemoteError).message}`);
+    }
   };
 }

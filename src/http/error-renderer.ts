@@ -1,4 +1,6 @@
 import { RegistrationError } from '../../actors/partner/registration-error.ts';
+import { ActorWriteConflict } from '../../actors/system/actor-host.ts';
+import { StationNodeUnreachable } from '../cluster/station-router.ts';
 import { ApiError } from '../api/api-error.ts';
 import { envelope } from '../ocpi/transport/envelope.ts';
 import { OcpiError } from '../ocpi/transport/ocpi-error.ts';
@@ -57,6 +59,9 @@ function classify(code: unknown, error: unknown, isOcpi: boolean): Failure {
     const [ocpiHttp, restHttp, ocpi, restCode] = map[error.reason];
     return { http: isOcpi ? ocpiHttp : restHttp, ocpi, code: restCode, message: error.message };
   }
+  // Several nodes: nothing was changed; the same request again is expected to succeed.
+  if (error instanceof ActorWriteConflict) return { http: 409, ocpi: 3000, code: 'concurrent_change', message: error.message };
+  if (error instanceof StationNodeUnreachable) return { http: 503, ocpi: 3000, code: 'station_node_unreachable', message: error.message };
   if (error instanceof BodyRefused)
     return { http: isOcpi ? 400 : error.status, ocpi: 2001, code: error.status === 413 ? 'body_too_large' : 'invalid_request', message: error.message };
   if (code === 'VALIDATION') return { http: 400, ocpi: 2001, code: 'invalid_request', message: validationMessage(error) };

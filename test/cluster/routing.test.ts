@@ -14,7 +14,7 @@ let token: string;
 beforeAll(async () => {
   await cluster.start('A');
   await cluster.start('B');
-  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF']);
+  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL']);
 });
 afterAll(async () => {
   await cluster.stop();
@@ -59,6 +59,32 @@ test('a command for a station no node holds fails at once, as for an offline sta
   const start = await callNode(cluster.node('A'), 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('off-1'), token: appUser('APP2'), location_id: 'LOC-C', evse_uid: 'E-CP-OFF' }, ocpiAuth(token));
   expect(start.body.data.result).toBe('ACCEPTED');
   await eventually(() => expect(emsp.store.commandResults.get('off-1')).toEqual({ result: 'FAILED' }));
+});
+
+test('removing through node B a station connected to node A stops its session there (one CDR) and closes its socket', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const station = await bootedStation(a, 'CP-DEL');
+  const closed = new Promise<{ code: number }>((resolve) => station.once('close', resolve));
+  const t0 = Date.now() - 3_600_000;
+  const { transactionId } = (await station.call('StartTransaction', { connectorId: 1, idTag: 'RFID0001', meterStart: 0, timestamp: iso(t0) })) as { transactionId: number };
+  // Node A holds the running session in memory, as the station's owner.
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '2000' }] }] });
+
+  expect((await callNode(b, 'DELETE', '/api/v1/charge-points/CP-DEL')).status).toBe(204);
+  expect((await closed).code).toBe(1000);
+  const session = (await callNode(b, 'GET', '/api/v1/sessions')).body.find((s: any) => s.charge_point_id === 'CP-DEL');
+  expect(session).toMatchObject({ state: 'completed', stop_reason: 'ChargePointRemoved', cdr_id: expect.any(String) });
+  await eventually(() => expect(cdrsOf(emsp, session.id)).toHaveLength(1));
+  expect(cdrsOf(emsp, session.id)[0]).toMatchObject({ total_energy: 2 });
+  for (const node of [a, b]) expect((await callNode(node, 'GET', '/api/v1/charge-points/CP-DEL')).status).toBe(404);
+
+  // Registered again, the station comes back to node A with the StopTransaction it had queued: the removed
+  // session is over (node A stopped it itself), so the late stop changes neither the session nor its CDR.
+  expect((await callNode(b, 'PUT', '/api/v1/charge-points/CP-DEL', { password: STATION_PASSWORD })).status).toBe(201);
+  const again = await bootedStation(a, 'CP-DEL');
+  await again.call('StopTransaction', { transactionId, meterStop: 5000, timestamp: iso(t0 + 1_200_000), reason: 'Local' });
+  expect((await callNode(b, 'GET', `/api/v1/sessions/${session.id}`)).body).toMatchObject({ stop_reason: 'ChargePointRemoved', end_date_time: session.end_date_time, ocpi: { kwh: 2 } });
+  await again.close();
 });
 
 test('an operator rebinding an EVSE through node B is what the next StatusNotifications of a station on node A move', async () => {
