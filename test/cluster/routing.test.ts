@@ -6,15 +6,16 @@ import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cl
 import { STATION_PASSWORD } from '../support/stations.ts';
 
 // Two nodes as real processes on one shared database and one Redis; a guest waits 3 s for its start.
+// A guest's stop answers after its bounded wait: the stop completes on the station's node (see the guest test).
 const START_TIMEOUT_MS = 3_000;
-const cluster = testCluster(sharedPostgres(), { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000) });
+const cluster = testCluster(sharedPostgres(), { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000), GUEST_STOP_WAIT_S: '1' });
 const emsp = startFakeEmsp();
 let token: string;
 
 beforeAll(async () => {
   await cluster.start('A');
   await cluster.start('B');
-  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL']);
+  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL', 'CP-G']);
 });
 afterAll(async () => {
   await cluster.stop();
@@ -85,6 +86,38 @@ test('removing through node B a station connected to node A stops its session th
   await again.call('StopTransaction', { transactionId, meterStop: 5000, timestamp: iso(t0 + 1_200_000), reason: 'Local' });
   expect((await callNode(b, 'GET', `/api/v1/sessions/${session.id}`)).body).toMatchObject({ stop_reason: 'ChargePointRemoved', end_date_time: session.end_date_time, ocpi: { kwh: 2 } });
   await again.close();
+});
+
+test('a guest session authorized and stopped through node B, charging on node A: B reads what A wrote, one capture of the final cost', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const station = await bootedStation(a, 'CP-G');
+  const t0 = Date.now() - 3_600_000;
+  let transactionId: number | undefined;
+  station.handle('RemoteStartTransaction', async ({ params }: { params?: any }) => {
+    setTimeout(async () => {
+      ({ transactionId } = (await station.call('StartTransaction', { connectorId: 1, idTag: params.idTag, meterStart: 0, timestamp: iso(t0) })) as { transactionId: number });
+    }, 10);
+    return { status: 'Accepted' };
+  });
+  station.handle('RemoteStopTransaction', async () => {
+    setTimeout(() => void station.call('StopTransaction', { transactionId: transactionId!, meterStop: 4000, timestamp: iso(t0 + 1_200_000) }), 10);
+    return { status: 'Accepted' };
+  });
+
+  // Node B creates the guest session (and holds it in memory); node A, the station's, starts it.
+  const authorized = await callNode(b, 'POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-G', connector_id: 1, payment_method_id: 'pm_card_visa' });
+  expect(authorized.status).toBe(201);
+  const token = authorized.body.session_token;
+  await eventually(() => expect(transactionId).toBeDefined());
+  await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '2000' }] }] });
+  // What node A wrote is what node B serves, not the 'starting' it last held.
+  expect((await callNode(b, 'GET', `/api/v1/sessions/guest/${token}/status`)).body).toMatchObject({ status: 'charging', energy_kwh: 2 });
+
+  expect((await callNode(b, 'POST', `/api/v1/sessions/guest/${token}/stop`)).status).toBe(200);
+  // 4 kWh × 0.30 = 1.20 excl.; × 1.20 = 1.44 incl., captured once whichever node delivers the payments channel.
+  for (const node of [a, b])
+    await eventually(async () => expect((await callNode(node, 'GET', `/api/v1/sessions/guest/${token}`)).body).toMatchObject({ status: 'stopped', final_cost: 1.44, payment: { held: 50, captured: 1.44, released: 48.56 } }));
+  await station.close();
 });
 
 test('an operator rebinding an EVSE through node B is what the next StatusNotifications of a station on node A move', async () => {
