@@ -121,6 +121,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       system.forgetStation(id);
     };
     cluster.ownership.onClaimed = (id) => system.forgetStation(id);
+    cluster.othersChanged = () => system.othersChanged();
   }
   const { partners, deliveries, network, sessions, chargePoints, commands, chargingProfiles, guests } = system;
   const driverTokens = new DriverTokens(storage, network);

@@ -237,7 +237,10 @@ export class ActorHost<M extends AnyStateMachine> {
     return actor;
   }
 
-  /** Calls `listener` after every committed change of actor `id` (e.g. to wait for a state); returns the unsubscribe. */
+  /**
+   * Calls `listener` after every committed change of actor `id` (e.g. to wait for a state), and when another node
+   * may have changed it (`othersChanged`); returns the unsubscribe.
+   */
   watch(id: string, listener: () => void): () => void {
     const set = this.watchers.get(id) ?? new Set();
     this.watchers.set(id, set.add(listener));
@@ -245,6 +248,11 @@ export class ActorHost<M extends AnyStateMachine> {
       set.delete(listener);
       if (set.size === 0) this.watchers.delete(id);
     };
+  }
+
+  /** Several nodes: another node changed the shared record; every watcher looks again (and reads what is stored). */
+  othersChanged(): void {
+    for (const listeners of [...this.watchers.values()]) for (const listener of [...listeners]) listener();
   }
 
   /** Drops the live actor of `id` from memory; the caller deletes its stored snapshot (a removed charge point). */

@@ -50,7 +50,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly realTime: RealTimeAuthorization;
   private readonly commandActors: CommandActors;
   private readonly liveness: Liveness;
-  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void; forget(id: string): void }>;
+  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void; forget(id: string): void; othersChanged(): void }>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
     const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
@@ -333,6 +333,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   forgetStation(chargePointId: string): void {
     this.hosts['charge-point'].forget(chargePointId);
     for (const id of this.ports.storage.chargePoints.runningSessions(chargePointId)) this.hosts.session.forget(id);
+  }
+
+  /** Several nodes: another node changed the shared record; whoever waits here for an actor to move looks again. */
+  othersChanged(): void {
+    for (const host of Object.values(this.hosts)) host.othersChanged();
   }
 
   /** How many actors of each kind are in memory (for the `dynamo_actors_live` gauge). */

@@ -60,6 +60,10 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
     nodeId: settings.nodeId,
     ownership,
     throttle: sharedFailureThrottle(redis),
+    /** Called when another node changed the shared record (wired in src/app.ts). */
+    set othersChanged(fn: () => void) {
+      caches.othersChanged = fn;
+    },
     deliveryLease: (wake: (channel: string) => void) => deliveryLease(deliveryLeases, bus, wake),
     stationLink: (gateway: OcppGateway, connectedInRecord: (chargePointId: string) => boolean): StationLink => routedStationLink(gateway, ownership, bus, connectedInRecord),
     stationRemoval: (durability: Durability, remove: (chargePointId: string) => boolean) => routedStationRemoval(ownership, bus, durability, remove),

@@ -10,7 +10,15 @@ const CHECK_MS = 50;
  * everything derived, at most once per CHECK_MS — a wrong answer costs more than a rebuilt list.
  */
 export function shareCacheInvalidation(storage: { changes(): number; forgetDerived(): void }, bus: NodeBus) {
-  bus.on('storage-changed', () => storage.forgetDerived());
+  const shared = {
+    /** Also told of every other node's change (src/app.ts: whoever waits for an actor to move looks again). */
+    othersChanged: () => {},
+    stop: () => clearInterval(timer),
+  };
+  bus.on('storage-changed', () => {
+    storage.forgetDerived();
+    shared.othersChanged();
+  });
   let seen = storage.changes();
   const timer = setInterval(() => {
     const now = storage.changes();
@@ -18,5 +26,5 @@ export function shareCacheInvalidation(storage: { changes(): number; forgetDeriv
     seen = now;
     bus.broadcast('storage-changed', {});
   }, CHECK_MS);
-  return { stop: () => clearInterval(timer) };
+  return shared;
 }
