@@ -1,19 +1,10 @@
 import type { Clock } from '../../src/lib/clock.ts';
 import type { SnapshotStore, VersionedSnapshotStore } from '../../src/storage/ports.ts';
 import type { StepRunner } from './group-commit.ts';
+import { ActorWriteConflict, StaleCopy, CONFLICT_ATTEMPTS } from './write-conflict.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 
 export class ActorEventRejected extends Error {}
-
-/** Another node kept writing the actor while this one applied an event to it (see HostPolicy.versioned). */
-export class ActorWriteConflict extends Error {
-  constructor(id: string) {
-    super(`Actor ${id} was changed by another node at the same time, ${CONFLICT_ATTEMPTS} times in a row; try again`);
-  }
-}
-
-/** Tries of one event against the actor as last stored, when another node's write came between read and save. */
-const CONFLICT_ATTEMPTS = 5;
 
 /**
  * Idle actors leave memory: every `afterMs` (on the Clock) the host drops the live actors nobody asked for since
@@ -304,12 +295,5 @@ export class ActorHost<M extends AnyStateMachine> {
     this.recent.clear();
     for (const actor of this.actors.values()) actor.stop();
     this.actors.clear();
-  }
-}
-
-/** A compare-and-set save found another version stored (HostPolicy.versioned): the step rolls back, `send` tries again. */
-class StaleCopy extends Error {
-  constructor(id: string) {
-    super(`Actor ${id} was saved by another node since it was read`);
   }
 }

@@ -1,5 +1,5 @@
 import { RegistrationError } from '../../actors/partner/registration-error.ts';
-import { ActorWriteConflict } from '../../actors/system/actor-host.ts';
+import { ActorWriteConflict } from '../../actors/system/write-conflict.ts';
 import { StationNodeUnreachable } from '../cluster/station-router.ts';
 import { ApiError } from '../api/api-error.ts';
 import { envelope } from '../ocpi/transport/envelope.ts';
