@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { ActorSystem } from '../actors/system/actor-system.ts';
+import { whenCommitted } from '../actors/system/group-commit.ts';
 import { evseStatusOf } from './domain/evse-status.ts';
 import { TokenAuthorizer } from './charging-network/token-authorizer.ts';
 import { v16Handlers } from './ocpp/handlers/v16.handlers.ts';
@@ -112,7 +113,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     settings: { ...config, owner: config.cpo },
     onDeadLetter: metrics.deadLettered,
     onCommit: metrics.committed,
-    ...(cluster ? { ownership: cluster.ownership, deliveryLease: cluster.deliveryLease((channel) => system.deliveries.wake(channel)) } : {}),
+    ...(cluster ? { ownership: cluster.ownership, onStationOwner: cluster.onStationOwner, deliveryLease: cluster.deliveryLease((channel) => system.deliveries.wake(channel)) } : {}),
   });
   if (cluster) {
     // The station moved to another node: its socket here closes, and what this node held of it is dropped.
@@ -152,9 +153,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   metrics.observeActors(() => system.liveActors());
 
-  const remove = (id: string) => chargePoints.remove(id);
   // Several nodes: a removal runs on the node holding the station's socket (src/cluster/station-router.ts).
-  const removeChargePoint = cluster ? cluster.stationRemoval(system.commits, remove) : async (id: string) => remove(id);
+  const removeOnOwner = cluster?.onStationOwner('station-remove', ({ chargePointId }: { chargePointId: string }) => whenCommitted(system.commits, () => chargePoints.remove(chargePointId)));
+  const removeChargePoint = removeOnOwner ? (chargePointId: string) => removeOnOwner({ chargePointId }) : async (id: string) => chargePoints.remove(id);
   const apiDeps = { config, clock, secrets, storage, network, partners, chargePoints, removeChargePoint, gateway: { ...gateway, isConnected: stations.isConnected }, sessions, deliveries, guests, payments: { name: payments.name, isPaymentMethodId } };
   const app = new Elysia()
     .onRequest(({ request, set }) => {

@@ -12,16 +12,35 @@ import type { AuthenticatedPartner } from '../partner/partners.ts';
 import type { CommandActors } from './command-actors.ts';
 import { checkToken, findTarget, respond, type Reception, type TargetLookup } from './command-targets.ts';
 
+export interface ReservedSession {
+  chargePointId: string;
+  protocol: OcppVersion;
+  ocppEvseId: number;
+  reservationId: number;
+  token: Token;
+  authorizationReference?: string;
+  at: string;
+}
+
+export interface EndedReservation {
+  chargePointId: string;
+  reservationId: number;
+  reason: string;
+}
+
 export interface ReservationDeps extends TargetLookup {
   store: CommandStore;
   station: {
     protocolOf(chargePointId: string): OcppVersion | undefined;
     call(chargePointId: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
   };
-  /** The RESERVATION session of an accepted reservation, and its end when cancelled or expired unused. */
+  /**
+   * The RESERVATION session of an accepted reservation, and its end when cancelled or expired unused: written by
+   * the station's node (several nodes: not necessarily this one), resolved once committed there.
+   */
   reservationSessions: {
-    reserved(r: { chargePointId: string; protocol: OcppVersion; ocppEvseId: number; reservationId: number; token: Token; authorizationReference?: string; at: string }): void;
-    ended(chargePointId: string, reservationId: number, reason: string): void;
+    reserved(r: ReservedSession): Promise<void>;
+    ended(r: EndedReservation): Promise<void>;
   };
   /** A command's token is the commanding connection's unless another brought it first: its session goes there. */
   adoptToken(partnerId: string, token: Token): void;
@@ -77,7 +96,7 @@ export class Reservations {
       this.deps.store.setReservationStatus(reservation.reservationId, result === 'ACCEPTED' ? 'active' : 'refused');
       if (result === 'ACCEPTED') {
         this.armExpiry({ ...reservation, status: 'active' });
-        this.deps.reservationSessions.reserved({
+        await this.sessionWritten(reservation.reservationId, this.deps.reservationSessions.reserved({
           chargePointId: target.chargePointId,
           protocol: protocol ?? 'ocpp1.6',
           ocppEvseId: target.ocppEvseId,
@@ -85,7 +104,7 @@ export class Reservations {
           token: body.token,
           ...(body.authorization_reference ? { authorizationReference: body.authorization_reference } : {}),
           at: ocpiDateTime(this.deps.clock.now()),
-        });
+        }));
       }
       return result;
     }, partyOf(body.token));
@@ -100,7 +119,7 @@ export class Reservations {
       const result = commandResultOf('cancel', await this.actors.call(command, 'CancelReservation', { reservationId: live.reservationId }));
       if (result === 'ACCEPTED') {
         this.deps.store.setReservationStatus(live.reservationId, 'cancelled');
-        this.deps.reservationSessions.ended(live.chargePointId, live.reservationId, 'Reservation cancelled');
+        await this.sessionWritten(live.reservationId, this.deps.reservationSessions.ended({ chargePointId: live.chargePointId, reservationId: live.reservationId, reason: 'Reservation cancelled' }));
       }
       return result;
     });
@@ -129,6 +148,18 @@ export class Reservations {
     this.resumed.clear();
   }
 
+  /**
+   * The reservation itself is decided (its row says so): a session the station's node could not write (several
+   * nodes: it did not answer) is logged, and the command's result stands.
+   */
+  private async sessionWritten(reservationId: number, written: Promise<void>) {
+    try {
+      await written;
+    } catch (error) {
+      this.deps.logger.warn('The reservation’s session was not written', { reservation: reservationId, error: (error as Error).message });
+    }
+  }
+
   /** At expiry an unused reservation is cancelled on the station too (it may not have expired it itself). */
   private armExpiry(reservation: ReservationRecord) {
     this.resumed.delete(reservation.reservationId);
@@ -137,13 +168,11 @@ export class Reservations {
       // Another firing of this expiry (another node's timer) may have come first: only the one that expires it acts.
       // Due by the expiry this timer was armed for (not by the wall clock, which a timer may lead by a millisecond):
       // a reservation replaced with a later expiry waits for its own timer.
-      const current = this.deps.transact(() => {
-        if (!this.deps.store.expireReservation(reservation.reservationId, reservation.expiryMs)) return undefined;
-        const expired = this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId)!;
-        this.deps.reservationSessions.ended(expired.chargePointId, expired.reservationId, 'Reservation expired');
-        return expired;
-      });
+      const current = this.deps.transact(() =>
+        this.deps.store.expireReservation(reservation.reservationId, reservation.expiryMs) ? this.deps.store.reservation(reservation.partnerId, reservation.emspReservationId)! : undefined,
+      );
       if (!current) return;
+      void this.sessionWritten(current.reservationId, this.deps.reservationSessions.ended({ chargePointId: current.chargePointId, reservationId: current.reservationId, reason: 'Reservation expired' }));
       void this.deps.station
         .call(current.chargePointId, 'CancelReservation', { reservationId: current.reservationId }, this.deps.timeoutSeconds * 1000)
         .catch((error: Error) => this.deps.logger.info('Expired reservation not cancelled on the station', { reservation: current.reservationId, error: error.message }));

@@ -42,6 +42,12 @@ export interface StationOwnershipPort {
   holds(chargePointId: string): boolean;
 }
 
+/**
+ * Several nodes: `write` (known to every node by `type`; it resolves once committed) runs on the node holding the
+ * station, whichever node asks for it (src/cluster/station-router.ts). Without it (one node) it runs here.
+ */
+export type OnStationOwner = <A extends { chargePointId: string }, R>(type: string, write: (args: A) => Promise<R>) => (args: A) => Promise<R>;
+
 export interface ActorSystemSettings {
   owner: { countryCode: string; partyId: string; name: string };
   invitationTtlSeconds: number;
@@ -75,6 +81,7 @@ export interface ActorSystemPorts<N extends ChargingNetworkPort> {
   /** Told of every group commit: how many actor steps it held, and whether it committed. */
   onCommit?: (steps: number, outcome: 'committed' | 'failed') => void;
   ownership?: StationOwnershipPort;
+  onStationOwner?: OnStationOwner;
   /** Several nodes: one node at a time delivers a channel (src/cluster/delivery-lease.ts). */
   deliveryLease?: DeliveryLease;
 }

@@ -6,6 +6,7 @@ import { Liveness } from '../charge-point/liveness.ts';
 import { ChargingProfiles } from '../charging-profiles/charging-profiles.ts';
 import { CommandActors } from '../commands/command-actors.ts';
 import { Commands } from '../commands/commands.ts';
+import type { EndedReservation, ReservedSession } from '../commands/reservations.ts';
 import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../guest/guest-session.machine.ts';
 import { GuestSessions, PAYMENTS_CHANNEL } from '../guest/guest-sessions.ts';
 import { guestStation } from '../guest/guest-station.ts';
@@ -22,9 +23,9 @@ import { pullTokens } from '../partner/token-pull.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine } from '../session/session.machine.ts';
 import { Sessions } from '../session/sessions.ts';
 import { ActorHost } from './actor-host.ts';
-import type { ActorSystemPorts, ChargingNetworkPort } from './actor-system.ports.ts';
+import type { ActorSystemPorts, ChargingNetworkPort, OnStationOwner } from './actor-system.ports.ts';
 import { Deadlines } from './deadlines.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, whenCommitted } from './group-commit.ts';
 
 export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'command';
 
@@ -176,6 +177,7 @@ export class ActorSystem<N extends ChargingNetworkPort> {
       offlineGraceMs,
     });
 
+    const onOwner: OnStationOwner = ports.onStationOwner ?? ((_, write) => write);
     const station = {
       protocolOf: (cp: string) => this.chargePoints.view(cp)?.protocol,
       call: (cp: string, action: string, payload: unknown, timeoutMs: number) => stations.call(cp, action, payload, timeoutMs),
@@ -199,7 +201,11 @@ export class ActorSystem<N extends ChargingNetworkPort> {
         session: (id) => this.sessions.view(id),
         runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
         station,
-        reservationSessions: { reserved: (r) => this.sessions.reserve(r), ended: (cp, id, reason) => this.sessions.endReservation(cp, id, reason) },
+        // Several nodes: a reservation's session is the station's, whichever node took the command or its expiry.
+        reservationSessions: {
+          reserved: onOwner('reservation-reserved', (r: ReservedSession) => whenCommitted(this.commits, () => this.sessions.reserve(r))),
+          ended: onOwner('reservation-ended', (r: EndedReservation) => whenCommitted(this.commits, () => this.sessions.endReservation(r.chargePointId, r.reservationId, r.reason))),
+        },
         adoptToken: (partnerId, token) => storage.tokens.adopt(partnerId, token),
         clock,
         logger,

@@ -16,6 +16,14 @@ export interface Durability {
   settled(mark: number): Promise<void> | undefined;
 }
 
+/** Runs `write`; resolves with what it returned once the batch holding its writes has committed (rejects if that failed). */
+export async function whenCommitted<R>(durability: Durability, write: () => R): Promise<R> {
+  const since = durability.mark();
+  const result = write();
+  await durability.settled(since);
+  return result;
+}
+
 interface Batch {
   seq: number;
   steps: number;

@@ -6,7 +6,6 @@
  * alone, as before.
  */
 import type { StationLink } from '../../actors/system/actor-system.ports.ts';
-import type { Durability } from '../../actors/system/group-commit.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import type { StationEpochs, Transact } from '../storage/ports.ts';
@@ -17,7 +16,7 @@ import { connectRedis, type RedisLink } from './redis.ts';
 import { sweepOrphanStations } from './orphan-stations.ts';
 import { shareCacheInvalidation } from './shared-caches.ts';
 import { sharedFailureThrottle } from './shared-throttle.ts';
-import { routedStationLink, routedStationRemoval } from './station-router.ts';
+import { onStationOwner, routedStationLink } from './station-router.ts';
 import { StationOwnership } from './station-ownership.ts';
 import { keepTime, type SharedTimers } from './timekeeper.ts';
 
@@ -66,7 +65,8 @@ export function clusterNode(link: ClusterLink, deps: { storage: { stationEpochs:
     },
     deliveryLease: (wake: (channel: string) => void) => deliveryLease(deliveryLeases, bus, wake),
     stationLink: (gateway: OcppGateway, connectedInRecord: (chargePointId: string) => boolean): StationLink => routedStationLink(gateway, ownership, bus, connectedInRecord),
-    stationRemoval: (durability: Durability, remove: (chargePointId: string) => boolean) => routedStationRemoval(ownership, bus, durability, remove),
+    /** Writes of a station's actors run on the node holding it; a holder silent for a lease time has lost its lease by then. */
+    onStationOwner: onStationOwner(ownership, bus, settings.leaseMs),
     /** Starts looking for stations left connected by a node that is gone (see orphan-stations.ts). */
     sweepOrphans(connectedInRecord: () => string[], markDisconnected: (chargePointId: string) => void) {
       sweeper = sweepOrphanStations({ leases: sweeperLease, ownership, connectedInRecord, markDisconnected, everyMs: 2 * settings.leaseMs, logger });

@@ -13,6 +13,8 @@ import type { NodeBus } from './node-bus.ts';
 
 /** A write refused because another node has claimed the station since this node did. */
 export class StaleOwnership extends Error {
+  /** Crosses the node bus with the error (a node asked to write for a station it lost says so). */
+  override readonly name = 'StaleOwnership';
   constructor(chargePointId: string) {
     super(`Station ${chargePointId} is owned by another node now`);
   }

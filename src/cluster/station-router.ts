@@ -3,17 +3,14 @@
  * it; one whose socket is on another node goes there as a request over the node bus and its answer (or the
  * station's error) comes back; no node holding the station fails as for an offline station on one node.
  */
-import type { StationLink } from '../../actors/system/actor-system.ports.ts';
-import type { Durability } from '../../actors/system/group-commit.ts';
+import type { OnStationOwner, StationLink } from '../../actors/system/actor-system.ports.ts';
 import type { OcppGateway } from '../ocpp/ocpp-gateway.ts';
 import { OutboundCallError } from '../ocpp/rpc/outbound-calls.ts';
 import { RequestTimeout, type NodeBus, type RemoteError } from './node-bus.ts';
-import type { StationOwnership } from './station-ownership.ts';
+import { StaleOwnership, type StationOwnership } from './station-ownership.ts';
 
 /** Time for the request and its answer to cross Redis, on top of the station's own timeout. */
 const BUS_MARGIN_MS = 2_000;
-/** A removal on the owning node: its sessions stopped (each with its CDR) and committed, well within it. */
-const REMOVAL_TIMEOUT_MS = 10_000;
 
 /** The node holding a station's socket did not answer for it (it may be dying: its lease ends within seconds). */
 export class StationNodeUnreachable extends Error {
@@ -51,25 +48,36 @@ export function routedStationLink(gateway: OcppGateway, ownership: StationOwners
 }
 
 /**
- * Removing a station (operator DELETE) through any node runs on the node holding its socket: there its running
- * sessions are in memory, fenced by the station's epoch, with every reading the station sent, and its socket is
- * closed by the same node; the answer comes once that node has committed it. No node holding it: here.
+ * A write of a station's actors asked for on any node — removing the station (operator DELETE), a reservation's
+ * session made or ended by the OCPI command or expiry this node took — runs on the node holding the station: its
+ * actors are in memory there, fenced by the station's epoch, and written by nobody else. `write` resolves once
+ * committed, so the answer comes back after that node's commit. No node holding it: here. The node asked must
+ * still hold it when the request arrives; one that lost it meanwhile refuses, and the write is asked once more of
+ * the new holder. No answer within `timeoutMs`: StationNodeUnreachable (it may be dying: its lease ends within
+ * that time), and nothing written here.
  */
-export function routedStationRemoval(ownership: StationOwnership, bus: NodeBus, durability: Durability, remove: (chargePointId: string) => boolean) {
-  bus.handle('station-remove', async ({ chargePointId }) => {
-    const since = durability.mark();
-    const removed = remove(chargePointId);
-    await durability.settled(since);
-    return removed;
-  });
-  return async (chargePointId: string): Promise<boolean> => {
-    const node = ownership.holds(chargePointId) ? undefined : await ownership.ownerNode(chargePointId);
-    if (!node || node === bus.node) return remove(chargePointId);
-    try {
-      return (await bus.request(node, 'station-remove', { chargePointId }, REMOVAL_TIMEOUT_MS)) as boolean;
-    } catch (error) {
-      if (error instanceof RequestTimeout) throw new StationNodeUnreachable(chargePointId, node);
-      throw new Error(`Node ${node} failed to remove charge point ${chargePointId}: ${(error as RemoteError).message}`);
-    }
+export function onStationOwner(ownership: StationOwnership, bus: NodeBus, timeoutMs: number): OnStationOwner {
+  return <A extends { chargePointId: string }, R>(type: string, write: (args: A) => Promise<R>) => {
+    bus.handle(type, async (args: A) => {
+      if (!ownership.holds(args.chargePointId)) throw new StaleOwnership(args.chargePointId);
+      // A node waking from a pause handles what was asked of it before it hears of the new claim: the stored epoch says.
+      ownership.fence(args.chargePointId);
+      return write(args);
+    });
+    return async (args: A): Promise<R> => {
+      const { chargePointId } = args;
+      for (let attempt = 1; ; attempt++) {
+        const node = ownership.holds(chargePointId) ? bus.node : ((await ownership.ownerNode(chargePointId)) ?? bus.node);
+        try {
+          return node === bus.node ? await write(args) : ((await bus.request(node, type, args, timeoutMs)) as R);
+        } catch (error) {
+          const stale = error instanceof StaleOwnership || (error as RemoteError).name === 'StaleOwnership';
+          if (stale && attempt === 1) continue;
+          if (stale || error instanceof RequestTimeout) throw new StationNodeUnreachable(chargePointId, node);
+          if (node === bus.node) throw error;
+          throw new Error(`Node ${node} failed ${type} for charge point ${chargePointId}: ${(error as RemoteError).message}`);
+        }
+      }
+    };
   };
 }

@@ -15,7 +15,7 @@ let token: string;
 beforeAll(async () => {
   await cluster.start('A');
   await cluster.start('B');
-  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL', 'CP-G']);
+  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL', 'CP-G', 'CP-RES']);
 });
 afterAll(async () => {
   await cluster.stop();
@@ -86,6 +86,27 @@ test('removing through node B a station connected to node A stops its session th
   await again.call('StopTransaction', { transactionId, meterStop: 5000, timestamp: iso(t0 + 1_200_000), reason: 'Local' });
   expect((await callNode(b, 'GET', `/api/v1/sessions/${session.id}`)).body).toMatchObject({ stop_reason: 'ChargePointRemoved', end_date_time: session.end_date_time, ocpi: { kwh: 2 } });
   await again.close();
+});
+
+test('a reservation made and cancelled through node B for a station on node A: its session is written on A, which serves it as stored', async () => {
+  const [a, b] = [cluster.node('A'), cluster.node('B')];
+  const station = await bootedStation(a, 'CP-RES');
+  for (const action of ['ReserveNow', 'CancelReservation']) station.handle(action, async () => ({ status: 'Accepted' }));
+  const sessionOn = async (node: typeof a) => (await callNode(node, 'GET', '/api/v1/sessions')).body.find((s: any) => s.charge_point_id === 'CP-RES');
+
+  const reserve = { response_url: emsp.responseUrl('res-1'), token: appUser('RES1'), expiry_date: iso(Date.now() + 3_600_000), reservation_id: 'RES-1', location_id: 'LOC-C', evse_uid: 'E-CP-RES' };
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  await eventually(() => expect(emsp.store.commandResults.get('res-1')).toEqual({ result: 'ACCEPTED' }));
+  // Read on node A, the station's, the session stays in its memory (as a running one does).
+  for (const node of [a, b]) expect(await sessionOn(node)).toMatchObject({ state: 'reserved' });
+
+  const cancel = { response_url: emsp.responseUrl('cancel-1'), reservation_id: 'RES-1' };
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/CANCEL_RESERVATION', cancel, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  await eventually(() => expect(emsp.store.commandResults.get('cancel-1')).toEqual({ result: 'ACCEPTED' }));
+  // Node A ended it itself: written by node B behind A's copy, A would still serve (and later write) 'reserved'.
+  for (const node of [a, b]) expect(await sessionOn(node)).toMatchObject({ state: 'completed', stop_reason: 'Reservation cancelled' });
+  await eventually(() => expect([...emsp.store.sessions.values()].find((s) => s.cdr_token.uid === 'RES1')?.status).toBe('COMPLETED'));
+  await station.close();
 });
 
 test('a guest session authorized and stopped through node B, charging on node A: B reads what A wrote, one capture of the final cost', async () => {
