@@ -27,6 +27,9 @@ test('node A paused (SIGSTOP) past its lease, the station moves to B; woken (SIG
   const sessionId = await sessionIdOf(b, token, 'RFID0001');
 
   a.signal('SIGSTOP');
+  // Asked of A while its lease still stands, a removal through B gets no answer within a lease time: 503, nothing removed.
+  const removal = await callNode(b, 'DELETE', '/api/v1/charge-points/CP-P');
+  expect(removal).toMatchObject({ status: 503, body: { error: 'station_node_unreachable' } });
   await eventually(async () => expect(await cluster.holder('station', 'CP-P')).toBeUndefined());
   const station = await bootedStation(b, 'CP-P');
   await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 1_200_000), sampledValue: [{ value: '6000' }] }] });
@@ -47,6 +50,7 @@ test('node A paused (SIGSTOP) past its lease, the station moves to B; woken (SIG
   const sessions = (await callNode(a, 'GET', '/ocpi/cpo/2.2.1/sessions?date_from=2020-01-01T00:00:00Z', undefined, ocpiAuth(token))).body.data;
   expect(sessions.find((s: any) => s.id === sessionId)).toMatchObject({ status: 'COMPLETED', kwh: 8 });
   const cp = (await callNode(a, 'GET', '/api/v1/charge-points/CP-P')).body;
+  // Woken, A handles the removal B asked of it before it hears of B's claim: the stored epoch refuses it.
   expect(cp).toMatchObject({ connected: true, state: 'booted' });
   // The eMSP got one CDR, with B's energy, and no Session push carries the stale reading.
   const partnerId = (await callNode(b, 'GET', '/api/v1/ocpi/partners')).body[0].id;
