@@ -12,10 +12,13 @@ import { StaleOwnership, type StationOwnership } from './station-ownership.ts';
 /** Time for the request and its answer to cross Redis, on top of the station's own timeout. */
 const BUS_MARGIN_MS = 2_000;
 
-/** The node holding a station's socket did not answer for it (it may be dying: its lease ends within seconds). */
+/**
+ * The node holding a station did not answer for it (it may be dying: its lease ends within a lease time), or the
+ * station moved on twice while asked.
+ */
 export class StationNodeUnreachable extends Error {
   constructor(chargePointId: string, node: string) {
-    super(`Node ${node}, which holds charge point ${chargePointId}, did not answer; try again`);
+    super(`Node ${node}, which held charge point ${chargePointId}, did not act for it; try again`);
   }
 }
 
@@ -67,7 +70,8 @@ export function onStationOwner(ownership: StationOwnership, bus: NodeBus, timeou
     return async (args: A): Promise<R> => {
       const { chargePointId } = args;
       for (let attempt = 1; ; attempt++) {
-        const node = ownership.holds(chargePointId) ? bus.node : ((await ownership.ownerNode(chargePointId)) ?? bus.node);
+        // Once refused, Redis says who holds it now (this node may not have heard of the claim that took it yet).
+        const node = attempt === 1 && ownership.holds(chargePointId) ? bus.node : ((await ownership.ownerNode(chargePointId)) ?? bus.node);
         try {
           return node === bus.node ? await write(args) : ((await bus.request(node, type, args, timeoutMs)) as R);
         } catch (error) {

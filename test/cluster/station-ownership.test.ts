@@ -6,6 +6,7 @@ import { Leases } from '../../src/cluster/leases.ts';
 import { NodeBus } from '../../src/cluster/node-bus.ts';
 import { connectRedis, type RedisLink } from '../../src/cluster/redis.ts';
 import { StaleOwnership, StationOwnership } from '../../src/cluster/station-ownership.ts';
+import { onStationOwner } from '../../src/cluster/station-router.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createStorage } from '../../src/storage/storage.ts';
 import { REDIS_URL } from '../support/cluster-nodes.ts';
@@ -33,7 +34,7 @@ async function node(name: string) {
   const lost: string[] = [];
   ownership.onLost = (id) => lost.push(id);
   opened.push(redis, { close: () => bus.close() }, leases);
-  return { redis, leases, ownership, lost };
+  return { redis, bus, leases, ownership, lost };
 }
 const a = await node('A');
 const b = await node('B');
@@ -77,6 +78,24 @@ test('Redis losing its data: the holder takes its lease back, and a later claim 
   const next = await b.ownership.claim('CP-3');
   expect(next).toBeGreaterThan(epoch);
   expect(() => a.ownership.fence('CP-3')).toThrow(StaleOwnership);
+});
+
+test('a write for a station runs on its holder; a holder that lost it meanwhile is refused, and the new one writes it', async () => {
+  const route = (n: typeof a) =>
+    onStationOwner(n.ownership, n.bus, 1_000)('test-write', async ({ chargePointId }: { chargePointId: string }) => {
+      // As every write of a station's actors does, in its transaction.
+      n.ownership.fence(chargePointId);
+      return n.bus.node;
+    });
+  const [onA, onB] = [route(a), route(b)];
+  await a.ownership.claim('CP-4');
+  expect(await onB({ chargePointId: 'CP-4' })).toBe('A');
+  // B claims it while A, not told yet, writes for it as its holder (a removal on A, say): B writes instead.
+  await b.ownership.claim('CP-4');
+  expect(a.ownership.holds('CP-4')).toBe(true);
+  expect(await onA({ chargePointId: 'CP-4' })).toBe('B');
+  // Nobody holds it: whoever asks writes.
+  expect(await onA({ chargePointId: 'CP-NONE' })).toBe('A');
 });
 
 test('a delivery channel is held by one node at a time; the other gets it once the holder lets go', async () => {
