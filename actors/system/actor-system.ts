@@ -1,41 +1,35 @@
-import type { Reader } from '../../src/domain/parties.ts';
-import { ocpiDateTime, xstateClock } from '../../src/lib/clock.ts';
-import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../charge-point/charge-point.machine.ts';
-import { ChargePoints } from '../charge-point/charge-points.ts';
-import { Liveness } from '../charge-point/liveness.ts';
-import { ChargingProfiles } from '../charging-profiles/charging-profiles.ts';
-import { CommandActors } from '../commands/command-actors.ts';
-import { Commands } from '../commands/commands.ts';
-import type { EndedReservation, ReservedSession } from '../commands/reservations.ts';
-import { GUEST_MACHINE_VERSION, guestSessionMachine } from '../guest/guest-session.machine.ts';
-import { GuestSessions, PAYMENTS_CHANNEL } from '../guest/guest-sessions.ts';
-import { guestStation } from '../guest/guest-station.ts';
-import { paymentJobsSender } from '../guest/payment-jobs.ts';
-import { Deliveries } from '../partner/deliveries.ts';
-import { OutboxFeed } from '../partner/partner-feed.ts';
-import { partnerPushSender } from '../partner/partner-push.ts';
-import { upgradingPartnerSnapshots } from '../partner/partner-snapshots.ts';
-import { PARTNER_MACHINE_VERSION, partnerMachine } from '../partner/partner.machine.ts';
-import { pullClientInfo } from '../partner/client-info-pull.ts';
-import { Partners } from '../partner/partners.ts';
-import { RealTimeAuthorization } from '../partner/real-time-authorization.ts';
-import { pullTokens } from '../partner/token-pull.ts';
-import { SESSION_MACHINE_VERSION, sessionMachine } from '../session/session.machine.ts';
-import { Sessions } from '../session/sessions.ts';
-import { ActorHost } from './actor-host.ts';
-import type { ActorSystemPorts, ChargingNetworkPort, OnStationOwner } from './actor-system.ports.ts';
+import type { ChargePoints } from '../charge-point/charge-points.ts';
+import type { Liveness } from '../charge-point/liveness.ts';
+import type { ChargingProfiles } from '../charging-profiles/charging-profiles.ts';
+import type { CommandActors } from '../commands/command-actors.ts';
+import type { Commands } from '../commands/commands.ts';
+import type { GuestSessions } from '../guest/guest-sessions.ts';
+import type { Deliveries } from '../partner/deliveries.ts';
+import type { OutboxFeed } from '../partner/partner-feed.ts';
+import type { Partners } from '../partner/partners.ts';
+import type { RealTimeAuthorization } from '../partner/real-time-authorization.ts';
+import type { Sessions } from '../session/sessions.ts';
+import type { ActorSystemPorts, ChargingNetworkPort } from './actor-system.ports.ts';
 import { Deadlines } from './deadlines.ts';
-import { GroupCommit, whenCommitted } from './group-commit.ts';
+import { GroupCommit } from './group-commit.ts';
+import { chargePointKind } from './kinds/charge-point.kind.ts';
+import { commandKind } from './kinds/command.kind.ts';
+import { deliveryKind } from './kinds/delivery.kind.ts';
+import { guestKind } from './kinds/guest.kind.ts';
+import { partnerKind } from './kinds/partner.kind.ts';
+import { sessionKind } from './kinds/session.kind.ts';
+import type { ActorKinds, DrivenHost, KindWiring } from './kinds/wiring.ts';
 
 export type ActorKind = 'partner' | 'charge-point' | 'session' | 'guest' | 'command';
 
 /**
  * Every actor kind in one place: the hosts that keep one live actor per id (partners, charge points, sessions,
- * guests), the kinds built on them (commands and charging-profile requests, deliveries), the one Deadlines registry their timers run in,
- * `start()` — the one place that re-arms durable deadlines and resumes work after a restart — and `close()`,
- * which stops everything in order. Adapters reach actors only through the system's members.
+ * guests), the kinds built on them (commands and charging-profile requests, deliveries) — each wired in its own
+ * kinds/*.kind.ts — the one group commit and Deadlines registry they share, `start()` — the one place that re-arms
+ * durable deadlines and resumes work after a restart — and `close()`, which stops everything in order. Adapters
+ * reach actors only through the system's members.
  */
-export class ActorSystem<N extends ChargingNetworkPort> {
+export class ActorSystem<N extends ChargingNetworkPort> implements ActorKinds<N> {
   readonly deadlines: Deadlines;
   /** Every actor step of an event-loop turn in one transaction; answers wait for it (persist, then acknowledge). */
   readonly commits: GroupCommit;
@@ -51,254 +45,29 @@ export class ActorSystem<N extends ChargingNetworkPort> {
   readonly realTime: RealTimeAuthorization;
   private readonly commandActors: CommandActors;
   private readonly liveness: Liveness;
-  private readonly hosts: Record<Exclude<ActorKind, 'command'>, { readonly live: number; stopAll(): void; forget(id: string): void; othersChanged(): void }>;
+  private readonly hosts: Record<Exclude<ActorKind, 'command'>, DrivenHost>;
 
   constructor(private readonly ports: ActorSystemPorts<N>) {
-    const { storage, clock, logger, secrets, settings, stations, partnerGateway: gateway } = ports;
-    const now = () => clock.now();
+    const { storage, clock, logger } = ports;
     this.deadlines = new Deadlines(clock);
     this.commits = new GroupCommit(storage.batch, storage.transact, (steps, error) => {
       if (error) logger.error('A group commit failed: its steps are undone', { error });
       ports.onCommit?.(steps, error ? 'failed' : 'committed');
     });
-    const afterCommit = (fn: () => void) => this.commits.afterCommit(fn);
-
-    const partnerLogic = partnerMachine.provide({
-      actions: {
-        connectionOpened: ({ context }) => partnerHost.deferred(() => this.connectionOpened(context.id))(),
-        connectionClosed: ({ context }) => partnerHost.deferred(() => this.connectionClosed(context.id))(),
-        // After the commit: the delivery actor looks again, with the parties the hub now reports reachable.
-        partiesReported: ({ context }) => afterCommit(() => this.deliveries.wake(context.id)),
-      },
-    });
-    const { ownership } = ports;
-    // Several nodes: a partner's registration or credentials may change on any node, so its copy here is used only
-    // while it is the stored version, and saved by compare-and-set (actor-host.ts, HostPolicy.versioned).
-    const partnerSnapshots = upgradingPartnerSnapshots(storage.partnerSnapshots);
-    const partnerHost: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, partnerSnapshots, this.commits, now, undefined, undefined, ownership ? { versioned: partnerSnapshots } : {});
-    this.partners = new Partners({
-      host: partnerHost,
-      ids: () => storage.partnerSnapshots.ids(),
-      tokens: storage.credentialsTokens,
-      gateway,
-      secrets,
-      clock,
-      invitationTtlSeconds: settings.invitationTtlSeconds,
-      ourCredentials: ports.ourCredentials,
-      discard: (id) =>
-        storage.transact(() => {
-          partnerHost.forget(id);
-          storage.partnerSnapshots.delete(id);
-        }),
-    });
-    const holderOf = storage.tokens.holderOf;
-    this.realTime = new RealTimeAuthorization({ partners: this.partners, gateway, logger, timeoutMs: settings.authorizeTimeoutMs, holderOf });
-    this.deliveries = new Deliveries({
-      outbox: storage.outbox,
-      // The payments channel reports back to the guest sessions, which exist by the time anything is delivered.
-      senderFor: (channel) => (channel === PAYMENTS_CHANNEL ? paymentJobsSender(ports.payments, () => this.guests) : partnerPushSender(channel, { partners: this.partners, gateway })),
-      transact: storage.transact,
-      clock,
-      logger,
-      policy: settings.delivery,
-      afterCommit,
-      ...(ports.onDeadLetter ? { onDeadLetter: ports.onDeadLetter } : {}),
-      ...(ports.deliveryLease ? { lease: ports.deliveryLease } : {}),
-    });
-    this.feed = new OutboxFeed(this.deliveries, this.partners, holderOf, settings.sessionPatchIntervalSeconds * 1000);
+    const wiring: KindWiring<N> = { ports, commits: this.commits, deadlines: this.deadlines, now: () => clock.now(), system: this };
+    // In this order: the network needs the feed, the charge points the network, the guests the charge points.
+    const partner = partnerKind(wiring);
+    ({ partners: this.partners, realTime: this.realTime } = partner);
+    ({ deliveries: this.deliveries, feed: this.feed } = deliveryKind(wiring, this.partners));
     this.network = ports.network(this.feed);
-
-    const sessionLogic = sessionMachine.provide({
-      actions: {
-        record: ({ context }, { entries }) => sessionHost.deferred(() => this.sessions.record(context, entries))(),
-        publish: ({ context }, { status }) => sessionHost.deferred(() => this.sessions.publish(context, status))(),
-      },
-    });
-    // Several nodes: a station's actors are written only by the node holding its socket (fenced by epoch), and
-    // kept in memory only there.
-    const stationPolicy = (stationOf: (id: string, context: any) => string) =>
-      ownership ? { fence: (id: string, context: unknown) => ownership.fence(stationOf(id, context)), keep: (id: string, context: unknown) => ownership.holds(stationOf(id, context)) } : {};
-    const sessionHost: ActorHost<typeof sessionLogic> = new ActorHost(sessionLogic, SESSION_MACHINE_VERSION, storage.sessions.snapshots, this.commits, now, undefined, undefined, stationPolicy((_, context) => context.chargePointId));
-    this.sessions = new Sessions({
-      host: sessionHost,
-      store: storage.sessions,
-      placeOf: (chargePointId, ocppEvseId, at, tariffType) => this.network.sessionPlace(chargePointId, ocppEvseId, at, tariffType),
-      owner: settings.owner,
-      // Guests hear about their sessions in the same transaction as the partners' pushes are queued.
-      feed: {
-        sessionChanged: (previous, next) => {
-          this.feed.sessionChanged(previous, next);
-          this.guests.sessionChanged(next);
-        },
-        cdrCreated: (cdr) => {
-          this.feed.cdrCreated(cdr);
-          this.guests.cdrCreated(cdr);
-        },
-      },
-      clock,
-      logger,
-    });
-
-    const offlineGraceMs = settings.offlineGraceSeconds * 1000;
-    const chargePointLogic = chargePointMachine.provide({
-      delays: { offlineGrace: ({ context }) => Math.max(0, Date.parse(context.disconnectedAt ?? '') + offlineGraceMs - clock.now().getTime() || 0) },
-      actions: {
-        announceOffline: ({ context }) => this.chargePoints.announceOffline(context.id),
-        publishStatuses: ({ context, event }) => chargePointHost.deferred(() => this.chargePoints.publishStatuses(context, 'at' in event ? event.at : ocpiDateTime(clock.now())))(),
-      },
-    });
-    const chargePointHost: ActorHost<typeof chargePointLogic> = new ActorHost(
-      chargePointLogic,
-      CHARGE_POINT_MACHINE_VERSION,
-      storage.chargePoints.snapshots,
-      this.commits,
-      now,
-      xstateClock(clock),
-      // Most stations are idle most of the time: their actors wait in storage, not in memory.
-      settings.actorIdleEvictSeconds > 0 ? { afterMs: settings.actorIdleEvictSeconds * 1000, clock } : undefined,
-      stationPolicy((id) => id),
-    );
-    this.liveness = new Liveness({ store: storage.chargePoints.lastSeen, transact: storage.transact, clock, logger });
-    this.chargePoints = new ChargePoints({
-      host: chargePointHost,
-      liveness: this.liveness,
-      ids: () => storage.chargePoints.snapshots.ids(),
-      sink: this.network,
-      rule: ports.evseStatus,
-      transact: storage.transact,
-      clock,
-      logger,
-      removal: {
-        registration: { exists: (id) => storage.chargePoints.get(id) !== undefined, delete: (id) => storage.chargePoints.delete(id) },
-        sessions: { runningAt: (id) => storage.chargePoints.runningSessions(id), stop: (id, at, reason) => this.sessions.stop(id, at, undefined, reason) },
-        disconnect: (id, reason) => stations.disconnect(id, reason),
-      },
-      isConnected: (id) => stations.isConnected(id),
-      offlineGraceMs,
-    });
-
-    const onOwner: OnStationOwner = ports.onStationOwner ?? ((_, write) => write);
-    const station = {
-      protocolOf: (cp: string) => this.chargePoints.view(cp)?.protocol,
-      call: (cp: string, action: string, payload: unknown, timeoutMs: number) => stations.call(cp, action, payload, timeoutMs),
-    };
-    // OCPI commands and charging-profile requests: station calls with a deadline and one result each.
-    this.commandActors = new CommandActors({
-      store: storage.commands,
-      station,
-      deliverResult: (partnerId, commandId, responseUrl, body, to) => this.feed.commandResult(partnerId, commandId, responseUrl, body, to),
-      transact: storage.transact,
-      clock,
-      logger,
-      timeoutSeconds: settings.commandTimeoutSeconds,
-    });
-    const location = (reader: Reader, locationId: string) => this.network.location(reader, locationId);
-    this.commands = new Commands(
-      {
-        store: storage.commands,
-        location,
-        binding: (locationId, evseUid) => this.network.bindingOf(locationId, evseUid),
-        session: (id) => this.sessions.view(id),
-        runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
-        station,
-        // Several nodes: a reservation's session is the station's, whichever node took the command or its expiry.
-        reservationSessions: {
-          reserved: onOwner('reservation-reserved', (r: ReservedSession) => whenCommitted(this.commits, () => this.sessions.reserve(r))),
-          ended: onOwner('reservation-ended', (r: EndedReservation) => whenCommitted(this.commits, () => this.sessions.endReservation(r.chargePointId, r.reservationId, r.reason))),
-        },
-        adoptToken: (partnerId, token) => storage.tokens.adopt(partnerId, token),
-        clock,
-        logger,
-        timeoutSeconds: settings.commandTimeoutSeconds,
-        deadlines: this.deadlines,
-        transact: storage.transact,
-      },
-      this.commandActors,
-    );
-    this.chargingProfiles = new ChargingProfiles(
-      {
-        store: storage.chargingProfiles,
-        openCommands: () => storage.commands.open(),
-        session: (id) => this.sessions.view(id),
-        // EVSE 0 (2.0.1) or none: the whole station.
-        runningAt: (cp, evse) => {
-          if (evse === undefined || evse === 0) return storage.chargePoints.runningSessions(cp);
-          const id = this.sessions.runningOn(cp, evse);
-          return id ? [id] : [];
-        },
-        location,
-        station,
-        tell: (partnerId, sessionId, active, to) => this.feed.activeChargingProfile(partnerId, sessionId, active, to),
-        transact: storage.transact,
-        clock,
-        logger,
-        timeoutSeconds: settings.commandTimeoutSeconds,
-      },
-      this.commandActors,
-    );
-
-    const guestLogic = guestSessionMachine.provide({
-      delays: { expiry: ({ context }) => Math.max(0, Date.parse(context.expiresAt) - clock.now().getTime()) },
-      // After the timer's transition, not inside it: expiring sends the actor an event and commits with the release.
-      actions: {
-        expire: ({ context }) => queueMicrotask(() => this.guests.expire(context.id)),
-        releaseHold: ({ context }) => guestHost.deferred(() => this.guests.releaseHold(context))(),
-        settle: ({ context }) => guestHost.deferred(() => this.guests.settle(context))(),
-      },
-    });
-    // Several nodes: a guest session hears from the station's owner (its session), the payments channel's node
-    // (capture, release) and whichever node the driver's app reaches (authorize, stop): versioned as partners are.
-    const guestSnapshots = storage.guestSessions.snapshots;
-    const guestHost: ActorHost<typeof guestLogic> = new ActorHost(guestLogic, GUEST_MACHINE_VERSION, guestSnapshots, this.commits, now, xstateClock(clock), undefined, ownership ? { versioned: guestSnapshots } : {});
-    this.guests = new GuestSessions({
-      host: guestHost,
-      idByIdTag: (idTag) => storage.guestSessions.idByIdTag(idTag),
-      ids: () => storage.guestSessions.ids(),
-      idsSince: (createdAtMs) => storage.guestSessions.idsSince(createdAtMs),
-      claimStep: (id, step) => storage.guestSessions.claimStep(id, step),
-      transact: storage.transact,
-      station: guestStation(storage.chargePoints, this.chargePoints, stations),
-      payments: ports.payments,
-      currencyAt: (cp, evse) => this.network.sessionPlace(cp, evse, ocpiDateTime(clock.now()), 'AD_HOC_PAYMENT')?.currency,
-      runningOn: (cp, evse) => this.sessions.runningOn(cp, evse),
-      session: (id) => {
-        const context = this.sessions.view(id)?.context;
-        return context && { transactionId: context.transactionId, protocol: context.protocol };
-      },
-      enqueue: (job) => this.deliveries.enqueue(job),
-      afterCommit,
-      secrets,
-      clock,
-      logger,
-      owner: settings.owner,
-      settings: { ...settings.guest, callTimeoutSeconds: settings.commandTimeoutSeconds },
-    });
-    this.hosts = { partner: partnerHost, session: sessionHost, 'charge-point': chargePointHost, guest: guestHost };
-  }
-
-  /** A registration (either direction) commits with its initial sync queued; the partner's tokens are pulled after. */
-  private connectionOpened(partnerId: string) {
-    const { tariffs, locations } = this.network.snapshot();
-    this.feed.initialSync(partnerId, tariffs, locations);
-    const { partnerGateway: gateway, logger, storage } = this.ports;
-    // After the commit: their tokens feed our whitelist; a failure is logged and their later pushes fill the cache anyway.
-    this.commits.afterCommit(() =>
-      void pullTokens(partnerId, { partners: this.partners, gateway, logger, tokens: storage.tokens }).catch((error: Error) =>
-        logger.warn('Pulling the partner’s tokens failed', { partnerId, error }),
-      ),
-    );
-    // A hub's parties: until it reports them, every party behind it counts as reachable.
-    this.commits.afterCommit(() =>
-      void pullClientInfo(partnerId, { partners: this.partners, gateway, logger }).catch((error: Error) =>
-        logger.warn('Pulling the hub’s ClientInfo failed', { partnerId, error }),
-      ),
-    );
-  }
-
-  /** Inside the unregistration's commit: nothing more goes out to the partner, and its tokens no longer authorize. */
-  private connectionClosed(partnerId: string) {
-    this.deliveries.cancel(partnerId);
-    this.ports.storage.tokens.deleteForPartner(partnerId);
+    const session = sessionKind(wiring);
+    this.sessions = session.sessions;
+    const chargePoint = chargePointKind(wiring, this.network);
+    ({ chargePoints: this.chargePoints, liveness: this.liveness } = chargePoint);
+    ({ commandActors: this.commandActors, commands: this.commands, chargingProfiles: this.chargingProfiles } = commandKind(wiring));
+    const guest = guestKind(wiring, this.chargePoints);
+    this.guests = guest.guests;
+    this.hosts = { partner: partner.host, session: session.host, 'charge-point': chargePoint.host, guest: guest.host };
   }
 
   /**
