@@ -7,18 +7,15 @@ import type { LocationInput, OcppBinding, TariffInput } from '../model/api/netwo
 import type { Connector, EVSE, Location } from '../model/ocpi/location.ts';
 import type { Tariff, TariffType } from '../model/ocpi/tariff.ts';
 import type { SessionPlace } from '../domain/cdr/session-view.ts';
-import { selectTariff } from '../domain/tariff-selection.ts';
 
 import type { Storage } from '../storage/storage.ts';
 import { idKey } from '../model/ocpi/ci-string.ts';
 import type { PageFilter } from '../storage/ports.ts';
 import { objectsOf, type RenderedPage } from '../storage/rendered-page.ts';
+import { EvseBindings } from './evse-bindings.ts';
 import { NetworkError } from './network-error.ts';
 import type { Audience, LocationFor, PartnerFeed } from './partner-feed.ports.ts';
 import { readsFor, sameParty, type Reader } from '../domain/parties.ts';
-
-/** Currency of sessions on a connector without any tariff (priced free). */
-const DEFAULT_CURRENCY = 'EUR';
 
 type OperatorEvse = EVSE & { ocpp?: OcppBinding };
 export type OperatorLocation = Omit<Location, 'evses'> & { evses?: OperatorEvse[] };
@@ -31,12 +28,16 @@ export type Viewer = Reader | 'operator';
 
 /** Our charging network as operators edit it and partners read it: locations, EVSEs, connectors, tariffs. */
 export class Network {
+  private readonly bindings: EvseBindings;
+
   constructor(
     private readonly storage: Storage,
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly feed: PartnerFeed,
-  ) {}
+  ) {
+    this.bindings = new EvseBindings(storage);
+  }
 
   putLocation(id: string, input: LocationInput): { location: OperatorLocation; created: boolean } {
     const { locations, tariffs, transact } = this.storage;
@@ -193,58 +194,17 @@ export class Network {
     return changed;
   }
 
-  /**
-   * Where a charging session on this OCPP EVSE takes place and what prices it, as of `at`: the bound OCPI
-   * location/EVSE/connector and the tariff of that connector valid then. Undefined for an unbound EVSE.
-   */
-  sessionPlace(chargePointId: string, ocppEvseId: number, at: string, wanted: TariffType = 'REGULAR'): SessionPlace | undefined {
-    const binding = this.storage.locations.bindingsOf(chargePointId).find((b) => b.ocppEvseId === ocppEvseId);
-    const location = binding && this.storage.locations.get(binding.locationKey);
-    const evse = location?.evses?.find((e) => idKey(e.uid) === binding!.uidKey);
-    const connector = evse?.connectors[0];
-    if (!location || !evse || !connector) return undefined;
-    const tariffs = (connector.tariff_ids ?? []).map((id) => this.storage.tariffs.get(id)).filter((t): t is Tariff => t !== undefined);
-    const tariff = selectTariff(tariffs, wanted, at);
-    return {
-      locationId: location.id,
-      evseUid: evse.uid,
-      connectorId: connector.id,
-      timeZone: location.time_zone,
-      ...(tariff ? { tariff } : {}),
-      currency: tariff?.currency ?? DEFAULT_CURRENCY,
-      cdrLocation: {
-        id: location.id,
-        ...(location.name ? { name: location.name } : {}),
-        // CdrLocation keeps the pre-erratum lengths (address 45, state 20): cut rather than send an invalid CDR.
-        address: location.address.slice(0, 45),
-        city: location.city,
-        ...(location.postal_code ? { postal_code: location.postal_code } : {}),
-        ...(location.state ? { state: location.state.slice(0, 20) } : {}),
-        country: location.country,
-        coordinates: location.coordinates,
-        evse_uid: evse.uid,
-        evse_id: evse.evse_id ?? evse.uid,
-        connector_id: connector.id,
-        connector_standard: connector.standard,
-        connector_format: connector.format,
-        connector_power_type: connector.power_type,
-      },
-    };
+  // Where the stations' OCPP EVSEs sit in the network: evse-bindings.ts.
+  sessionPlace(chargePointId: string, ocppEvseId: number, at: string, wanted?: TariffType): SessionPlace | undefined {
+    return this.bindings.sessionPlace(chargePointId, ocppEvseId, at, wanted);
   }
 
-  /** The OCPP charge point and EVSE number feeding an OCPI EVSE, if bound. */
   bindingOf(locationId: string, evseUid: string): { chargePointId: string; ocppEvseId: number } | undefined {
-    const row = this.storage.locations.evsesOf(locationId).find((r) => r.uidKey === idKey(evseUid));
-    return row?.chargePointId != null && row.ocppEvseId != null ? { chargePointId: row.chargePointId, ocppEvseId: row.ocppEvseId } : undefined;
+    return this.bindings.bindingOf(locationId, evseUid);
   }
 
-  /** A charge point's EVSE (or all of its EVSEs) as OCPI LocationReferences, for real-time authorization. */
   locationReferences(chargePointId: string, ocppEvseId?: number) {
-    const bindings = this.storage.locations.bindingsOf(chargePointId).filter((b) => ocppEvseId === undefined || b.ocppEvseId === ocppEvseId);
-    const location = bindings[0] && this.storage.locations.get(bindings[0].locationKey);
-    if (!location) return undefined;
-    const uids = bindings.filter((b) => b.locationKey === bindings[0]!.locationKey).map((b) => b.uidKey);
-    return { location_id: location.id, evse_uids: (location.evses ?? []).filter((e) => uids.includes(idKey(e.uid))).map((e) => e.uid) };
+    return this.bindings.locationReferences(chargePointId, ocppEvseId);
   }
 
   /** Every tariff, then every location with whom it goes to: what a newly registered partner gets its share of. */
