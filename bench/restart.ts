@@ -1,5 +1,5 @@
 /**
- * Restart and reconnect storm: `bun run bench:restart [--charge-points N] [--sessions S] [--stations R]`
+ * Restart and reconnect storm: `bun run bench:restart [--charge-points N] [--sessions S] [--stations R] [--profile DIR]`
  * (defaults 100,000 / 10,000 / 19,500).
  *
  * A database is seeded with N charge points and S open sessions (bench/support/network-seed.ts; the first R
@@ -8,7 +8,8 @@
  * Then R stations reconnect at once from another process (bench/support/storm-client.ts): time until all are
  * booted (and their StatusNotification answered), refusals, retries. The same restart and storm run against a
  * bare Bun server (bench/support/bare-ocpp-server.ts) in the same run: the ratios are the figures to compare.
- * Figures are printed, never asserted; traffic goes to 127.0.0.1 only.
+ * `--profile DIR` leaves the dynamo server's CPU profile there (bun --cpu-prof, with its markdown summary); it covers
+ * the whole run of the server, start and storm. Figures are printed, never asserted; traffic goes to 127.0.0.1 only.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,7 +25,7 @@ import { storm, type StormResult } from './support/storm.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { 'charge-points': { type: 'string', default: '100000' }, sessions: { type: 'string', default: '10000' }, stations: { type: 'string', default: '19500' } },
+  options: { 'charge-points': { type: 'string', default: '100000' }, sessions: { type: 'string', default: '10000' }, stations: { type: 'string', default: '19500' }, profile: { type: 'string' } },
 });
 const CHARGE_POINTS = intArg(values['charge-points'], 2, 1_000_000, '--charge-points');
 const SESSIONS = intArg(values.sessions, 0, CHARGE_POINTS, '--sessions');
@@ -55,7 +56,8 @@ seedNetwork(config, { chargePoints: CHARGE_POINTS, online: STATIONS, sessions: S
 console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
 const bare = await run('bare', ['bun', join(import.meta.dir, 'support', 'bare-ocpp-server.ts')], {});
-const ours = await run('dynamo', ['bun', join(REPO, 'src', 'main.ts')], {
+const profileFlags = values.profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${values.profile}`] : [];
+const ours = await run('dynamo', ['bun', ...profileFlags, join(REPO, 'src', 'main.ts')], {
   HOST: '127.0.0.1',
   DATABASE_PATH: config.databasePath,
   ADMIN_API_KEY: ADMIN_KEY,
@@ -158,6 +160,6 @@ function report(ours: Run, bare: Run) {
     const retries = Object.entries(r.storm.retries);
     if (retries.length) console.log(`${name}: connections retried: ${retries.map(([why, n]) => `${why} × ${n}`).join(', ')}`);
   }
-  const problems = readFileSync(join(dir, 'dynamo.log'), 'utf8').split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+  const problems = readFileSync(join(dir, 'dynamo.log'), 'utf8').split('\n').filter((line) => /"level":"(warn|error|fatal)"/.test(line));
   console.log(`dynamo log: ${problems.length} warnings/errors${problems.length ? ` (first: ${problems[0]!.slice(0, 300)})` : ''}`);
 }

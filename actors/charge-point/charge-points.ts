@@ -120,14 +120,20 @@ export class ChargePoints {
   }
 
   view(id: string): ChargePointView | undefined {
+    const station = this.recorded(id);
+    if (!station) return undefined;
+    // The snapshot's contact (connect, boot, status) or a later Heartbeat's, whichever is newer (same format: text order is time order).
+    const heard = this.deps.liveness.lastSeen(id);
+    return heard !== undefined && (station.lastSeenAt === undefined || heard > station.lastSeenAt) ? { ...station, lastSeenAt: heard } : station;
+  }
+
+  /** The view without the last-seen lookup: what the resume of every station and the offline announcement need. */
+  private recorded(id: string): ChargePointView | undefined {
     const snapshot = this.deps.host.peek(id);
     if (!snapshot) return undefined;
     const value = snapshot.value as 'disconnected' | { online: 'connected' | 'booted' };
     const state = value === 'disconnected' ? 'disconnected' : value.online;
-    // The snapshot's contact (connect, boot, status) or a later Heartbeat's, whichever is newer (same format: text order is time order).
-    const heard = this.deps.liveness.lastSeen(id);
-    const lastSeenAt = heard !== undefined && (snapshot.context.lastSeenAt === undefined || heard > snapshot.context.lastSeenAt) ? heard : snapshot.context.lastSeenAt;
-    return { ...snapshot.context, ...(lastSeenAt !== undefined ? { lastSeenAt } : {}), state, connected: state !== 'disconnected' };
+    return { ...snapshot.context, state, connected: state !== 'disconnected' };
   }
 
   /**
@@ -170,17 +176,16 @@ export class ChargePoints {
 
   private resumeOne(id: string, disconnectConnected: boolean) {
     if (this.deps.isConnected(id)) return;
-    const view = this.view(id);
+    const view = this.recorded(id);
     if (!view) return;
     if (view.connected) return disconnectConnected ? this.disconnected(id) : undefined;
     if (view.disconnectedAt === undefined) return;
     if (Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs > this.deps.clock.now().getTime()) this.deps.host.rearm(id, { type: 'RESTORED' });
-    else this.announceOffline(id);
+    else this.announceOffline(id, view);
   }
 
   /** The offline grace ran out (the machine's delayed transition): partners see the station's EVSEs as UNKNOWN. */
-  announceOffline(id: string) {
-    const view = this.view(id);
+  announceOffline(id: string, view = this.recorded(id)) {
     if (!view || view.connected) return;
     this.deps.transact(() => this.deps.sink.applyEvseStatuses(id, (evseId) => this.deps.rule(view, evseId, false), this.now()));
   }

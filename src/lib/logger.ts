@@ -1,6 +1,8 @@
 /**
  * Structured JSON log lines from pino, one per event, with levels. Every field passes through `redact`, so a
  * token, password or Authorization header that ends up in a log call by mistake is masked rather than written out.
+ * Standard output is written asynchronously: a line per station in a reconnect storm must not block the event loop
+ * on a write each.
  */
 import pino from 'pino';
 import pretty from 'pino-pretty';
@@ -30,13 +32,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface LoggerOptions {
   /** Human-readable lines (bun dev) instead of JSON. */
   pretty?: boolean;
-  /** Where lines go; standard output by default. Written synchronously, so nothing is lost on exit. */
+  /**
+   * Where lines go, synchronously; by default standard output, written asynchronously (pino writes what is still
+   * buffered synchronously when the process exits).
+   */
   destination?: { write(line: string): void };
 }
 
 export function createLogger(level: LogLevel = 'info', options: LoggerOptions = {}): Logger {
   const destination =
-    options.destination ?? (options.pretty ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination({ sync: true }));
+    options.destination ?? (options.pretty ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination({ sync: false }));
   const base = pino(
     {
       level,

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
 import { createLogger, redact } from '../../src/lib/logger.ts';
 
 const SECRET = 'super-secret-value-0123456789';
@@ -108,5 +109,18 @@ describe('createLogger', () => {
     logger.warn('x');
     logger.error('x');
     expect(lines).toEqual([]);
+  });
+
+  test('standard output is written asynchronously, and every line still comes out when the process exits at once', async () => {
+    const script = `
+      import { createLogger } from ${JSON.stringify(join(import.meta.dir, '../../src/lib/logger.ts'))};
+      const logger = createLogger('info');
+      for (let i = 0; i < 5000; i++) logger.info('line', { i, pad: 'x'.repeat(100) });
+      process.exit(0);`;
+    const proc = Bun.spawn(['bun', '-e', script], { stdout: 'pipe', stderr: 'inherit' });
+    const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect(code).toBe(0);
+    const numbers = stdout.trim().split('\n').map((line) => (JSON.parse(line) as { i: number }).i);
+    expect(numbers).toEqual(Array.from({ length: 5000 }, (_, i) => i));
   });
 });
