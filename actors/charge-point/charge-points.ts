@@ -25,11 +25,14 @@ export interface RemovalPorts {
 }
 
 /**
- * Stations resumed at once after a restart, and the pause between two slices: stations reconnecting in a storm
- * go first (a slice takes a few ms; 100,000 stations resume in about 5 s of background work).
+ * Stations resumed at once after a restart, and the pause between two slices (a slice takes a few ms; 100,000
+ * stations resume in about 5 s of background work). While a reconnect storm runs (more than one station connecting
+ * per millisecond since the previous slice) the pause is longer: the stations reconnecting go first, and those that
+ * are back before their turn cost the resume nothing.
  */
 const RESUME_SLICE = 200;
 const RESUME_PAUSE_MS = 10;
+const RESUME_STORM_PAUSE_MS = 250;
 
 /** The stop reason of sessions ended by removing their station (Session `stop_reason`, CDR remark). */
 export const REMOVED_STOP_REASON = 'ChargePointRemoved';
@@ -64,8 +67,11 @@ export class ChargePoints {
 
   /** The background part of `resume()` while it runs (cancelled by `stop()`). */
   private resuming: ReturnType<typeof setTimeout> | undefined;
+  /** Stations connected so far: how the resume tells a reconnect storm. */
+  private connections = 0;
 
   connected(id: string, protocol: OcppVersion) {
+    this.connections += 1;
     if (!this.deps.host.get(id)) this.deps.host.create(id, { id });
     this.record(id, { type: 'CONNECTED', protocol, at: this.now() });
   }
@@ -138,7 +144,7 @@ export class ChargePoints {
 
   /**
    * After a restart no station is connected yet: those the snapshots still call online are marked disconnected
-   * now (their grace starts); those disconnected within the grace get what is left of it re-armed (timers do not
+   * as of the resume's start, however late their slice comes (their grace starts then); those disconnected within the grace get what is left of it re-armed (timers do not
    * survive a restart); those past it are announced UNKNOWN again — a crash may have cut that short — from the
    * stored snapshot, without bringing their actors into memory. The first RESUME_SLICE stations at once, the rest
    * in slices while the server already serves: a station that reconnected before its turn is skipped (its
@@ -147,23 +153,29 @@ export class ChargePoints {
    */
   resume(disconnectConnected = true) {
     const ids = this.deps.ids();
+    const cutAt = this.deps.clock.now().toISOString();
     let next = 0;
+    let last = { at: performance.now(), connections: this.connections };
     // One transaction per slice: the stations' own commits nest in it (most announcements change nothing).
     const slice = (background: boolean) => {
       this.resuming = undefined;
       this.deps.transact(() => {
         for (const end = Math.min(next + RESUME_SLICE, ids.length); next < end; next += 1) {
           // At start a problem (a snapshot of another machine version) stops the start; later it is logged.
-          if (!background) this.resumeOne(ids[next]!, disconnectConnected);
+          if (!background) this.resumeOne(ids[next]!, disconnectConnected, cutAt);
           else
             try {
-              this.resumeOne(ids[next]!, disconnectConnected);
+              this.resumeOne(ids[next]!, disconnectConnected, cutAt);
             } catch (error) {
               this.deps.logger.error('Resuming a charge point failed', { chargePointId: ids[next], error });
             }
         }
       });
-      if (next < ids.length) this.resuming = setTimeout(() => slice(true), RESUME_PAUSE_MS);
+      if (next === ids.length) return;
+      const now = { at: performance.now(), connections: this.connections };
+      const storm = now.connections - last.connections > now.at - last.at;
+      last = now;
+      this.resuming = setTimeout(() => slice(true), storm ? RESUME_STORM_PAUSE_MS : RESUME_PAUSE_MS);
     };
     slice(false);
   }
@@ -174,11 +186,11 @@ export class ChargePoints {
     this.resuming = undefined;
   }
 
-  private resumeOne(id: string, disconnectConnected: boolean) {
+  private resumeOne(id: string, disconnectConnected: boolean, cutAt: string) {
     if (this.deps.isConnected(id)) return;
     const view = this.recorded(id);
     if (!view) return;
-    if (view.connected) return disconnectConnected ? this.disconnected(id) : undefined;
+    if (view.connected) return disconnectConnected ? this.record(id, { type: 'DISCONNECTED', at: cutAt }) : undefined;
     if (view.disconnectedAt === undefined) return;
     if (Date.parse(view.disconnectedAt) + this.deps.offlineGraceMs > this.deps.clock.now().getTime()) this.deps.host.rearm(id, { type: 'RESTORED' });
     else this.announceOffline(id, view);
