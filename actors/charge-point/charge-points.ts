@@ -5,6 +5,7 @@ import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { ActorHost } from '../system/actor-host.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
 import type { Liveness } from './liveness.ts';
+import { Arrivals, type Connected } from './arrivals.ts';
 import type { ChargePointContext, chargePointMachine } from './charge-point.machine.ts';
 
 /** Where live EVSE statuses go (the Network): called inside the transaction that persists the station. */
@@ -63,17 +64,40 @@ export class ChargePoints {
       isConnected: (id: string) => boolean;
       offlineGraceMs: number;
     },
-  ) {}
+  ) {
+    this.arrivals = new Arrivals(deps.clock, (id, event) => {
+      try {
+        this.record(id, event);
+      } catch (error) {
+        deps.logger.error('Recording a station’s connection failed', { chargePointId: id, error });
+      }
+    });
+  }
 
   /** The background part of `resume()` while it runs (cancelled by `stop()`). */
   private resuming: ReturnType<typeof setTimeout> | undefined;
   /** Stations connected so far: how the resume tells a reconnect storm. */
   private connections = 0;
+  private readonly arrivals: Arrivals;
+  /**
+   * Whether a station coming back within its grace has its connection held (arrivals.ts). Only on a node alone,
+   * once resumed: other nodes route to a station by its recorded connection.
+   */
+  private holdArrivals = false;
 
   connected(id: string, protocol: OcppVersion) {
     this.connections += 1;
+    const event: Connected = { type: 'CONNECTED', protocol, at: this.now() };
     if (!this.deps.host.get(id)) this.deps.host.create(id, { id });
-    this.record(id, { type: 'CONNECTED', protocol, at: this.now() });
+    else if (this.holdArrivals && this.backWithinGrace(id)) return this.arrivals.hold(id, event);
+    this.record(id, event);
+  }
+
+  /** Online already (a new socket), or disconnected less than the grace ago: partners saw no change. */
+  private backWithinGrace(id: string): boolean {
+    const station = this.recorded(id);
+    if (!station || station.connected) return station !== undefined;
+    return station.disconnectedAt !== undefined && Date.parse(station.disconnectedAt) + this.deps.offlineGraceMs > this.deps.clock.now().getTime();
   }
 
   disconnected(id: string) {
@@ -121,6 +145,7 @@ export class ChargePoints {
     });
     host.forget(id);
     this.deps.liveness.forget(id);
+    this.arrivals.forget(id);
     removal.disconnect(id, 'Charge point removed');
     return true;
   }
@@ -133,10 +158,18 @@ export class ChargePoints {
     return heard !== undefined && (station.lastSeenAt === undefined || heard > station.lastSeenAt) ? { ...station, lastSeenAt: heard } : station;
   }
 
-  /** The view without the last-seen lookup: what the resume of every station and the offline announcement need. */
+  /**
+   * The view without the last-seen lookup: what the resume of every station and the offline announcement need.
+   * A held connection is shown as the machine's `connect` will record it.
+   */
   private recorded(id: string): ChargePointView | undefined {
     const snapshot = this.deps.host.peek(id);
     if (!snapshot) return undefined;
+    const arrival = this.arrivals.pending(id);
+    if (arrival) {
+      const { disconnectedAt: _, ...context } = snapshot.context;
+      return { ...context, protocol: arrival.protocol, connectedAt: arrival.at, lastSeenAt: arrival.at, state: context.boot ? 'booted' : 'connected', connected: true };
+    }
     const value = snapshot.value as 'disconnected' | { online: 'connected' | 'booted' };
     const state = value === 'disconnected' ? 'disconnected' : value.online;
     return { ...snapshot.context, state, connected: state !== 'disconnected' };
@@ -152,6 +185,7 @@ export class ChargePoints {
    * left alone — their socket may be on another node.
    */
   resume(disconnectConnected = true) {
+    this.holdArrivals = disconnectConnected;
     const ids = this.deps.ids();
     const cutAt = this.deps.clock.now().toISOString();
     let next = 0;
@@ -184,6 +218,7 @@ export class ChargePoints {
   stop() {
     clearTimeout(this.resuming);
     this.resuming = undefined;
+    this.arrivals.stop();
   }
 
   private resumeOne(id: string, disconnectConnected: boolean, cutAt: string) {
@@ -211,7 +246,14 @@ export class ChargePoints {
     const { host, logger } = this.deps;
     // A frame already queued when its station was removed finds no actor (every connection creates one).
     if (!host.get(id)) return logger.info('Event for a removed charge point ignored', { chargePointId: id, event: event.type });
-    host.send(id, event);
+    const arrival = event.type === 'CONNECTED' ? undefined : this.arrivals.take(id);
+    if (!arrival) return void host.send(id, event);
+    try {
+      host.send(id, [arrival, event]);
+    } catch (error) {
+      this.arrivals.putBack(id, arrival);
+      throw error;
+    }
   }
 
   private now() {

@@ -130,16 +130,28 @@ export class ActorHost<M extends AnyStateMachine> {
   /**
    * Delivers `event` if the actor's current state accepts it, then commits the new snapshot together with
    * `alsoWrite`. A rejected event changes nothing; a failed commit drops the in-memory actor so the next access
-   * restores the last committed state.
+   * restores the last committed state. Several events are delivered in order and committed as one step: all of
+   * them or, if one is not accepted where the others lead, none.
    */
-  send(id: string, event: EventFromLogic<M>, alsoWrite?: () => void): SnapshotFrom<M> {
+  send(id: string, event: EventFromLogic<M> | EventFromLogic<M>[], alsoWrite?: () => void): SnapshotFrom<M> {
+    const [first, ...then] = Array.isArray(event) ? event : [event];
     for (let attempt = 1; ; attempt++) {
       const actor = this.get(id);
       if (!actor) throw new ActorEventRejected(`Unknown actor ${id}`);
-      const current = actor.getSnapshot() as AnyMachineSnapshot;
-      if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
+      ActorHost.accepts(actor, first!);
       try {
-        this.commit(id, actor, () => actor.send(event), alsoWrite);
+        this.commit(
+          id,
+          actor,
+          () => {
+            actor.send(first!);
+            for (const next of then) {
+              ActorHost.accepts(actor, next);
+              actor.send(next);
+            }
+          },
+          alsoWrite,
+        );
         return actor.getSnapshot() as SnapshotFrom<M>;
       } catch (error) {
         // Another node saved the actor between this node's read and its save: the event goes to what it saved.
@@ -147,6 +159,11 @@ export class ActorHost<M extends AnyStateMachine> {
         if (attempt === CONFLICT_ATTEMPTS) throw new ActorWriteConflict(id);
       }
     }
+  }
+
+  private static accepts(actor: Actor<AnyStateMachine>, event: { type: string }) {
+    const current = actor.getSnapshot() as AnyMachineSnapshot;
+    if (!current.can(event)) throw new ActorEventRejected(`${event.type} is not accepted in state ${JSON.stringify(current.value)}`);
   }
 
   /**

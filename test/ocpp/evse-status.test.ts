@@ -93,3 +93,17 @@ test('after a restart, stations that were online get their grace period again, t
   expect((await evse('SITE1-1')).status).toBe('UNKNOWN');
   await client.close();
 });
+
+test('a station back within its grace that says nothing past it is not announced UNKNOWN', async () => {
+  const { client } = await connectStation(server, 'CP-S', { register: false });
+  await client.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+  await client.close();
+  await offline('CP-S');
+  clock.advance(500);
+  // Its connection is written with its next message or a few seconds later (arrivals.ts): it is connected meanwhile.
+  const again = await connectStation(server, 'CP-S', { register: false });
+  await eventually(async () => expect((await server.api('GET', '/api/v1/charge-points/CP-S')).body.connected).toBe(true));
+  clock.advance(600);
+  expect((await evse('SITE1-1')).status).toBe('AVAILABLE');
+  await again.client.close();
+});

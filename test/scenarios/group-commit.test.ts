@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
 import { connectStation, type Station } from '../support/stations.ts';
@@ -159,5 +160,39 @@ describe('HTTP answers', () => {
     const invited = await server.api('POST', '/api/v1/ocpi/invitations', { name: 'Stored' });
     expect(invited.status).toBe(201);
     expect((await server.api('GET', '/api/v1/ocpi/partners')).body.map((p: { name: string }) => p.name)).toEqual(['Stored']);
+  });
+});
+
+describe('connections', () => {
+  const stored = (id: string) => {
+    const row = reader.query<{ s: string }, [string]>('SELECT snapshot AS s FROM charge_points WHERE id = ?').get(id);
+    return JSON.parse(row!.s) as { value: unknown; context: { connectedAt?: string } };
+  };
+  const view = async (id: string) => (await server.api('GET', `/api/v1/charge-points/${id}`)).body;
+
+  test('a station back within its grace is written with its BootNotification, in one step; one that says nothing, alone 5 s later', async () => {
+    const [booting, quiet] = [ids[0]!, ids[1]!];
+    await Promise.all([stations[0]!.close(), stations[1]!.close()]);
+    await eventually(async () => expect([(await view(booting)).connected, (await view(quiet)).connected]).toEqual([false, false]));
+    const before = await commitCounters();
+    clock.advance(1_000);
+    const backAt = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const back = await Promise.all([booting, quiet].map(async (id) => (await connectStation(server, id, { register: false })).client));
+    [stations[0], stations[1]] = back;
+    // Shown connected at once, written not yet.
+    await eventually(async () => expect(await view(quiet)).toMatchObject({ connected: true, state: 'booted', connected_at: backAt }));
+    expect(await view(booting)).toMatchObject({ connected: true, state: 'booted' });
+    expect(await commitCounters()).toEqual(before);
+    expect(stored(booting).value).toBe('disconnected');
+
+    await back[0]!.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+    expect((await commitCounters()).steps).toBe(before.steps + 1);
+    expect(stored(booting)).toMatchObject({ value: { online: 'booted' }, context: { connectedAt: backAt } });
+
+    clock.advance(4_999);
+    expect(stored(quiet).value).toBe('disconnected');
+    clock.advance(1);
+    // Committed with the batch of that turn.
+    await eventually(() => expect(stored(quiet)).toMatchObject({ value: { online: 'booted' }, context: { connectedAt: backAt } }));
   });
 });
