@@ -28,12 +28,13 @@ export interface RemovalPorts {
 /**
  * Stations resumed at once after a restart, and the pause between two slices (a slice takes a few ms; 100,000
  * stations resume in about 5 s of background work). While a reconnect storm runs (more than one station connecting
- * per millisecond since the previous slice) the pause is longer: the stations reconnecting go first, and those that
- * are back before their turn cost the resume nothing.
+ * per STORM_MS_PER_CONNECTION since the previous slice, however loaded the machine) the pause is longer: the
+ * stations reconnecting go first, and those that are back before their turn cost the resume nothing.
  */
 const RESUME_SLICE = 200;
 const RESUME_PAUSE_MS = 10;
 const RESUME_STORM_PAUSE_MS = 250;
+const STORM_MS_PER_CONNECTION = 10;
 
 /** The stop reason of sessions ended by removing their station (Session `stop_reason`, CDR remark). */
 export const REMOVED_STOP_REASON = 'ChargePointRemoved';
@@ -207,7 +208,7 @@ export class ChargePoints {
       });
       if (next === ids.length) return;
       const now = { at: performance.now(), connections: this.connections };
-      const storm = now.connections - last.connections > now.at - last.at;
+      const storm = (now.connections - last.connections) * STORM_MS_PER_CONNECTION > now.at - last.at;
       last = now;
       this.resuming = setTimeout(() => slice(true), storm ? RESUME_STORM_PAUSE_MS : RESUME_PAUSE_MS);
     };

@@ -177,15 +177,15 @@ describe('connections', () => {
     const before = await commitCounters();
     clock.advance(1_000);
     const backAt = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const back = await Promise.all([booting, quiet].map(async (id) => (await connectStation(server, id, { register: false })).client));
-    [stations[0], stations[1]] = back;
+    const [bootingBack, quietBack] = await Promise.all([booting, quiet].map(async (id) => (await connectStation(server, id, { register: false })).client));
+    [stations[0], stations[1]] = [bootingBack!, quietBack!];
     // Shown connected at once, written not yet.
     await eventually(async () => expect(await view(quiet)).toMatchObject({ connected: true, state: 'booted', connected_at: backAt }));
     expect(await view(booting)).toMatchObject({ connected: true, state: 'booted' });
     expect(await commitCounters()).toEqual(before);
     expect(stored(booting).value).toBe('disconnected');
 
-    await back[0]!.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+    await bootingBack!.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
     expect((await commitCounters()).steps).toBe(before.steps + 1);
     expect(stored(booting)).toMatchObject({ value: { online: 'booted' }, context: { connectedAt: backAt } });
 
