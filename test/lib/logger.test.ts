@@ -111,7 +111,7 @@ describe('createLogger', () => {
     expect(lines).toEqual([]);
   });
 
-  test('standard output is written asynchronously, and every line still comes out when the process exits at once', async () => {
+  test('standard output is written once per event-loop turn, and every line still comes out when the process exits at once', async () => {
     const script = `
       import { createLogger } from ${JSON.stringify(join(import.meta.dir, '../../src/lib/logger.ts'))};
       const logger = createLogger('info');
