@@ -35,6 +35,8 @@ const PASSWORD = 'bench-station-password-01234';
 const REPO = join(import.meta.dir, '..');
 
 interface Run {
+  /** dynamo only: actor steps (snapshot writes) and transactions committed during the storm, from /metrics. */
+  writes?: { steps: number; commits: number };
   servingMs: number;
   httpMs: number;
   bootMs: number;
@@ -83,15 +85,27 @@ async function run(name: string, command: string[], env: Record<string, string>)
     ]);
     console.log(`[${name}] ${STATIONS} stations reconnecting…`);
     const cpuBefore = cpuMs(proc.pid);
+    const writesBefore = await writes(port);
     const stations = await storm(`ws://127.0.0.1:${port}/ocpp`, STATIONS, PASSWORD);
     const serverCpuMs = cpuMs(proc.pid) - cpuBefore;
+    const writesAfter = await writes(port);
     const rssMiB = rssKiB(proc.pid) / 1024;
     await stations.release();
-    return { servingMs: Math.max(httpMs, bootMs), httpMs, bootMs, storm: stations.result, serverCpuMs, rssMiB };
+    const result = { servingMs: Math.max(httpMs, bootMs), httpMs, bootMs, storm: stations.result, serverCpuMs, rssMiB };
+    return writesBefore && writesAfter ? { ...result, writes: { steps: writesAfter.steps - writesBefore.steps, commits: writesAfter.commits - writesBefore.commits } } : result;
   } finally {
     proc.kill('SIGTERM');
     await proc.exited;
   }
+}
+
+/** The group commit's counters (dynamo's /metrics; undefined from the bare server). */
+async function writes(port: number) {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  const text = await response.text();
+  const read = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+  return { steps: read(/^dynamo_db_commit_steps_sum (\S+)$/m), commits: read(/^dynamo_db_commits_total\{outcome="committed"\} (\S+)$/m) };
 }
 
 /** Milliseconds from `since` until `attempt` resolves true (tried again every 2 ms); gives up after 60 s. */
@@ -150,6 +164,7 @@ function report(ours: Run, bare: Run) {
     ['stations booted', `${ours.storm.booted} / ${STATIONS}`, `${bare.storm.booted} / ${STATIONS}`, ''],
     ['refused upgrades', String(ours.storm.refused), String(bare.storm.refused), ''],
     ['server CPU during the storm', s(ours.serverCpuMs), s(bare.serverCpuMs), ratio(ours.serverCpuMs, bare.serverCpuMs)],
+    ['actor steps (snapshot writes) per station, in transactions', ours.writes ? `${(ours.writes.steps / STATIONS).toFixed(2)} in ${ours.writes.commits}` : '', '', ''],
     ['server RSS after the storm', `${ours.rssMiB.toFixed(0)} MiB`, `${bare.rssMiB.toFixed(0)} MiB`, ''],
     ['load generator CPU', s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
   ];
