@@ -42,6 +42,8 @@ interface Run {
   bootMs: number;
   storm: StormResult;
   serverCpuMs: number;
+  /** Of serverCpuMs, the main (JavaScript) thread's; the rest is GC, I/O and worker threads. */
+  mainCpuMs: number;
   rssMiB: number;
 }
 
@@ -85,13 +87,15 @@ async function run(name: string, command: string[], env: Record<string, string>)
     ]);
     console.log(`[${name}] ${STATIONS} stations reconnecting…`);
     const cpuBefore = cpuMs(proc.pid);
+    const mainBefore = cpuMs(proc.pid, proc.pid);
     const writesBefore = await writes(port);
     const stations = await storm(`ws://127.0.0.1:${port}/ocpp`, STATIONS, PASSWORD);
     const serverCpuMs = cpuMs(proc.pid) - cpuBefore;
+    const mainCpuMs = cpuMs(proc.pid, proc.pid) - mainBefore;
     const writesAfter = await writes(port);
     const rssMiB = rssKiB(proc.pid) / 1024;
     await stations.release();
-    const result = { servingMs: Math.max(httpMs, bootMs), httpMs, bootMs, storm: stations.result, serverCpuMs, rssMiB };
+    const result = { servingMs: Math.max(httpMs, bootMs), httpMs, bootMs, storm: stations.result, serverCpuMs, mainCpuMs, rssMiB };
     return writesBefore && writesAfter ? { ...result, writes: { steps: writesAfter.steps - writesBefore.steps, commits: writesAfter.commits - writesBefore.commits } } : result;
   } finally {
     proc.kill('SIGTERM');
@@ -141,9 +145,9 @@ function freePort() {
   });
 }
 
-/** User + system CPU of a process so far (Linux /proc, clock ticks of 10 ms). */
-function cpuMs(pid: number) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU of a process (or of one of its threads) so far (Linux /proc, clock ticks of 10 ms). */
+function cpuMs(pid: number, thread?: number) {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
@@ -164,6 +168,7 @@ function report(ours: Run, bare: Run) {
     ['stations booted', `${ours.storm.booted} / ${STATIONS}`, `${bare.storm.booted} / ${STATIONS}`, ''],
     ['refused upgrades', String(ours.storm.refused), String(bare.storm.refused), ''],
     ['server CPU during the storm', s(ours.serverCpuMs), s(bare.serverCpuMs), ratio(ours.serverCpuMs, bare.serverCpuMs)],
+    ['  of which its main thread', s(ours.mainCpuMs), s(bare.mainCpuMs), ratio(ours.mainCpuMs, bare.mainCpuMs)],
     ['actor steps (snapshot writes) per station, in transactions', ours.writes ? `${(ours.writes.steps / STATIONS).toFixed(2)} in ${ours.writes.commits}` : '', '', ''],
     ['server RSS after the storm', `${ours.rssMiB.toFixed(0)} MiB`, `${bare.rssMiB.toFixed(0)} MiB`, ''],
     ['load generator CPU', s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
