@@ -178,9 +178,10 @@ export class ChargePoints {
 
   /**
    * After a restart no station is connected yet: those the snapshots still call online are marked disconnected
-   * as of the resume's start, however late their slice comes (their grace starts then); those disconnected within the grace get what is left of it re-armed (timers do not
-   * survive a restart); those past it are announced UNKNOWN again — a crash may have cut that short — from the
-   * stored snapshot, without bringing their actors into memory. The first RESUME_SLICE stations at once, the rest
+   * as of the resume's start, however late their slice comes (their grace starts then); those disconnected within
+   * the grace get what is left of it re-armed (timers do not survive a restart); those past it are announced
+   * UNKNOWN again — a crash may have cut that short — from the stored snapshot, without bringing their actors into
+   * memory. The first RESUME_SLICE stations at once, the rest
    * in slices while the server already serves: a station that reconnected before its turn is skipped (its
    * CONNECTED is recorded already). `disconnectConnected` false (several nodes): those still called online are
    * left alone — their socket may be on another node.
