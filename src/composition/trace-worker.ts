@@ -18,7 +18,7 @@
 import { Database } from 'bun:sqlite';
 import { traceRepo, type TraceRepo } from '../storage/sqlite/trace.repo.ts';
 import { connectPostgres, isPostgresUrl } from '../storage/postgres/db.ts';
-import { decodeBatch, type EncodedBatch } from '../ops/trace/trace-batch.ts';
+import { decodeBatch, recordsIn, type EncodedBatch } from '../ops/trace/trace-batch.ts';
 import { traceWriter } from '../ops/trace/trace-writer.ts';
 
 export type ToWorker =
@@ -97,7 +97,7 @@ function openSqlite(path: string) {
 }
 
 function write(batch: { seq: number; urgent: boolean } & EncodedBatch) {
-  const records = batch.nums.length / 3;
+  const records = recordsIn(batch);
   try {
     if (records > 0) held.push(...writer.prepare(decodeBatch(batch)));
   } catch (error) {

@@ -6,13 +6,13 @@
  * oldest first. A `:memory:` database cannot be opened by a second connection: there the batches are written on
  * the main thread (tests and tools only; the service runs on a file).
  */
-import type { Clock } from '../../lib/clock.ts';
+import { epochMs, type Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { GatewayTap } from '../../ocpp/gateway-tap.ts';
 import { silentTap } from '../../ocpp/gateway-tap.ts';
 import type { OcpiObservation } from '../../ocpi/client/ocpi-exchange.ts';
 import type { TraceRepo } from '../../storage/sqlite/trace.repo.ts';
-import { BatchBuilder, decodeBatch, type EncodedBatch } from './trace-batch.ts';
+import { BatchBuilder, decodeBatch, recordsIn, type EncodedBatch } from './trace-batch.ts';
 import type { FromWorker, ToWorker } from '../../composition/trace-worker.ts';
 import { traceWriter, type TraceRecord, type TraceResolvers } from './trace-writer.ts';
 
@@ -54,6 +54,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
   const flushMs = settings.flushMs ?? 250;
   const batchSize = settings.batchSize ?? 2000;
   const sink = repo.path === ':memory:' ? inThreadSink(repo, transact, resolvers, settings, logger) : workerSink(repo, settings, logger);
+  const nowMs = epochMs(clock);
   let batch = new BatchBuilder();
   let dropped = 0;
   let soon: ReturnType<typeof setTimeout> | undefined;
@@ -118,7 +119,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
     ...silentTap,
     frame: (station, direction, text) => {
       if (stopped || full()) return;
-      batch.frame(station.chargePointId, direction, text, clock.now().getTime(), performance.now());
+      batch.frame(station.chargePointId, direction, text, nowMs(), performance.now());
       counted();
     },
   };
@@ -165,7 +166,7 @@ function inThreadSink(repo: TraceRepo, transact: <T>(fn: () => T) => T, resolver
   const writer = traceWriter(repo, resolvers);
   return {
     write(batch) {
-      const records = batch.nums.length / 3;
+      const records = recordsIn(batch);
       if (records === 0) return Promise.resolve();
       try {
         transact(() => writer.write([...decodeBatch(batch)]));
@@ -249,7 +250,8 @@ function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Logger): S
   }
 
   function post(w: Worker, message: ToWorker) {
-    w.postMessage(message);
+    // A batch's numbers are handed over, not copied.
+    w.postMessage(message, message.type === 'batch' ? [message.nums.buffer as ArrayBuffer] : []);
   }
 
   function send<T>(message: (seq: number) => ToWorker, records: number): Promise<T> {
@@ -264,7 +266,7 @@ function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Logger): S
 
   return {
     write(batch, urgent) {
-      const records = batch.nums.length / 3;
+      const records = recordsIn(batch);
       return send<void>((seq) => ({ type: 'batch', seq, urgent, ...batch }), records);
     },
     prune(beforeMs) {
