@@ -1,10 +1,10 @@
 /**
  * The protocol trace's writer thread (a Bun Worker started by src/ops/trace/trace-recorder.ts), and the composition
  * root of that thread: it wires its own SQLite connection (or PostgreSQL's, with DATABASE_URL) to the trace writer. It has its own connection to the
- * service's database file (WAL: one writer at a time, readers never blocked), and does everything the main
+ * service's database file, with the trace's own file attached (trace.repo.ts), and does everything the main
  * thread must not pay for per frame: parsing, pairing answers with their CALLs, session look-ups, redaction,
- * inserts, pruning, and the WAL's checkpoints. Each batch is prepared first and inserted in one short transaction,
- * so SQLite's write lock (which the service's own writes wait on) is held only for the inserts.
+ * inserts, pruning, and the WAL's checkpoints (of both files). Rows are written in deferred transactions, which
+ * take the trace file's write lock only: the service's commits never wait on them.
  *
  * Batches the main thread's timer posts (`urgent: false`) are prepared at once but held, and committed together
  * about once a second (HOLD_MS, or sooner past HOLD_ROWS): the station index is keyed by charge point, so every
@@ -41,8 +41,6 @@ let maxRows = Number.POSITIVE_INFINITY;
 /** Prepared rows not yet committed, and the batches they came from (answered once committed). */
 const HOLD_MS = 1000;
 const HOLD_ROWS = 20_000;
-/** Rows written per transaction when the held rows are committed. */
-const COMMIT_ROWS = 1_000;
 /** The worker's page cache: the station index's pages are rewritten at random, reading them back costs a syscall each. */
 const CACHE_KIB = 32 * 1024;
 let held: ReturnType<ReturnType<typeof traceWriter>['prepare']> = [];
@@ -79,7 +77,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
 function open(path: string) {
   // The main thread created the database and applied the migrations; this connection only reads sessions and writes the trace.
   sqlite = isPostgresUrl(path) ? connectPostgres(path) : openSqlite(path);
-  repo = traceRepo(sqlite);
+  repo = traceRepo(sqlite, 'writer');
   writer = traceWriter(repo, {
     sessionOfTransaction: (chargePointId, transactionId) => repo.sessionOfTransaction(chargePointId, transactionId),
     // Outgoing calls arrive with their partner already named (the main thread knows the partners).
@@ -120,9 +118,8 @@ function commitHeld() {
   if (batches.length === 0) return;
   try {
     if (rows.length > 0) {
-      // In slices: the service's own commits wait for SQLite's write lock while a slice is written, and a server
-      // whose threads share one busy core would otherwise wait out its busy timeout behind a second's rows.
-      for (let start = 0; start < rows.length; start += COMMIT_ROWS) sqlite!.transaction(() => writer.commit(rows.slice(start, start + COMMIT_ROWS))).immediate();
+      // Deferred: BEGIN IMMEDIATE would take the service file's write lock too.
+      sqlite!.transaction(() => writer.commit(rows)).deferred();
       repo.deleteBeyond(maxRows);
     }
     for (const { seq } of batches) reply({ type: 'done', seq });

@@ -32,6 +32,7 @@ export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_
   const totalChanges = 'totalChanges' in sqlite ? undefined : sqlite.prepare<{ n: number }, []>('SELECT total_changes() AS n');
   const tokens = tokensRepo(db, (write) => locations.tokensWritten(write));
   const locations = locationsRepo(db, paging, (entry) => tokens.holdersMatching(entry));
+  const trace = traceRepo(sqlite, 'service');
   // `transact` calls running now: a group commit may end only outside all of them (its savepoints).
   let nesting = 0;
   // One wrapper for every transaction: `sqlite.transaction(fn)` builds a new one (and its statements) per call,
@@ -82,14 +83,17 @@ export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_
     integrationRequests: integrationRequestsRepo(db),
     stationEpochs: stationEpochsRepo(db),
     ops: opsRepo(sqlite),
-    trace: traceRepo(sqlite),
+    trace,
     /** Rows this connection has changed so far (several nodes: a change tells the others to drop what they derived). */
     changes: () => (totalChanges ? totalChanges.get()!.n : (sqlite as unknown as PostgresClient).totalChanges),
     /** Drops the lists and bodies kept in memory (another node changed the tables); rebuilt when next read. */
     forgetDerived: () => paging.forget(),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger); on PostgreSQL a client of the same shape. */
     sqlite,
-    close: () => sqlite.close(),
+    close: () => {
+      trace.close();
+      sqlite.close();
+    },
   };
 }
 

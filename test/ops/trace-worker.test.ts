@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
+import { Database } from 'bun:sqlite';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
+import { traceFileOf, traceRepo } from '../../src/storage/sqlite/trace.repo.ts';
 import { createTraceRecorder, type TraceSettings } from '../../src/ops/trace/trace-recorder.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { capturingLogger } from '../support/capturing-logger.ts';
@@ -126,6 +128,34 @@ describe('the trace writer thread', () => {
     heartbeats(trace.tap, 1);
     await expect(trace.flush()).rejects.toThrow(/not running/);
     expect(storage.trace.count()).toBe(0);
+  });
+
+  test('the trace has a file of its own: its writer never holds the service’s write lock; rows an earlier version kept in the service’s file move there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dynamo-trace-file-'));
+    cleanup.push(() => removeDir(dir));
+    const path = join(dir, 'dynamo.sqlite');
+    createStorage(path).close();
+    // As an earlier version left it: a row in the service's own table, no trace file.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${traceFileOf(path)}${suffix}`, { force: true });
+    const old = new Database(path);
+    old.run(`INSERT INTO protocol_trace (at_ms, protocol, direction, charge_point_id, action, status) VALUES (1, 'ocpp', 'in', 'CP-OLD', 'Heartbeat', 'CALL')`);
+    old.close();
+    const storage = createStorage(path);
+    cleanup.push(() => storage.close());
+    expect(storage.trace.page({ chargePointId: 'CP-OLD' }, { limit: 10, offset: 0 }).items.map((r) => r.action)).toEqual(['Heartbeat']);
+    expect(storage.sqlite.query('SELECT count(*) AS n FROM main.protocol_trace').get()).toEqual({ n: 0 });
+
+    // The trace writer's connection inside a write: the service still commits at once (it would wait out its busy timeout and fail).
+    const writerDb = new Database(path);
+    cleanup.push(() => writerDb.close());
+    const writer = traceRepo(writerDb, 'writer');
+    writerDb.run('BEGIN');
+    writer.insert({ atMs: 2, protocol: 'ocpp', direction: 'in', chargePointId: 'CP-NEW', action: 'Heartbeat', status: 'CALL' });
+    const started = performance.now();
+    storage.transact(() => storage.sqlite.run('UPDATE charge_points SET last_seen_at = 0 WHERE 0'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    writerDb.run('COMMIT');
+    expect(storage.trace.count()).toBe(2);
   });
 
   test('an in-memory database (no second connection possible) is written on the calling thread', async () => {

@@ -11,6 +11,7 @@ import { PostgresClient } from '../../src/storage/postgres/client.ts';
 import { connectPostgres, openPostgres } from '../../src/storage/postgres/db.ts';
 import type { Config } from '../../src/config.ts';
 import { Database } from 'bun:sqlite';
+import { traceFileOf } from '../../src/storage/sqlite/trace.repo.ts';
 
 /** The PostgreSQL server of a PostgreSQL run (run-tests.ts sets it from DATABASE_URL); unset on a SQLite run. */
 const runUrl = () => process.env.TEST_DATABASE_URL;
@@ -155,8 +156,8 @@ export function secondConnection(config: Pick<Config, 'databasePath' | 'database
 }
 
 /**
- * Everything the server has stored, as bytes, for "never stored in the clear" checks: the SQLite file with its WAL
- * (and journal), or every row of every table as PostgreSQL prints it.
+ * Everything the server has stored, as bytes, for "never stored in the clear" checks: the SQLite file and the trace's
+ * file with their WALs (and journals), or every row of every table as PostgreSQL prints it.
  */
 export async function storedBytes(config: Pick<Config, 'databasePath' | 'databaseUrl'>): Promise<Buffer> {
   if (config.databaseUrl) {
@@ -170,9 +171,10 @@ export async function storedBytes(config: Pick<Config, 'databasePath' | 'databas
     }
   }
   const parts: Buffer[] = [];
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    const file = Bun.file(`${config.databasePath}${suffix}`);
-    if (await file.exists()) parts.push(Buffer.from(await file.arrayBuffer()));
-  }
+  for (const path of [config.databasePath, traceFileOf(config.databasePath)])
+    for (const suffix of ['', '-wal', '-shm', '-journal']) {
+      const file = Bun.file(`${path}${suffix}`);
+      if (await file.exists()) parts.push(Buffer.from(await file.arrayBuffer()));
+    }
   return Buffer.concat(parts);
 }

@@ -1,4 +1,4 @@
-import type { Database } from 'bun:sqlite';
+import { Database } from 'bun:sqlite';
 import { isPostgresUrl } from '../postgres/db.ts';
 
 /** One trace row as written (see schema/trace.ts for what each column holds). */
@@ -42,22 +42,70 @@ const COLUMNS = `id, at_ms AS "atMs", protocol, direction, charge_point_id AS "c
   http_status AS "httpStatus", ocpi_status AS "ocpiStatus", duration_ms AS "durationMs", method, url, payload`;
 
 /**
+ * Where the trace is kept beside a SQLite file: a file of its own (`dynamo.sqlite` → `dynamo.trace.sqlite`), so that
+ * writing it takes that file's write lock, never the service's. Its writer then commits a second's rows in one
+ * transaction (each commit rewrites a page of the station index per station that spoke, whatever the number of
+ * rows) while the service's own commits go on beside it.
+ */
+export function traceFileOf(path: string): string {
+  return path.replace(/(\.[^./\\]+)?$/, '.trace$1');
+}
+
+/**
+ * `sqlite`'s view of the trace: on a SQLite file, the trace file attached as `trace`; else (PostgreSQL, `:memory:`)
+ * the table beside the rest. Creates the trace file's table from the service's migrated one (the same columns and
+ * indexes) and moves rows written before the trace had a file of its own.
+ */
+function attachTrace(sqlite: Database): string {
+  const path = sqlite.filename;
+  if (path === ':memory:' || isPostgresUrl(path)) return 'protocol_trace';
+  sqlite.run('ATTACH DATABASE ? AS trace', [traceFileOf(path)]);
+  sqlite.exec('PRAGMA trace.journal_mode = WAL');
+  sqlite.exec('PRAGMA trace.synchronous = NORMAL');
+  const created = sqlite.query("SELECT 1 FROM trace.sqlite_master WHERE name = 'protocol_trace'").get();
+  if (!created) {
+    const ddl = sqlite.query("SELECT sql FROM main.sqlite_master WHERE tbl_name = 'protocol_trace' AND sql IS NOT NULL ORDER BY type DESC").all() as { sql: string }[];
+    sqlite.transaction(() => {
+      for (const { sql } of ddl) sqlite.exec(sql.replace(/^CREATE (TABLE|INDEX) [`"]?(\w+)[`"]?/, 'CREATE $1 trace.$2'));
+      sqlite.run('INSERT INTO trace.protocol_trace SELECT * FROM main.protocol_trace');
+      sqlite.run('DELETE FROM main.protocol_trace');
+    }).immediate();
+  }
+  return 'trace.protocol_trace';
+}
+
+/** A connection of the service's file that only reads (the trace, and guest sessions for a session's trace). */
+function readerOf(path: string): Database {
+  const reader = new Database(path, { strict: true });
+  reader.exec('PRAGMA busy_timeout = 5000');
+  return reader;
+}
+
+/**
  * The protocol trace table. Inserts go through one prepared statement (written thousands of times a second under
  * load, where the query builder's per-row cost would show); reads are operator look-ups by station, partner or
  * session, in time order.
+ *
+ * `service`: the service's own connection. On a SQLite file the trace is read through a connection of its own with
+ * the trace file attached (one attached to the service's connection would be write-locked by its BEGIN IMMEDIATE,
+ * and so wait on the trace writer); only the trace worker writes it. `writer`: the trace worker's connection, which
+ * attaches the trace file itself and writes it in deferred transactions (they lock only the file they write).
  */
-export function traceRepo(sqlite: Database) {
-  const insertSql = `INSERT INTO protocol_trace (at_ms, protocol, direction, charge_point_id, partner_id, session_id, guest_session_id, action,
+export function traceRepo(sqlite: Database, role: 'service' | 'writer') {
+  const separate = role === 'service' && sqlite.filename !== ':memory:' && !isPostgresUrl(sqlite.filename);
+  const db = separate ? readerOf(sqlite.filename) : sqlite;
+  const table = attachTrace(db);
+  const insertSql = `INSERT INTO ${table} (at_ms, protocol, direction, charge_point_id, partner_id, session_id, guest_session_id, action,
      message_id, correlation_id, status, error_code, http_status, ocpi_status, duration_ms, method, url, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   // SQLite hands the new id back with every run (lastInsertRowid); a RETURNING row costs about a microsecond more
   // per insert, paid only on PostgreSQL, whose client has no such id.
   const onPostgres = isPostgresUrl(sqlite.filename);
-  const insert = sqlite.prepare(onPostgres ? `${insertSql} RETURNING id` : insertSql);
-  const linkSession = sqlite.prepare('UPDATE protocol_trace SET session_id = ? WHERE id = ? AND session_id IS NULL');
+  const insert = db.prepare(onPostgres ? `${insertSql} RETURNING id` : insertSql);
+  const linkSession = db.prepare(`UPDATE ${table} SET session_id = ? WHERE id = ? AND session_id IS NULL`);
   // Two subqueries: `SELECT min(id), max(id)` in one is a scan of the whole table (SQLite's min/max shortcut takes one aggregate).
-  const bounds = sqlite.prepare('SELECT (SELECT min(id) FROM protocol_trace) AS low, (SELECT max(id) FROM protocol_trace) AS high');
-  let byTransaction: ReturnType<typeof sqlite.prepare<{ id: string }, [string, string]>> | undefined;
+  const bounds = db.prepare(`SELECT (SELECT min(id) FROM ${table}) AS low, (SELECT max(id) FROM ${table}) AS high`);
+  let byTransaction: ReturnType<typeof db.prepare<{ id: string }, [string, string]>> | undefined;
   const n = (v: unknown) => (v === undefined ? null : v) as string | number | null;
 
   function where(subject: TraceSubject, q: TraceQuery): { sql: string; params: (string | number)[] } {
@@ -90,7 +138,7 @@ export function traceRepo(sqlite: Database) {
     path: sqlite.filename,
     /** The trace worker's own look-up of a transaction's charging session (read only; as sessions.repo.ts `idByTransaction`). */
     sessionOfTransaction(chargePointId: string, transactionId: string): string | undefined {
-      byTransaction ??= sqlite.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
+      byTransaction ??= db.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
       return byTransaction.get(chargePointId, transactionId)?.id;
     },
     /** Inserts one row; returns its id (the batch writer links a CALL's row to a session its answer names). */
@@ -116,7 +164,7 @@ export function traceRepo(sqlite: Database) {
     },
     /** A passive checkpoint: copies what no reader still needs from the WAL into the database file, never waits. */
     checkpoint() {
-      sqlite.exec('PRAGMA wal_checkpoint(PASSIVE)');
+      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
     },
     linkSession(id: number, sessionId: string) {
       linkSession.run(sessionId, id);
@@ -124,23 +172,23 @@ export function traceRepo(sqlite: Database) {
     /** One page in time order, and how many rows match in all. */
     page(subject: TraceSubject, q: TraceQuery): { items: StoredTraceRow[]; total: number } {
       const w = where(subject, q);
-      const total = (sqlite.query(`SELECT count(*) AS n FROM protocol_trace WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
-      const items = sqlite
-        .query(`SELECT ${COLUMNS} FROM protocol_trace WHERE ${w.sql} ORDER BY at_ms, id LIMIT ? OFFSET ?`)
+      const total = (db.query(`SELECT count(*) AS n FROM ${table} WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+      const items = db
+        .query(`SELECT ${COLUMNS} FROM ${table} WHERE ${w.sql} ORDER BY at_ms, id LIMIT ? OFFSET ?`)
         .all(...w.params, q.limit, q.offset) as StoredTraceRow[];
       return { items, total };
     },
     /** Guest sessions whose charging session is `sessionId`: their payment calls belong to its trace. */
     guestSessionsOf(sessionId: string): string[] {
-      const rows = sqlite.query("SELECT id FROM guest_sessions WHERE json_extract(snapshot, '$.context.sessionId') = ?").all(sessionId) as { id: string }[];
+      const rows = db.query("SELECT id FROM guest_sessions WHERE json_extract(snapshot, '$.context.sessionId') = ?").all(sessionId) as { id: string }[];
       return rows.map((r) => r.id);
     },
     /** Deletes up to `budget` rows older than `beforeMs`, in chunks so no single statement holds the writer long. */
     deleteOlderThan(beforeMs: number, budget = 50_000): number {
       let deleted = 0;
       while (deleted < budget) {
-        const { changes } = sqlite.run(
-          'DELETE FROM protocol_trace WHERE id IN (SELECT id FROM protocol_trace WHERE at_ms < ? ORDER BY id LIMIT 5000)',
+        const { changes } = db.run(
+          `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE at_ms < ? ORDER BY id LIMIT 5000)`,
           [beforeMs],
         );
         deleted += changes;
@@ -152,10 +200,14 @@ export function traceRepo(sqlite: Database) {
     deleteBeyond(maxRows: number): number {
       const { low, high } = bounds.get() as { low: number | null; high: number | null };
       if (low === null || high === null || high - low + 1 <= maxRows) return 0;
-      return sqlite.run('DELETE FROM protocol_trace WHERE id <= ?', [high - maxRows]).changes;
+      return db.run(`DELETE FROM ${table} WHERE id <= ?`, [high - maxRows]).changes;
     },
     count(): number {
-      return (sqlite.query('SELECT count(*) AS n FROM protocol_trace').get() as { n: number }).n;
+      return (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    },
+    /** Closes the reading connection (the service's own is closed by its owner). */
+    close() {
+      if (separate) db.close();
     },
   };
 }
