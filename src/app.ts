@@ -74,6 +74,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
         clock,
         logger,
         settings: config.trace,
+        onDropped: metrics.traceDropped,
         resolvers: {
           sessionOfTransaction: (cp, tx) => storage.sessions.idByTransaction(cp, tx),
           partnersForBatch: () => {

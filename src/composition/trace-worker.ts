@@ -16,6 +16,7 @@
  * with its sequence number) and `failed` (a batch lost, for the main thread's log).
  */
 import { Database } from 'bun:sqlite';
+import { setPriority } from 'node:os';
 import { traceRepo, type TraceRepo } from '../storage/sqlite/trace.repo.ts';
 import { connectPostgres, isPostgresUrl } from '../storage/postgres/db.ts';
 import { decodeBatch, recordsIn, type EncodedBatch } from '../ops/trace/trace-batch.ts';
@@ -49,6 +50,18 @@ let holdTimer: ReturnType<typeof setTimeout> | undefined;
 let lastCheckpointMs = 0;
 
 const reply = (message: FromWorker) => self.postMessage(message);
+
+/**
+ * The lowest CPU priority, for this thread only (Linux keeps a nice value per thread; elsewhere it would be the
+ * whole process's): sharing a busy core, the station path runs first and the trace takes what is left.
+ */
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 19);
+  } catch {
+    // Not allowed here: the trace runs at the service's priority.
+  }
+}
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;

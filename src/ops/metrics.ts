@@ -16,6 +16,8 @@ export interface Metrics {
   /** A group commit ended: how many actor steps it held, and whether it committed. */
   committed(steps: number, outcome: 'committed' | 'failed'): void;
   payment(operation: string, outcome: string): void;
+  /** Protocol trace records dropped because its writer fell behind. */
+  traceDropped(records: number): void;
   /** Where the `dynamo_actors_live` gauge reads its numbers (the actor system, built after the metrics). */
   observeActors(count: () => Record<string, number>): void;
   text(): Promise<string>;
@@ -44,6 +46,7 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     registers,
   });
   const committed = commits.labels('committed');
+  const traceDropped = new Counter({ name: 'dynamo_trace_dropped_total', help: 'Protocol trace records dropped because its writer fell behind (a saturated node)', registers });
   const payments = new Counter({ name: 'dynamo_payments_total', help: 'Payment provider calls by operation and outcome', labelNames: ['operation', 'outcome'], registers });
   // Read from the database when scraped: the numbers stay right across restarts and other writers.
   new Gauge({
@@ -108,6 +111,7 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
       commitSteps.observe(steps);
     },
     payment: (operation, outcome) => payments.labels(operation, outcome).inc(),
+    traceDropped: (records) => traceDropped.inc(records),
     observeActors: (count) => (actorCounts = count),
     text: () => registry.metrics(),
   };

@@ -130,6 +130,25 @@ describe('the trace writer thread', () => {
     expect(storage.trace.count()).toBe(0);
   });
 
+  test('past maxBacklog uncommitted records new ones are dropped, counted and logged: the station path never waits on the trace', async () => {
+    const { storage } = fileStorage();
+    const { logger, lines } = capturingLogger();
+    const dropped: number[] = [];
+    const limited = { ...settings, maxBacklog: 4 };
+    const trace = createTraceRecorder({ repo: storage.trace, transact: storage.transact, clock: systemClock, logger, resolvers, settings: limited, onDropped: (n) => dropped.push(n) });
+    cleanup.push(() => trace.stop());
+    heartbeats(trace.tap, 3);
+    const first = trace.flush();
+    // Four records handed to the worker and not yet committed: no room.
+    heartbeats(trace.tap, 1);
+    await first;
+    heartbeats(trace.tap, 1);
+    await trace.flush();
+    expect(storage.trace.count()).toBe(6);
+    expect(dropped).toEqual([2, 2]);
+    expect(lines.filter((l) => /records dropped/.test(l.msg)).length).toBe(2);
+  });
+
   test('the trace has a file of its own: its writer never holds the service’s write lock; rows an earlier version kept in the service’s file move there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dynamo-trace-file-'));
     cleanup.push(() => removeDir(dir));

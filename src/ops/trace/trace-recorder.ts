@@ -13,8 +13,8 @@ import { silentTap } from '../../ocpp/gateway-tap.ts';
 import type { OcpiObservation } from '../../ocpi/client/ocpi-exchange.ts';
 import type { TraceRepo } from '../../storage/sqlite/trace.repo.ts';
 import { BatchBuilder, decodeBatch, recordsIn, type EncodedBatch } from './trace-batch.ts';
-import type { FromWorker, ToWorker } from '../../composition/trace-worker.ts';
 import { traceWriter, type TraceRecord, type TraceResolvers } from './trace-writer.ts';
+import { workerSink, type Sink } from './trace-worker-sink.ts';
 
 export interface TraceSettings {
   retentionHours: number;
@@ -22,15 +22,15 @@ export interface TraceSettings {
   flushMs?: number;
   batchSize?: number;
   pruneMs?: number;
+  maxBacklog?: number;
 }
 
-/** A backlog beyond this (the disk cannot keep up) is dropped and counted rather than held in memory. */
-const MAX_QUEUE = 200_000;
-/** How long `stop()` waits for the worker to commit what is left. */
-const STOP_WAIT_MS = 10_000;
-/** After a worker crash, a new one is started no sooner than this; after this many crashes in a row, none. */
-const RESTART_DELAY_MS = 5_000;
-const MAX_CRASHES = 5;
+/**
+ * Records not yet committed (queued here, or posted and not yet answered by the worker) beyond which new ones are
+ * dropped and counted: the worker yields the CPU to the station path (trace-worker-sink.ts), so on a saturated node
+ * it falls behind, and the trace gives way rather than memory or the stations.
+ */
+const MAX_BACKLOG = 50_000;
 
 export interface TraceRecorderDeps {
   repo: TraceRepo;
@@ -39,18 +39,11 @@ export interface TraceRecorderDeps {
   logger: Logger;
   resolvers: TraceResolvers;
   settings: TraceSettings;
+  /** Records dropped since the last call (the backlog was full), for the metrics. */
+  onDropped?: (records: number) => void;
 }
 
-/** Where batches go: the worker (a database file), or the main thread (`:memory:`). */
-interface Sink {
-  /** Resolves once the batch is committed (it was lost if it rejects; the loss is already logged); `urgent`: not held. */
-  write(batch: EncodedBatch, urgent: boolean): Promise<void>;
-  prune(beforeMs: number): Promise<{ old: number; excess: number }>;
-  /** Synchronous: what was written before is committed when this returns (or given up on after STOP_WAIT_MS). */
-  stop(): void;
-}
-
-export function createTraceRecorder({ repo, transact, clock, logger, resolvers, settings }: TraceRecorderDeps) {
+export function createTraceRecorder({ repo, transact, clock, logger, resolvers, settings, onDropped }: TraceRecorderDeps) {
   const flushMs = settings.flushMs ?? 250;
   const batchSize = settings.batchSize ?? 2000;
   const sink = repo.path === ':memory:' ? inThreadSink(repo, transact, resolvers, settings, logger) : workerSink(repo, settings, logger);
@@ -60,8 +53,9 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
   let soon: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
+  const maxBacklog = settings.maxBacklog ?? MAX_BACKLOG;
   const full = () => {
-    if (batch.size < MAX_QUEUE) return false;
+    if (batch.size + sink.backlog() < maxBacklog) return false;
     dropped++;
     return true;
   };
@@ -90,6 +84,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
     soon = undefined;
     if (dropped > 0) {
       logger.warn('Protocol trace records dropped: the writer fell behind', { dropped });
+      onDropped?.(dropped);
       dropped = 0;
     }
     if (stopped) return Promise.resolve();
@@ -161,7 +156,7 @@ export function createTraceRecorder({ repo, transact, clock, logger, resolvers, 
   };
 }
 
-/** Batches written on the calling thread, each in one transaction (a `:memory:` database). */
+/** Batches written on the calling thread, each in one transaction (a `:memory:` database): no backlog. */
 function inThreadSink(repo: TraceRepo, transact: <T>(fn: () => T) => T, resolvers: TraceResolvers, settings: TraceSettings, logger: Logger): Sink {
   const writer = traceWriter(repo, resolvers);
   return {
@@ -187,107 +182,7 @@ function inThreadSink(repo: TraceRepo, transact: <T>(fn: () => T) => T, resolver
       }
     },
     stop() {},
-  };
-}
-
-/**
- * Batches posted to the trace worker. A crashed worker is logged (the batches it held are lost, their flushes
- * reject) and replaced on the next batch, at most every RESTART_DELAY_MS; after MAX_CRASHES crashes in a row the
- * trace is given up (logged) and records are dropped, the service carries on.
- */
-function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Logger): Sink {
-  const path = repo.path;
-  type Waiter = { resolve: (value: any) => void; reject: (error: Error) => void };
-  let worker: Worker | undefined;
-  let seq = 0;
-  const waiting = new Map<number, Waiter>();
-  let crashes = 0;
-  let lastCrashMs = 0;
-  let givenUp = false;
-
-  function start(): Worker | undefined {
-    if (worker) return worker;
-    if (givenUp || (crashes > 0 && performance.now() - lastCrashMs < RESTART_DELAY_MS)) return undefined;
-    const w = new Worker(new URL('../../composition/trace-worker.ts', import.meta.url));
-    // Never what keeps the process alive: stop() ends it, and a process exiting without stop() loses ≤ one batch.
-    w.unref();
-    w.addEventListener('message', (event: MessageEvent<FromWorker>) => {
-      const message = event.data;
-      const waiter = waiting.get(message.seq);
-      waiting.delete(message.seq);
-      if (message.type === 'done') {
-        crashes = 0;
-        waiter?.resolve(message.pruned);
-      } else {
-        const text = message.what === 'write' ? 'Writing the protocol trace failed' : 'Pruning the protocol trace failed';
-        logger.error(text, { records: message.records, error: message.message });
-        waiter?.reject(new Error(`${text}: ${message.message}`));
-      }
-    });
-    w.addEventListener('error', (event: ErrorEvent) => {
-      if (worker !== w) return;
-      worker = undefined;
-      crashes++;
-      lastCrashMs = performance.now();
-      givenUp = crashes >= MAX_CRASHES;
-      repo.checkpointElsewhere(false);
-      logger.error(givenUp ? 'The protocol trace writer crashed again: tracing stops' : 'The protocol trace writer crashed; a new one starts with the next batch', {
-        error: event.message,
-        batchesLost: waiting.size,
-      });
-      w.terminate();
-      const error = new Error(`The protocol trace writer crashed: ${event.message}`);
-      for (const waiter of waiting.values()) waiter.reject(error);
-      waiting.clear();
-    });
-    post(w, { type: 'open', path, maxRows: settings.maxRows });
-    // The worker writes most of the WAL and checkpoints it (passively, after its commits and every second): were the
-    // main connection to keep its automatic checkpoint, its first commit past the threshold would copy the trace's
-    // pages into the database file on the service's thread.
-    repo.checkpointElsewhere(true);
-    worker = w;
-    return w;
-  }
-
-  function post(w: Worker, message: ToWorker) {
-    // A batch's numbers are handed over, not copied.
-    w.postMessage(message, message.type === 'batch' ? [message.nums.buffer as ArrayBuffer] : []);
-  }
-
-  function send<T>(message: (seq: number) => ToWorker, records: number): Promise<T> {
-    const w = start();
-    if (!w) return Promise.reject(new Error(`The protocol trace writer is not running: ${records} records dropped`));
-    const id = ++seq;
-    return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      post(w, message(id));
-    });
-  }
-
-  return {
-    write(batch, urgent) {
-      const records = recordsIn(batch);
-      return send<void>((seq) => ({ type: 'batch', seq, urgent, ...batch }), records);
-    },
-    prune(beforeMs) {
-      return send((seq) => ({ type: 'prune', seq, beforeMs }), 0);
-    },
-    stop() {
-      const w = worker;
-      worker = undefined;
-      givenUp = true;
-      if (!w) return;
-      const stopped = new SharedArrayBuffer(4);
-      post(w, { type: 'stop', seq: ++seq, stopped });
-      // Everything posted before 'stop' is committed once the worker flags it (messages are handled in order).
-      const outcome = Atomics.wait(new Int32Array(stopped), 0, 0, STOP_WAIT_MS);
-      if (outcome === 'timed-out') logger.warn('The protocol trace writer did not finish in time; its last records may be lost', { waitedMs: STOP_WAIT_MS });
-      w.terminate();
-      repo.checkpointElsewhere(false);
-      // Their 'done' messages were not delivered before terminate: committed all the same (or lost, logged above).
-      for (const waiter of waiting.values()) (outcome === 'timed-out' ? waiter.reject(new Error('The protocol trace writer was stopped')) : waiter.resolve(undefined));
-      waiting.clear();
-    },
+    backlog: () => 0,
   };
 }
 

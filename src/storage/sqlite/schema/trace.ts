@@ -4,7 +4,9 @@ import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core
 /**
  * The protocol trace: one row per OCPP frame, per OCPI exchange (request and answer together) and per payment
  * provider call, with secrets already redacted from `payload`. Rows are written in batches by the trace recorder
- * and deleted by age (TRACE_RETENTION_H) and count (TRACE_MAX_ROWS), oldest `id` first.
+ * and deleted by age (TRACE_RETENTION_H) and count (TRACE_MAX_ROWS), oldest `id` first. On a SQLite file the rows live
+ * in the trace's own file, whose table is created once from this one's DDL (trace.repo.ts `attachTrace`): a migration
+ * changing this table must change that file's too.
  */
 export const protocolTrace = sqliteTable(
   'protocol_trace',
