@@ -144,6 +144,7 @@ async function run(target: Target): Promise<RunResult> {
 async function measure(server: ChildServer, live: Station[], load: (tally: Tally) => Promise<void>): Promise<Window> {
   const tally = new Tally();
   for (const station of live) station.tally = tally;
+  const dropped0 = await traceDropped(server);
   const cpu0 = await serverCpu(server);
   const generator0 = process.cpuUsage();
   const started = performance.now();
@@ -155,6 +156,9 @@ async function measure(server: ChildServer, live: Station[], load: (tally: Tally
   // Let the calls in flight come back (bounded), so that the next window or the memory figure starts clean.
   const drainUntil = performance.now() + DRAIN_MS;
   while (live.some((s) => s.pendingId !== '') && performance.now() < drainUntil) await Bun.sleep(20);
+  // The recorder reports its drops with its next batch (every 250 ms).
+  await Bun.sleep(300);
+  const dropped = (await traceDropped(server)) - dropped0;
   return {
     messagesPerSecond: completed / (windowMs / 1000),
     p50: tally.percentile(0.5),
@@ -164,9 +168,13 @@ async function measure(server: ChildServer, live: Station[], load: (tally: Tally
     serverCpu: (cpu1.all - cpu0.all) / (windowMs * 1000),
     generatorCpu: (user + system) / (windowMs * 1000),
     unanswered: live.filter((s) => s.pendingId !== '').length,
+    messages: completed,
+    traceDropped: dropped,
     tally,
   };
 }
+
+const traceDropped = async (server: ChildServer) => (await server.request<{ dropped: number }>('trace')).dropped;
 
 /** The server's CPU so far from /proc (costs it nothing), or as the server itself reports it elsewhere. */
 async function serverCpu(server: ChildServer): Promise<{ all: number; main: number }> {

@@ -20,6 +20,9 @@ export interface Window {
   serverCpu: number;
   generatorCpu: number;
   unanswered: number;
+  /** CALLs answered in the window, and protocol trace records (two per CALL) dropped meanwhile. */
+  messages: number;
+  traceDropped: number;
   tally: Tally;
 }
 
@@ -43,6 +46,7 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`;
 const us = (value: number) => `${value.toFixed(1)} µs`;
 const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
+const dropShare = (w: Window) => (w.traceDropped ? `${w.traceDropped} (${((100 * w.traceDropped) / (2 * w.messages)).toFixed(1)} %)` : '0');
 const ratio = (a: number, b: number) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '');
 
 export function report(results: RunResult[], { stations, rate, drainMs }: { stations: number; rate: number; drainMs: number }) {
@@ -77,6 +81,7 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
     row(`paced ${rate}/s: round trip p99`, (r) => ms(r.paced.p99), (r) => r.paced.p99),
     row(`paced ${rate}/s: server CPU µs / message`, (r) => us(r.paced.serverMicrosPerMessage), (r) => r.paced.serverMicrosPerMessage),
     row(`paced ${rate}/s: load generator CPU`, (r) => pct(r.paced.generatorCpu)),
+    row('trace records dropped: closed loop / paced', (r) => `${dropShare(r.closed)} / ${dropShare(r.paced)}`),
     row('server RSS MiB: before → half → all connected → after load', mib),
     row('RSS / station, connected + booted, idle', (r) => kib(idle(r)), idle),
     row('RSS / station, after load', (r) => kib(loaded(r)), loaded),

@@ -10,6 +10,7 @@
  *   "cpu"   → {"cpuMicros","mainMicros"}             CPU time so far (all threads; the main thread alone, Linux only), nothing else (no GC inside a timed window);
  *                                                    the bench reads /proc/<pid>/stat itself where there is one
  *   "stats" → {"rss","heapUsed","cpuMicros","logs"}  after a full GC, so garbage is not counted as per-station memory
+ *   "trace" → {"dropped"}                            protocol trace records dropped so far (its writer fell behind; as logged)
  *   "stop"  → {"stopped":true}, then exits. The end of stdin (the bench died) stops it too.
  */
 import { readFileSync } from 'node:fs';
@@ -21,7 +22,9 @@ const [mode, dir, adminKey] = Bun.argv.slice(2);
 
 /** The server's warnings and errors, counted, with the first example of each: a silent logger would hide product errors. */
 const logs: Record<string, { count: number; example: string }> = {};
+let traceDropped = 0;
 const counting = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+  if (msg.startsWith('Protocol trace records dropped') && typeof fields?.dropped === 'number') traceDropped += fields.dropped;
   const entry = (logs[`${level}: ${msg}`] ??= { count: 0, example: safeJson(fields).slice(0, 300) });
   entry.count += 1;
 };
@@ -56,7 +59,8 @@ for await (const line of console) {
     Bun.gc(true);
     const { rss, heapUsed } = process.memoryUsage();
     reply({ rss, heapUsed, cpuMicros: cpuMicros(), logs });
-  } else if (command === 'stop') break;
+  } else if (command === 'trace') reply({ dropped: traceDropped });
+  else if (command === 'stop') break;
 }
 await stop();
 reply({ stopped: true });
