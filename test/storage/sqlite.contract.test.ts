@@ -5,6 +5,7 @@
  */
 import { afterAll } from 'bun:test';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { traceFileOf } from '../../src/storage/sqlite/trace.repo.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
@@ -30,7 +31,7 @@ function sqlite<T extends object>(pick: (storage: Storage) => T): () => T & { cl
       ...pick(storage),
       close() {
         storage.close();
-        for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+        for (const base of [path, traceFileOf(path)]) for (const file of [base, `${base}-wal`, `${base}-shm`]) rmSync(file, { force: true });
       },
     };
   };
