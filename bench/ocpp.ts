@@ -174,7 +174,10 @@ async function measure(server: ChildServer, live: Station[], load: (tally: Tally
   };
 }
 
-const traceDropped = async (server: ChildServer) => (await server.request<{ dropped: number }>('trace')).dropped;
+/** Protocol trace records the server dropped so far (0 for echo and raw). */
+async function traceDropped(server: ChildServer): Promise<number> {
+  return (await server.request<{ dropped: number }>('trace')).dropped;
+}
 
 /** The server's CPU so far from /proc (costs it nothing), or as the server itself reports it elsewhere. */
 async function serverCpu(server: ChildServer): Promise<{ all: number; main: number }> {
