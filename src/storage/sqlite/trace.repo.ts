@@ -151,21 +151,6 @@ export function traceRepo(sqlite: Database, role: 'service' | 'writer') {
       if (onPostgres) return (insert.get(...values) as { id: number }).id;
       return Number(insert.run(...values).lastInsertRowid);
     },
-    /**
-     * `true`: this connection no longer checkpoints the WAL on its own (another one, the trace worker, does);
-     * `false`: back to SQLite's default (every 1,000 pages), as when no worker runs. Never throws (a closed database).
-     */
-    checkpointElsewhere(elsewhere: boolean) {
-      try {
-        if (sqlite.filename !== ':memory:') sqlite.exec(`PRAGMA wal_autocheckpoint = ${elsewhere ? 0 : 1000}`);
-      } catch {
-        // Closed: nothing left to checkpoint from here.
-      }
-    },
-    /** A passive checkpoint: copies what no reader still needs from the WAL into the database file, never waits. */
-    checkpoint() {
-      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-    },
     linkSession(id: number, sessionId: string) {
       linkSession.run(sessionId, id);
     },
