@@ -64,7 +64,11 @@ function attachTrace(sqlite: Database): string {
   sqlite.exec('PRAGMA trace.synchronous = NORMAL');
   const created = sqlite.query("SELECT 1 FROM trace.sqlite_master WHERE name = 'protocol_trace'").get();
   if (!created) {
-    const ddl = sqlite.query("SELECT sql FROM main.sqlite_master WHERE tbl_name = 'protocol_trace' AND sql IS NOT NULL ORDER BY type DESC").all() as { sql: string }[];
+    // All but the time index: it served only the retention delete, which walks ids instead (deleteOlderThan), and it
+    // cost every insert a B-tree write.
+    const ddl = sqlite
+      .query("SELECT sql FROM main.sqlite_master WHERE tbl_name = 'protocol_trace' AND sql IS NOT NULL AND name <> 'protocol_trace_at_idx' ORDER BY type DESC")
+      .all() as { sql: string }[];
     sqlite.transaction(() => {
       for (const { sql } of ddl) sqlite.exec(sql.replace(/^CREATE (TABLE|INDEX) [`"]?(\w+)[`"]?/, 'CREATE $1 trace.$2'));
       sqlite.run('INSERT INTO trace.protocol_trace SELECT * FROM main.protocol_trace');
@@ -105,6 +109,7 @@ export function traceRepo(sqlite: Database, role: 'service' | 'writer') {
   const linkSession = db.prepare(`UPDATE ${table} SET session_id = ? WHERE id = ? AND session_id IS NULL`);
   // Two subqueries: `SELECT min(id), max(id)` in one is a scan of the whole table (SQLite's min/max shortcut takes one aggregate).
   const bounds = db.prepare(`SELECT (SELECT min(id) FROM ${table}) AS low, (SELECT max(id) FROM ${table}) AS high`);
+  const firstNotOlder = db.prepare(`SELECT min(id) AS id FROM ${table} WHERE id >= ? AND id < ? AND at_ms >= ?`);
   let byTransaction: ReturnType<typeof db.prepare<{ id: string }, [string, string]>> | undefined;
   const n = (v: unknown) => (v === undefined ? null : v) as string | number | null;
 
@@ -168,17 +173,18 @@ export function traceRepo(sqlite: Database, role: 'service' | 'writer') {
       const rows = db.query("SELECT id FROM guest_sessions WHERE json_extract(snapshot, '$.context.sessionId') = ?").all(sessionId) as { id: string }[];
       return rows.map((r) => r.id);
     },
-    /** Deletes up to `budget` rows older than `beforeMs`, in chunks so no single statement holds the writer long. */
+    /**
+     * Deletes rows older than `beforeMs`, up to `budget` ids from the oldest, in chunks so no single statement holds
+     * the writer long. Rows are written in time order, so the old ones come first: everything before the first row
+     * that is not old goes (one written a moment out of order, such as an OCPI call stamped at its start, goes with a
+     * later prune).
+     */
     deleteOlderThan(beforeMs: number, budget = 50_000): number {
+      const { low } = bounds.get() as { low: number | null };
+      if (low === null) return 0;
+      const end = (firstNotOlder.get(low, low + budget, beforeMs) as { id: number | null }).id ?? low + budget;
       let deleted = 0;
-      while (deleted < budget) {
-        const { changes } = db.run(
-          `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE at_ms < ? ORDER BY id LIMIT 5000)`,
-          [beforeMs],
-        );
-        deleted += changes;
-        if (changes < 5000) break;
-      }
+      for (let from = low; from < end; from += 5000) deleted += db.run(`DELETE FROM ${table} WHERE id >= ? AND id < ?`, [from, Math.min(from + 5000, end)]).changes;
       return deleted;
     },
     /** Keeps the newest `maxRows` rows (ids only grow, so the oldest are the lowest ids). */
