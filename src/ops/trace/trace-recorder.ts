@@ -1,9 +1,9 @@
 /**
  * The protocol trace recorder. Taps (OCPP gateway, OCPI in and out, payments) only append to a batch (flat
  * columns, trace-batch.ts); every ~250 ms (or sooner once it holds a batch's worth) the batch is posted to the
- * trace worker (src/composition/trace-worker.ts), which parses, redacts, links and inserts it in one SQLite transaction on its own
- * connection, off the main thread. Rows older than the retention, or beyond the row cap, are deleted there too,
- * oldest first. A `:memory:` database cannot be opened by a second connection: there the batches are written on
+ * trace worker (src/composition/trace-worker.ts), which parses, redacts, links and inserts it off the main thread, on
+ * its own connection (on SQLite, into the trace's own file: trace.repo.ts). Rows older than the retention, or beyond
+ * the row cap, are deleted there too, oldest first. A `:memory:` database cannot be opened by a second connection: there the batches are written on
  * the main thread (tests and tools only; the service runs on a file).
  */
 import { epochMs, type Clock } from '../../lib/clock.ts';
