@@ -3,9 +3,8 @@
  * root of that thread: it wires its own SQLite connection (or PostgreSQL's, with DATABASE_URL) to the trace writer. It has its own connection to the
  * service's database file, with the trace's own file attached (trace.repo.ts), and does everything the main
  * thread must not pay for per frame: parsing, pairing answers with their CALLs, session look-ups, redaction,
- * inserts and pruning. Rows are written in deferred transactions, which take the trace file's write lock only: the
- * service's commits never wait on them (and the service's connection checkpoints its own WAL, which holds none of
- * the trace's pages).
+ * inserts, pruning, and the WAL's checkpoints (of both files). Rows are written in deferred transactions, which
+ * take the trace file's write lock only: the service's commits never wait on them.
  *
  * Batches the main thread's timer posts (`urgent: false`) are prepared at once but held, and committed together
  * about once a second (HOLD_MS, or sooner past HOLD_ROWS): the station index is keyed by charge point, so every
@@ -48,6 +47,7 @@ const CACHE_KIB = 32 * 1024;
 let held: ReturnType<ReturnType<typeof traceWriter>['prepare']> = [];
 let heldBatches: { seq: number; records: number }[] = [];
 let holdTimer: ReturnType<typeof setTimeout> | undefined;
+let lastCheckpointMs = 0;
 
 const reply = (message: FromWorker) => self.postMessage(message);
 
@@ -120,7 +120,7 @@ function write(batch: { seq: number; urgent: boolean } & EncodedBatch) {
   else holdTimer ??= setTimeout(commitHeld, HOLD_MS);
 }
 
-/** Commits the held rows in one transaction (SQLite checkpoints the trace file's WAL after it, past 1,000 pages) and answers their batches. */
+/** Commits the held rows in one transaction and answers their batches; checkpoints the WAL now and then. */
 function commitHeld() {
   if (holdTimer) clearTimeout(holdTimer);
   holdTimer = undefined;
@@ -139,6 +139,23 @@ function commitHeld() {
   } catch (error) {
     // The trace is a diagnostic: a lost batch is reported, the worker carries on.
     for (const { seq, records } of batches) reply({ type: 'failed', seq, what: 'write', records, message: (error as Error).message });
+  }
+  checkpoint();
+}
+
+/**
+ * The service's connection does not checkpoint while this worker runs (unless its WAL passes 10,000 pages:
+ * trace.repo.ts `checkpointElsewhere`): this one does, passively, at least once a second whatever was written, for
+ * both files (the trace's also after its own commits, SQLite's automatic one).
+ */
+function checkpoint() {
+  const now = performance.now();
+  if (now - lastCheckpointMs < 1000) return;
+  lastCheckpointMs = now;
+  try {
+    repo.checkpoint();
+  } catch {
+    // Busy or locked: the next one will do.
   }
 }
 

@@ -91,8 +91,9 @@ describe('the trace writer thread', () => {
     heartbeats(trace.tap, 1);
     await trace.flush();
     expect(storage.trace.count()).toBe(8);
-    // The service's connection checkpoints its own WAL (SQLite's default), which holds none of the trace's pages:
-    // a worker that yields the CPU on a busy node must not leave it growing.
+    // While the worker runs it checkpoints the WAL; the service's connection only past 10,000 pages.
+    expect(storage.sqlite.query('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 10_000 });
+    trace.stop();
     expect(storage.sqlite.query('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 1000 });
   });
 

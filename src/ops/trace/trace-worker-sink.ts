@@ -79,6 +79,7 @@ export function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Log
       crashes++;
       lastCrashMs = performance.now();
       givenUp = crashes >= MAX_CRASHES;
+      repo.checkpointElsewhere(false);
       logger.error(givenUp ? 'The protocol trace writer crashed again: tracing stops' : 'The protocol trace writer crashed; a new one starts with the next batch', {
         error: event.message,
         batchesLost: waiting.size,
@@ -88,6 +89,9 @@ export function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Log
       for (const waiter of settleAll()) waiter.reject(error);
     });
     post(w, { type: 'open', path, maxRows: settings.maxRows });
+    // The worker checkpoints the service's WAL (passively, every second): a checkpoint copies pages and syncs the
+    // file, which on the service's thread is a stall of every station behind a disk flush.
+    repo.checkpointElsewhere(true);
     worker = w;
     return w;
   }
@@ -127,6 +131,7 @@ export function workerSink(repo: TraceRepo, settings: TraceSettings, logger: Log
       const outcome = Atomics.wait(new Int32Array(stopped), 0, 0, STOP_WAIT_MS);
       if (outcome === 'timed-out') logger.warn('The protocol trace writer did not finish in time; its last records may be lost', { waitedMs: STOP_WAIT_MS });
       w.terminate();
+      repo.checkpointElsewhere(false);
       // Their 'done' messages were not delivered before terminate: committed all the same (or lost, logged above).
       for (const waiter of settleAll()) (outcome === 'timed-out' ? waiter.reject(new Error('The protocol trace writer was stopped')) : waiter.resolve(undefined));
     },

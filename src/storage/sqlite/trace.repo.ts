@@ -156,6 +156,22 @@ export function traceRepo(sqlite: Database, role: 'service' | 'writer') {
       if (onPostgres) return (insert.get(...values) as { id: number }).id;
       return Number(insert.run(...values).lastInsertRowid);
     },
+    /**
+     * `true`: the service's connection leaves the WAL's checkpoints to another one (the trace worker, every second)
+     * and checkpoints only past 10,000 pages (40 MB: a worker starved of CPU on a saturated node); `false`: back to
+     * SQLite's default (every 1,000 pages), as when no worker runs. Never throws (a closed database).
+     */
+    checkpointElsewhere(elsewhere: boolean) {
+      try {
+        if (sqlite.filename !== ':memory:') sqlite.exec(`PRAGMA wal_autocheckpoint = ${elsewhere ? 10_000 : 1000}`);
+      } catch {
+        // Closed: nothing left to checkpoint from here.
+      }
+    },
+    /** A passive checkpoint of the service's file and the trace's: copies what no reader still needs from the WALs, never waits. */
+    checkpoint() {
+      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    },
     linkSession(id: number, sessionId: string) {
       linkSession.run(sessionId, id);
     },
