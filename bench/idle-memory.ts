@@ -20,6 +20,7 @@ import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
 import { seedNetwork } from './support/network-seed.ts';
 import { openFileLimit } from './support/open-files.ts';
 import { storm } from './support/storm.ts';
+import { printTable } from './support/table.ts';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { stations: { type: 'string', default: '2000' } } });
 const STATIONS = intArg(values.stations, 1, 50_000, '--stations');
@@ -117,9 +118,7 @@ function report(ours: Figures, echo: Figures) {
     ['JS heap / station, just booted → idle', `${kib(per(ours, ours.booted, 'heapUsed'))} → ${kib(per(ours, ours.idle, 'heapUsed'))}`, `${kib(per(echo, echo.booted, 'heapUsed'))} → ${kib(per(echo, echo.idle, 'heapUsed'))}`, ''],
     ['charge-point actors in memory, booted → idle', `${ours.liveBooted} → ${ours.liveIdle}`, '', ''],
   ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log('');
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
+  printTable(rows);
   console.log(`\nIdle: ACTOR_IDLE_EVICT_S=${EVICT_S} here (30 by default), so the actors of stations that sent nothing have left memory;`);
   console.log('RSS is read after a full GC, every 5 s until it moves less than 1 % (freed memory goes back to the system lazily).');
 }

@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { intArg } from './support/args.ts';
 import { cpuMicrosOf, openFileLimit, pinning, relaunchWithLimits } from './support/bench-process.ts';
 import { ChildServer, tempDirRemovedOnExit } from './support/child-server.ts';
-import { pacedLoad, Station, STATION_PASSWORD, Tally } from './support/ocpp-station.ts';
+import { BATCH, benchStationIds, measureWindow, registerStations, type CpuReading } from './support/load-window.ts';
+import { pacedLoad, Station, Tally } from './support/ocpp-station.ts';
 import { report, type RunResult, type Stats, type Target, type Window } from './support/ocpp-report.ts';
 
 const { values } = parseArgs({
@@ -42,8 +43,6 @@ const STATIONS = intArg(values.stations, 1, 20_000, '--stations');
 const SECONDS = intArg(values.seconds, 1, 600, '--seconds');
 const RATE = intArg(values.rate, 1, 1_000_000, '--rate');
 const PACED_SECONDS = intArg(values['paced-seconds'] ?? String(SECONDS), 1, 600, '--paced-seconds');
-/** Connections (and registrations) in flight at once: a 20k connect storm all at once times out. */
-const BATCH = 200;
 /** After a window, calls still in flight get this long before they count as unanswered. */
 const DRAIN_MS = 5_000;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
@@ -69,13 +68,13 @@ async function run(target: Target): Promise<RunResult> {
   const bunFlags = target === 'dynamo' && values.profile ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${values.profile}`] : [];
   const server = await ChildServer.start(SERVER_SCRIPT, dir ? ['dynamo', dir, ADMIN_KEY] : [target], { bunFlags, cores: pinning?.server });
   try {
-    const ids = Array.from({ length: STATIONS }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
+    const ids = benchStationIds(STATIONS);
     let registerMs: number | undefined;
     let registerFailures = 0;
     if (target === 'dynamo') {
       progress(target, `registering ${STATIONS} stations`);
       const started = performance.now();
-      registerFailures = await register(server.port, ids);
+      registerFailures = await registerStations(`http://127.0.0.1:${server.port}`, ADMIN_KEY, ids);
       registerMs = performance.now() - started;
     }
     // A burst of plain requests first: Bun's allocator gives back much of its start-up slack on the first traffic.
@@ -140,38 +139,13 @@ async function run(target: Target): Promise<RunResult> {
   }
 }
 
-/** One load window on a fresh tally: throughput, latency, server and generator CPU, then a bounded drain. */
+/** One load window (load-window.ts), with the trace records the server dropped meanwhile. */
 async function measure(server: ChildServer, live: Station[], load: (tally: Tally) => Promise<void>): Promise<Window> {
-  const tally = new Tally();
-  for (const station of live) station.tally = tally;
   const dropped0 = await traceDropped(server);
-  const cpu0 = await serverCpu(server);
-  const generator0 = process.cpuUsage();
-  const started = performance.now();
-  await load(tally);
-  const windowMs = performance.now() - started;
-  const completed = tally.completed;
-  const { user, system } = process.cpuUsage(generator0);
-  const cpu1 = await serverCpu(server);
-  // Let the calls in flight come back (bounded), so that the next window or the memory figure starts clean.
-  const drainUntil = performance.now() + DRAIN_MS;
-  while (live.some((s) => s.pendingId !== '') && performance.now() < drainUntil) await Bun.sleep(20);
+  const window = await measureWindow(() => serverCpu(server), live, DRAIN_MS, load);
   // The recorder reports its drops with its next batch (every 250 ms).
   await Bun.sleep(300);
-  const dropped = (await traceDropped(server)) - dropped0;
-  return {
-    messagesPerSecond: completed / (windowMs / 1000),
-    p50: tally.percentile(0.5),
-    p99: tally.percentile(0.99),
-    serverMicrosPerMessage: completed ? (cpu1.all - cpu0.all) / completed : Number.NaN,
-    mainMicrosPerMessage: completed ? (cpu1.main - cpu0.main) / completed : Number.NaN,
-    serverCpu: (cpu1.all - cpu0.all) / (windowMs * 1000),
-    generatorCpu: (user + system) / (windowMs * 1000),
-    unanswered: live.filter((s) => s.pendingId !== '').length,
-    messages: completed,
-    traceDropped: dropped,
-    tally,
-  };
+  return { ...window, traceDropped: (await traceDropped(server)) - dropped0 };
 }
 
 /** Protocol trace records the server dropped so far (0 for echo and raw). */
@@ -180,33 +154,11 @@ async function traceDropped(server: ChildServer): Promise<number> {
 }
 
 /** The server's CPU so far from /proc (costs it nothing), or as the server itself reports it elsewhere. */
-async function serverCpu(server: ChildServer): Promise<{ all: number; main: number }> {
+async function serverCpu(server: ChildServer): Promise<CpuReading> {
   const all = cpuMicrosOf(server.pid);
   if (all !== undefined) return { all, main: cpuMicrosOf(server.pid, server.pid) ?? Number.NaN };
   const asked = await server.request<{ cpuMicros: number; mainMicros: number }>('cpu');
   return { all: asked.cpuMicros, main: asked.mainMicros };
-}
-
-/** PUT /api/v1/charge-points/{id} for every station, BATCH at a time; returns how many failed. */
-async function register(port: number, ids: string[]) {
-  let failures = 0;
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const statuses = await Promise.all(
-      ids.slice(i, i + BATCH).map((id) =>
-        fetch(`http://127.0.0.1:${port}/api/v1/charge-points/${encodeURIComponent(id)}`, {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ password: STATION_PASSWORD }),
-          signal: AbortSignal.timeout(30_000),
-        }).then(
-          async (response) => (await response.arrayBuffer(), response.status),
-          () => 0,
-        ),
-      ),
-    );
-    failures += statuses.filter((status) => status !== 200 && status !== 201).length;
-  }
-  return failures;
 }
 
 function progress(target: Target, what: string) {

@@ -22,6 +22,7 @@ import { tempDirRemovedOnExit } from './support/child-server.ts';
 import { seedNetwork, stationId } from './support/network-seed.ts';
 import { openFileLimit } from './support/open-files.ts';
 import { storm, type StormResult } from './support/storm.ts';
+import { printTable } from './support/table.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -173,9 +174,7 @@ function report(ours: Run, bare: Run) {
     ['server RSS after the storm', `${ours.rssMiB.toFixed(0)} MiB`, `${bare.rssMiB.toFixed(0)} MiB`, ''],
     ['load generator CPU', s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
   ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log('');
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
+  printTable(rows);
   for (const [name, r] of [['dynamo', ours], ['bare', bare]] as const) {
     const retries = Object.entries(r.storm.retries);
     if (retries.length) console.log(`${name}: connections retried: ${retries.map(([why, n]) => `${why} × ${n}`).join(', ')}`);

@@ -1,5 +1,6 @@
 /** What bench/ocpp.ts measured, and how it prints it: one column per server, ratios against the bare echo. */
 import type { Tally } from './ocpp-station.ts';
+import { printTable } from './table.ts';
 
 export type Target = 'echo' | 'raw' | 'dynamo';
 const LABEL: Record<Target, string> = { echo: 'bare Bun echo', raw: 'raw Bun OCPP', dynamo: 'dynamo' };
@@ -10,20 +11,27 @@ export interface Stats {
   logs: Record<string, { count: number; example: string }>;
 }
 
-export interface Window {
+/** One measured load window (bench/support/load-window.ts). */
+export interface LoadWindow {
   messagesPerSecond: number;
   p50: number;
   p99: number;
   /** Server CPU (user + sys, every thread) over the window, per answered CALL; and the main thread's alone. */
   serverMicrosPerMessage: number;
   mainMicrosPerMessage: number;
+  /** CPU of other processes the servers lean on (PostgreSQL backends, Redis), per answered CALL, by name. */
+  otherMicrosPerMessage: Record<string, number>;
   serverCpu: number;
   generatorCpu: number;
   unanswered: number;
-  /** CALLs answered in the window, and protocol trace records (two per CALL) dropped meanwhile. */
+  /** CALLs answered in the window. */
   messages: number;
-  traceDropped: number;
   tally: Tally;
+}
+
+/** A bench:ocpp window: also the protocol trace records (two per CALL) the server dropped meanwhile. */
+export interface Window extends LoadWindow {
+  traceDropped: number;
 }
 
 export interface RunResult {
@@ -86,26 +94,16 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
     row('RSS / station, connected + booted, idle', (r) => kib(idle(r)), idle),
     row('RSS / station, after load', (r) => kib(loaded(r)), loaded),
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log('');
-  for (const cells of rows) console.log(cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
+  printTable(rows);
 
   console.log('');
   console.log('errors:');
   for (const r of results) {
     const lines = [
       r.registerFailures ? `registration failures: ${r.registerFailures}` : '',
-      ...[...r.connectFailures].map(([reason, n]) => `connect failed (${reason}): ${n}`),
-      ...(['closed', 'paced'] as const).flatMap((window) => {
-        const t = r[window].tally;
-        return [
-          ...[...t.callErrors].map(([what, n]) => `${window}: CALLERROR ${what}: ${n}`),
-          r[window].unanswered ? `${window}: unanswered after ${drainMs / 1000} s drain: ${r[window].unanswered}` : '',
-          ...[...t.unexpectedCloses].map(([why, n]) => `${window}: closed by server (${why}): ${n}`),
-          t.serverCalls ? `${window}: CALLs from the server (not answered): ${t.serverCalls}` : '',
-          t.strayFrames ? `${window}: frames matching no pending call: ${t.strayFrames}` : '',
-        ];
-      }),
+      ...connectProblems(r.connectFailures),
+      ...windowProblems('closed', r.closed, drainMs),
+      ...windowProblems('paced', r.paced, drainMs),
       ...Object.entries(r.logs).map(([msg, { count, example }]) => `server log ${msg}: ${count} (first: ${example})`),
     ].filter(Boolean);
     console.log(`  ${r.target}: ${lines.length ? '' : 'none'}`);
@@ -116,4 +114,18 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
   console.log('RSS per station: growth from half to all stations connected (start-up slack excluded); after load, plus the growth the load left per station.');
   console.log('Paced: a turn is skipped when that station still waits for its previous answer (the server is behind).');
   console.log('Servers and load generator share this machine: compare the ratios, not the absolute figures, across machines.');
+}
+
+export const connectProblems = (failures: Map<string, number>) => [...failures].map(([reason, n]) => `connect failed (${reason}): ${n}`);
+
+/** What went wrong in a load window, one line each (none: all answered, as asked). */
+export function windowProblems(name: string, window: LoadWindow, drainMs: number) {
+  const t = window.tally;
+  return [
+    ...[...t.callErrors].map(([what, n]) => `${name}: CALLERROR ${what}: ${n}`),
+    window.unanswered ? `${name}: unanswered after ${drainMs / 1000} s drain: ${window.unanswered}` : '',
+    ...[...t.unexpectedCloses].map(([why, n]) => `${name}: closed by server (${why}): ${n}`),
+    t.serverCalls ? `${name}: CALLs from the server (not answered): ${t.serverCalls}` : '',
+    t.strayFrames ? `${name}: frames matching no pending call: ${t.strayFrames}` : '',
+  ].filter(Boolean);
 }
