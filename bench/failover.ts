@@ -16,6 +16,7 @@ import { startFakeEmsp } from '../test/support/fake-emsp.ts';
 import { callNode, REDIS_URL, sharedPostgres, testCluster } from '../test/support/cluster-nodes.ts';
 import { bootedStation, iso, setUpNetwork } from '../test/support/cluster-network.ts';
 import { eventually } from '../test/support/eventually.ts';
+import { dropTestDatabases } from '../test/support/test-database.ts';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { rounds: { type: 'string', default: '3' }, 'lease-ms': { type: 'string', default: '10000' } } });
 const ROUNDS = intArg(values.rounds, 1, 20, '--rounds');
@@ -83,6 +84,7 @@ try {
 } finally {
   await cluster.stop();
   emsp.stop();
+  dropTestDatabases();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -17,11 +17,14 @@ async function must(step: Promise<{ status: number; body: unknown }>, status: nu
 export const appUser = (uid: string) => ({ country_code: 'DE', party_id: 'EMS', uid, type: 'APP_USER', contract_id: `C-${uid}`, issuer: 'Fake eMSP', valid: true, whitelist: 'ALWAYS', last_updated: '2026-01-01T00:00:00Z' });
 export const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Tariff, a location with one EVSE per station id, the stations registered, the eMSP registered and its token pushed. */
-export async function setUpNetwork(node: ServerProcess, emsp: FakeEmsp, stations: string[]) {
+/**
+ * Tariff, a location with one EVSE per station id (with these OCPI capabilities), the stations registered, the eMSP
+ * registered and its token pushed.
+ */
+export async function setUpNetwork(node: ServerProcess, emsp: FakeEmsp, stations: string[], capabilities = ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE']) {
   const connector = { id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, tariff_ids: ['T1'] };
   await must(callNode(node, 'PUT', '/api/v1/tariffs/T1', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 20, step_size: 1 }] }] }), 201, 'tariff');
-  const evses = stations.map((id) => ({ uid: `E-${id}`, status: 'AVAILABLE', capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE'], connectors: [connector], ocpp: { charge_point_id: id, evse_id: 1 } }));
+  const evses = stations.map((id) => ({ uid: `E-${id}`, status: 'AVAILABLE', capabilities, connectors: [connector], ocpp: { charge_point_id: id, evse_id: 1 } }));
   const location = { publish: true, address: 'Clusterweg 1', city: 'Delft', country: 'NLD', time_zone: 'Europe/Amsterdam', coordinates: { latitude: '52.01160', longitude: '4.35710' }, evses };
   await must(callNode(node, 'PUT', '/api/v1/locations/LOC-C', location), 201, 'location');
   for (const id of stations) await must(callNode(node, 'PUT', `/api/v1/charge-points/${id}`, { password: STATION_PASSWORD }), 201, `charge point ${id}`);

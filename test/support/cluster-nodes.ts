@@ -59,9 +59,13 @@ export function testCluster(database: SharedDatabase, env: Record<string, string
   };
   return {
     prefix,
-    /** Starts node `nodeId` (one at a time: the first one migrates the shared database). */
-    async start(nodeId: string): Promise<ClusterNodeProcess> {
-      const node = { ...(await spawnServer({ ...common, NODE_ID: nodeId })), nodeId };
+    /**
+     * Starts node `nodeId` (one at a time: the first one migrates the shared database). `alone`: without REDIS_URL,
+     * a single node holding the database exclusively (what several nodes are compared with); `cores` pins it.
+     */
+    async start(nodeId: string, { alone = false, cores }: { alone?: boolean; cores?: string } = {}): Promise<ClusterNodeProcess> {
+      const { REDIS_URL: _, ...single } = common;
+      const node = { ...(await spawnServer({ ...(alone ? single : common), NODE_ID: nodeId }, { cores })), nodeId };
       nodes.set(nodeId, node);
       return node;
     },
