@@ -1,7 +1,8 @@
 /**
- * Several nodes against one: `bun run bench:cluster [--stations N] [--seconds S] [--calls C]` (N default 2,000,
- * S 10, C 200). Real node processes (`bun src/main.ts` with DATABASE_URL, REDIS_URL, NODE_ID, PORT) on a fresh
- * PostgreSQL database each run (dropped at the end) and a Redis key prefix of their own (deleted after), in turn:
+ * Several nodes against one: `bun run bench:cluster [--stations N] [--seconds S] [--calls C] [--node-cores LIST]`
+ * (N default 2,000, S 10, C 200). Real node processes (`bun src/main.ts` with DATABASE_URL, REDIS_URL, NODE_ID,
+ * PORT) on a fresh PostgreSQL database each run (dropped at the end) and a Redis key prefix of their own (deleted
+ * after), in turn:
  *   1 node, PostgreSQL            a lone node (no REDIS_URL: it holds the database exclusively);
  *   1 node, PostgreSQL + Redis    a cluster of one: ownership claims, epochs and the node bus, nobody to share with;
  *   2 nodes, PostgreSQL + Redis   the stations split evenly over both, as a round-robin load balancer would.
@@ -10,10 +11,10 @@
  * p50/p99, and CPU per message of the nodes, of the PostgreSQL backends serving the database and of Redis, from
  * /proc. With two nodes it then times C OCPI UNLOCK_CONNECTOR commands sent to the node holding a station's
  * socket and C sent to the other one (the CALL routed over Redis): bench/support/routed-calls.ts.
- * On Linux with two or more cores the nodes share core 0 (the one server core of bench:ocpp) and this load
- * generator the others; PostgreSQL and Redis are not pinned. The PostgreSQL server is BENCH_POSTGRES_URL (default
- * postgres://postgres@127.0.0.1:5432/postgres), Redis TEST_REDIS_URL (default redis://127.0.0.1:6379). Figures
- * are printed, never asserted.
+ * On Linux with two or more cores the nodes share core 0 (the one server core of bench:ocpp; `--node-cores 0-1`
+ * lets them use more) and this load generator the others; PostgreSQL and Redis are not pinned. The PostgreSQL
+ * server is BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), Redis TEST_REDIS_URL
+ * (default redis://127.0.0.1:6379). Figures are printed, never asserted.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -31,12 +32,17 @@ import { printTable } from './support/table.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { stations: { type: 'string', default: '2000' }, seconds: { type: 'string', default: '10' }, calls: { type: 'string', default: '200' } },
+  options: { stations: { type: 'string', default: '2000' }, seconds: { type: 'string', default: '10' }, calls: { type: 'string', default: '200' }, 'node-cores': { type: 'string' } },
 });
 const STATIONS = intArg(values.stations, 2, 20_000, '--stations');
 const SECONDS = intArg(values.seconds, 1, 600, '--seconds');
 const CALLS = intArg(values.calls, 1, 10_000, '--calls');
 const DRAIN_MS = 5_000;
+const NODE_CORES = values['node-cores'] ?? pinning?.server;
+if (NODE_CORES !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(NODE_CORES)) {
+  console.error(`--node-cores must be a taskset list such as 0 or 0-1 (got "${NODE_CORES}")`);
+  process.exit(2);
+}
 /** The production lease (the multi-node tests shorten it), replies unchecked; TRACE=off|on from the environment. */
 const NODE_ENV = { CLUSTER_LEASE_MS: '10000', OCPP_CHECK_REPLIES: 'off', ...(process.env.TRACE ? { TRACE: process.env.TRACE } : {}) };
 const SETUPS = [
@@ -71,7 +77,7 @@ const cleanUp = () =>
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 console.log(`Several nodes: ${STATIONS} stations, closed loop ${SECONDS} s, ${CALLS} routed and ${CALLS} local commands — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
-console.log(pinning ? `nodes on core ${pinning.server}, load generator on core(s) ${pinning.generator} (taskset); PostgreSQL and Redis not pinned` : 'nothing pinned (no taskset or a single core)');
+console.log(pinning ? `nodes on core(s) ${NODE_CORES}, load generator on core(s) ${pinning.generator} (taskset); PostgreSQL and Redis not pinned` : 'nothing pinned (no taskset or a single core)');
 const redisPid = await redisServerPid(REDIS_URL);
 const results: Result[] = [];
 try {
@@ -88,7 +94,7 @@ async function run(setup: Setup): Promise<Result> {
   running.add(cluster);
   try {
     const nodes: ClusterNodeProcess[] = [];
-    for (const id of setup.nodes) nodes.push(await cluster.start(id, { alone: setup.alone, cores: pinning?.server }));
+    for (const id of setup.nodes) nodes.push(await cluster.start(id, { alone: setup.alone, cores: NODE_CORES }));
     const ids = benchStationIds(STATIONS);
     progress(setup, `registering ${STATIONS} stations`);
     const registerFailures = await registerStations(nodes[0]!.url, CLUSTER_ADMIN_KEY, ids);
