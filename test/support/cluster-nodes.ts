@@ -17,8 +17,8 @@ export interface SharedDatabase {
 
 /** One PostgreSQL database all nodes open (a fresh one of the test's own), as in production. */
 export function sharedPostgres(): SharedDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'dynamo-cluster-'));
   const url = freshPostgresDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'dynamo-cluster-'));
   return {
     env: { DATABASE_PATH: join(dir, 'dynamo.sqlite'), DATABASE_URL: url },
     drop: () => {
