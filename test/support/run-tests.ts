@@ -50,10 +50,18 @@ async function bunTest(extra: string[], echo: boolean): Promise<Outcome> {
   return { output, code: await proc.exited };
 }
 
+/**
+ * Files about one engine whatever the run: the PostgreSQL client, migrations and contract suite and the multi-node
+ * tests (PostgreSQL + Redis) on PostgreSQL; the SQLite contract suite on SQLite. With TEST_SKIP_OTHER_ENGINE=1
+ * (.ci/run, which runs the suite once on each engine) a run leaves out the other engine's files, so each runs once.
+ */
+const ENGINE_FILES = { postgres: /^test\/(storage\/postgres[^/]*|cluster\/.*)\.test\.ts$/, sqlite: /^test\/storage\/sqlite[^/]*\.test\.ts$/ };
+const otherEngine = process.env.TEST_SKIP_OTHER_ENGINE === '1' ? ENGINE_FILES[databaseUrl ? 'sqlite' : 'postgres'] : undefined;
+
 /** Every test file, biggest first (size stands in for duration: the long scenario files are the big ones). */
 async function testFiles(): Promise<string[]> {
   const files: { path: string; size: number }[] = [];
-  for await (const path of new Bun.Glob('test/**/*.test.ts').scan('.')) files.push({ path, size: Bun.file(path).size });
+  for await (const path of new Bun.Glob('test/**/*.test.ts').scan('.')) if (!otherEngine?.test(path)) files.push({ path, size: Bun.file(path).size });
   return files.sort((a, b) => b.size - a.size || a.path.localeCompare(b.path)).map((f) => `./${f.path}`);
 }
 

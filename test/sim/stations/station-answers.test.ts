@@ -107,9 +107,11 @@ describe('an OCPP 1.6 simulated station answers', () => {
     expect(await cs.call('TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 9 })).toEqual({ status: 'Rejected' });
 
     expect(await cs.call('RemoteStartTransaction', { connectorId: 1, idTag: 'APPUSER1' })).toEqual({ status: 'Accepted' });
+    // Sent, and answered: the station knows its transaction id only from the CSMS's reply.
     const [start] = await eventually(() => {
       const starts = from('ANS16B', 'StartTransaction');
       expect(starts).toHaveLength(1);
+      expect(s.state().connectors[0]!.transactionId).toBeDefined();
       return starts;
     });
     // The connector's register, cumulative across sessions.
