@@ -13,6 +13,7 @@ import type { ActorHost } from '../system/actor-host.ts';
 import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
 import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
 import { GuestRefusal } from './guest-error.ts';
+import { askToStart, askToStop } from './guest-station.ts';
 import type { GuestStationPort, PaymentPort } from './guest.ports.ts';
 
 export const PAYMENTS_CHANNEL = 'payments';
@@ -271,17 +272,7 @@ export class GuestSessions {
       return true;
     });
     if (!claimed) return;
-    const timeoutMs = this.deps.settings.callTimeoutSeconds * 1000;
-    let reason: string | undefined;
-    try {
-      const answer =
-        view.protocol === 'ocpp2.0.1'
-          ? await this.deps.station.call(view.chargePointId, 'RequestStartTransaction', { idToken: { idToken: view.idTag, type: 'Central' }, remoteStartId: remoteStartIdOf(id), evseId: view.ocppEvseId }, timeoutMs)
-          : await this.deps.station.call(view.chargePointId, 'RemoteStartTransaction', { connectorId: view.ocppEvseId, idTag: view.idTag }, timeoutMs);
-      if ((answer as { status?: string }).status !== 'Accepted') reason = 'The charge point rejected the start';
-    } catch (error) {
-      reason = `The charge point did not start: ${(error as Error).message}`;
-    }
+    const reason = await askToStart(this.deps.station, view, this.deps.settings.callTimeoutSeconds * 1000);
     if (reason && this.view(id)?.state === 'starting') this.send(id, { type: 'START_REFUSED', reason, at: this.now() });
   }
 
@@ -291,11 +282,7 @@ export class GuestSessions {
     this.send(id, { type: 'STOP_REQUESTED', reason, at: this.now() });
     const session = this.deps.session(view.sessionId);
     if (!session) return;
-    const timeoutMs = this.deps.settings.callTimeoutSeconds * 1000;
-    await (session.protocol === 'ocpp2.0.1'
-      ? this.deps.station.call(view.chargePointId, 'RequestStopTransaction', { transactionId: session.transactionId }, timeoutMs)
-      : this.deps.station.call(view.chargePointId, 'RemoteStopTransaction', { transactionId: Number(session.transactionId) }, timeoutMs)
-    ).catch((error: Error) => this.deps.logger.warn('Guest stop not delivered to the charge point', { guest: id, error: error.message }));
+    await askToStop(this.deps.station, view.chargePointId, session, this.deps.settings.callTimeoutSeconds * 1000).catch((error: Error) => this.deps.logger.warn('Guest stop not delivered to the charge point', { guest: id, error: error.message }));
   }
 
   private guestOf(token: { country_code: string; party_id: string; uid: string }) {
@@ -318,9 +305,4 @@ export class GuestSessions {
 /** An outbox row on the payments channel; one object key per guest keeps release and capture in order. */
 function job(payment: PaymentJob): NewDelivery {
   return { channel: PAYMENTS_CHANNEL, objectKey: `guest:${payment.guestId}`, method: 'POST', module: null, path: payment.op, body: payment };
-}
-
-/** OCPP 2.0.1 remoteStartId is an integer; derived from the guest id so a retried start uses the same one. */
-function remoteStartIdOf(id: string): number {
-  return Number.parseInt(Buffer.from(id, 'base64url').subarray(0, 4).toString('hex'), 16) & 0x7fffffff;
 }
