@@ -1,18 +1,11 @@
-import type { Clock } from '../../src/lib/clock.ts';
 import type { SnapshotStore, VersionedSnapshotStore } from '../../src/storage/ports.ts';
 import type { StepRunner } from './group-commit.ts';
+import { IdleSweep, type IdleEviction } from './idle-sweep.ts';
 import { ActorWriteConflict, StaleCopy, CONFLICT_ATTEMPTS } from './write-conflict.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 
 export class ActorEventRejected extends Error {}
 
-/**
- * Idle actors leave memory: every `afterMs` (on the Clock) the host drops the live actors nobody asked for since
- * the previous sweep, so an actor goes after `afterMs` to 2 × `afterMs` without an event or a read. Only actors
- * with nothing running in memory go: no armed delayed transition (XState would not restore it) and no invoked or
- * spawned child. Their state is committed already; the next `get` hydrates them from the stored snapshot (a delayed
- * transition that fired changed nothing stored by itself, as across a restart: its effects commit their own writes).
- */
 /**
  * How a host shares its actors with other nodes (several nodes, one database): `fence` runs inside every commit
  * before the snapshot is saved and throws when this node may no longer write the actor (a newer owner's epoch);
@@ -31,11 +24,6 @@ export interface HostPolicy {
   versioned?: VersionedSnapshotStore;
 }
 
-export interface IdleEviction {
-  afterMs: number;
-  clock: Clock;
-}
-
 /**
  * Keeps exactly one live actor per id in a Map (not as children of a root actor: spawnChild is quadratic) and
  * runs every accepted event as one step of the group commit (group-commit.ts: a savepoint in the transaction of
@@ -51,9 +39,8 @@ export class ActorHost<M extends AnyStateMachine> {
   private readonly watchers = new Map<string, Set<() => void>>();
   /** Effects asked for by the step being committed; undefined outside a commit (a timer's action runs at once). */
   private effects: (() => void)[] | undefined;
-  /** Ids asked for since the last idle sweep (they stay); the sweep's cancel while one is armed. */
-  private readonly recent = new Set<string>();
-  private cancelSweep: (() => void) | undefined;
+  /** Drops idle actors from the Map (with an IdleEviction). */
+  private readonly idle: IdleSweep<Actor<M>> | undefined;
 
   constructor(
     private readonly machine: M,
@@ -63,13 +50,15 @@ export class ActorHost<M extends AnyStateMachine> {
     private readonly now: () => Date,
     /** The scheduler delayed transitions (`after`) run on: the Clock port, through xstateClock. */
     private readonly clock?: object,
-    private readonly eviction?: IdleEviction,
+    eviction?: IdleEviction,
     private readonly policy: HostPolicy = {},
-  ) {}
+  ) {
+    this.idle = eviction && new IdleSweep(eviction, this.actors);
+  }
 
   /** The live actor for `id`, restored from its stored snapshot when not in memory; undefined when unknown. */
   get(id: string): Actor<M> | undefined {
-    if (this.eviction) this.touch(id);
+    this.idle?.touch(id);
     const cached = this.cached(id);
     if (cached) return cached;
     const stored = this.load(id);
@@ -269,47 +258,13 @@ export class ActorHost<M extends AnyStateMachine> {
     this.actors.delete(id);
   }
 
-  private touch(id: string) {
-    this.recent.add(id);
-    this.armSweep();
-  }
-
-  private armSweep() {
-    if (this.cancelSweep || !this.eviction) return;
-    const { clock, afterMs } = this.eviction;
-    this.cancelSweep = clock.at(clock.now().getTime() + afterMs, () => this.sweep());
-  }
-
-  /** Drops the idle actors (see IdleEviction); armed again while anything is live. */
-  private sweep() {
-    this.cancelSweep = undefined;
-    for (const [id, actor] of this.actors) {
-      if (this.recent.has(id) || !ActorHost.isQuiet(actor)) continue;
-      actor.stop();
-      this.actors.delete(id);
-    }
-    this.recent.clear();
-    // Nothing left to sweep: no timer until an actor is asked for again.
-    if (this.actors.size > 0) this.armSweep();
-  }
-
-  /** Nothing of the actor lives only in memory: no delayed transition armed, no child running. */
-  private static isQuiet(actor: Actor<AnyStateMachine>): boolean {
-    const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
-    if (Object.keys(snapshot.children).length > 0) return false;
-    for (const _ in actor.system.getSnapshot()._scheduledEvents) return false;
-    return true;
-  }
-
   /** Actors in memory now (finished ones have left; the others are restored from storage when asked for). */
   get live(): number {
     return this.actors.size;
   }
 
   stopAll() {
-    this.cancelSweep?.();
-    this.cancelSweep = undefined;
-    this.recent.clear();
+    this.idle?.stop();
     for (const actor of this.actors.values()) actor.stop();
     this.actors.clear();
   }
