@@ -56,8 +56,9 @@ export function routedStationLink(gateway: OcppGateway, ownership: StationOwners
  * actors are in memory there, fenced by the station's epoch, and written by nobody else. `write` resolves once
  * committed, so the answer comes back after that node's commit. No node holding it: here. The node asked must
  * still hold it when the request arrives; one that lost it meanwhile refuses, and the write is asked once more of
- * the new holder. No answer within `timeoutMs`: StationNodeUnreachable (it may be dying: its lease ends within
- * that time), and nothing written here.
+ * the new holder. No answer within `timeoutMs` (the lease time): by then a silent holder's lease has ended, so this
+ * node adopts the station (StationOwnership.adopt) and writes here; a holder still renewing (alive but not
+ * answering) or a station claimed meanwhile by yet another node: StationNodeUnreachable, nothing written here.
  */
 export function onStationOwner(ownership: StationOwnership, bus: NodeBus, timeoutMs: number): OnStationOwner {
   return <A extends { chargePointId: string }, R>(type: string, write: (args: A) => Promise<R>) => {
@@ -76,8 +77,12 @@ export function onStationOwner(ownership: StationOwnership, bus: NodeBus, timeou
           return node === bus.node ? await write(args) : ((await bus.request(node, type, args, timeoutMs)) as R);
         } catch (error) {
           const stale = error instanceof StaleOwnership || (error as RemoteError).name === 'StaleOwnership';
+          const silent = error instanceof RequestTimeout;
+          // Silent for a lease time, the holder has lost its lease (it renews within it): this node takes the
+          // station's record over with a fenced claim, so the holder, should it wake, writes nothing more for it.
+          if (silent && attempt === 1 && (await ownership.adopt(chargePointId))) return write(args);
           if (stale && attempt === 1) continue;
-          if (stale || error instanceof RequestTimeout) throw new StationNodeUnreachable(chargePointId, node);
+          if (stale || silent) throw new StationNodeUnreachable(chargePointId, node);
           if (node === bus.node) throw error;
           throw new Error(`Node ${node} failed ${type} for charge point ${chargePointId}: ${(error as RemoteError).message}`);
         }
