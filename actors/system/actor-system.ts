@@ -107,6 +107,7 @@ export class ActorSystem<N extends ChargingNetworkPort> implements ActorKinds<N>
    */
   forgetStation(chargePointId: string): void {
     this.hosts['charge-point'].forget(chargePointId);
+    this.ports.storage.sessions.forgetStation(chargePointId);
     for (const id of this.ports.storage.chargePoints.runningSessions(chargePointId)) this.hosts.session.forget(id);
   }
 

@@ -37,6 +37,8 @@ export interface SessionStore {
   viewOf(id: string): Session | undefined;
   idByTransaction(chargePointId: string, transactionId: string): string | undefined;
   runningOn(chargePointId: string, ocppEvseId: number): string | undefined;
+  /** Several nodes: the station moved to or from this node; look-ups of its sessions read the shared record again. */
+  forgetStation(chargePointId: string): void;
   /** False when the session already had its CDR. */
   insertCdr(cdr: CDR): boolean;
   cdrOf(sessionId: string): CDR | undefined;

@@ -7,7 +7,7 @@
  * its `value` is the state: the store indexes sessions by them (see mothers.ts, aSessionSnapshot).
  */
 import { describe, expect, test } from 'bun:test';
-import type { RenderedPage, SessionStore } from '../../src/storage/ports.ts';
+import type { RenderedPage, SessionStore, Transact } from '../../src/storage/ports.ts';
 import { objectsOf } from '../../src/storage/rendered-page.ts';
 import { freshPerTest, type AdapterUnderTest } from './adapter-fixture.ts';
 import { aCdr, aSession, aSessionSnapshot, T0, type SessionState } from './mothers.ts';
@@ -17,7 +17,7 @@ const NL_TST = { countryCode: 'NL', partyId: 'TST' };
 const DE_ABC = { countryCode: 'DE', partyId: 'ABC' };
 const everything = { offset: 0, limit: 100 };
 
-export function describeSessionStoreContract(name: string, makeAdapter: () => AdapterUnderTest<SessionStore>) {
+export function describeSessionStoreContract(name: string, makeAdapter: () => AdapterUnderTest<SessionStore> & { transact: Transact }) {
   describe(`SessionStore contract: ${name}`, () => {
     const fixture = freshPerTest(makeAdapter);
     const store = () => fixture().adapter;
@@ -105,6 +105,27 @@ export function describeSessionStoreContract(name: string, makeAdapter: () => Ad
       test('a session stops running when its snapshot says it completed', () => {
         saveSession('s-1', { state: 'active' });
         saveSession('s-1', { state: 'completed' });
+        expect(store().runningOn('CP-1', 1)).toBeUndefined();
+      });
+
+      test('runningOn follows every write of the EVSE after a look-up: a start, a stop, the next start', () => {
+        expect(store().runningOn('CP-1', 1)).toBeUndefined();
+        saveSession('s-1', { state: 'pending' });
+        expect(store().runningOn('CP-1', 1)).toBe('s-1');
+        saveSession('s-1', { state: 'completed' });
+        expect(store().runningOn('CP-1', 1)).toBeUndefined();
+        saveSession('s-2', { state: 'active' });
+        expect(store().runningOn('CP-1', 1)).toBe('s-2');
+      });
+
+      test('a session seen running inside a transaction that rolls back is not running after it', () => {
+        expect(() =>
+          fixture().transact(() => {
+            saveSession('s-1', { state: 'active' });
+            expect(store().runningOn('CP-1', 1)).toBe('s-1');
+            throw new Error('rolled back');
+          }),
+        ).toThrow('rolled back');
         expect(store().runningOn('CP-1', 1)).toBeUndefined();
       });
 

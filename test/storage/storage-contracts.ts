@@ -18,7 +18,7 @@ type Fresh = <T extends object>(pick: (storage: Storage) => T) => () => T & { cl
 export function describeStorageContracts(engine: string, fresh: Fresh) {
   describeSnapshotCollectionContract(`${engine} partner snapshots`, fresh((s) => ({ adapter: s.partnerSnapshots })));
   describeOutboxStoreContract(engine, fresh((s) => ({ adapter: s.outbox })));
-  describeSessionStoreContract(engine, fresh((s) => ({ adapter: s.sessions })));
+  describeSessionStoreContract(engine, fresh((s) => ({ adapter: s.sessions, transact: s.transact })));
   describeSessionPagesContract(engine, fresh((s) => ({ adapter: s.sessions, transact: s.transact })));
   describeCommandStoreContract(engine, fresh((s) => ({ adapter: s.commands })));
   describeChargingProfileStoreContract(engine, fresh((s) => ({ adapter: s.chargingProfiles })));

@@ -16,17 +16,26 @@ interface SessionSnapshot {
 }
 
 const servedSession = servedForm(Session);
+/** Stations whose running sessions are kept in memory (runningOn) at most: about 200 bytes each. */
+const MAX_STATIONS_KEPT = 100_000;
 const servedCdr = servedForm(CDR);
 
 export function sessionsRepo(db: Db, paging: PagingRegistry) {
   // Only rendered sessions are listed: one without a location to show has no body yet.
   const sessionLists = ownedLists(db.$client, paging, 'sessions', 'body IS NOT NULL');
   const cdrLists = ownedLists(db.$client, paging, 'cdrs');
-  // Asked for every MeterValues and StatusNotification: a prepared statement. The newest one by max(seq), then its
-  // row by seq, not ORDER BY seq: over the two statuses that sorted in a temporary B-tree, 3× the cost.
+  // Asked for by every MeterValues and StatusNotification. The newest one by max(seq), then its row by seq, not
+  // ORDER BY seq: over the two statuses that sorted in a temporary B-tree, 3× the cost.
   const running = db.$client.prepare<{ id: string }, [string, number]>(
     "SELECT id FROM sessions WHERE seq = (SELECT max(seq) FROM sessions WHERE charge_point_id = ? AND ocpp_evse_id = ? AND status IN ('pending', 'active'))",
   );
+  // Even so that query cost 5–15 µs (outside the group commit's transaction a read transaction of its own, and an
+  // aggregate with bound parameters), a tenth of a station message's CPU: the answers are kept in memory by
+  // station, none included. A session is written only through `snapshots.save`, which drops its station's answers;
+  // all are dropped with a rolled back transaction and when another node changed the tables (paging.onForget), a
+  // station's when it moves between nodes (`forgetStation`).
+  const runningByStation = new Map<string, Map<number, string | null>>();
+  paging.onForget(() => runningByStation.clear());
   const byTransaction = db.$client.prepare<{ id: string }, [string, string]>('SELECT id FROM sessions WHERE charge_point_id = ? AND transaction_id = ?');
   // Every event of a session (each MeterValues, each 2.0.1 TransactionEvent) saves its snapshot and its view:
   // prepared statements, not the query builder (~10× cheaper).
@@ -56,6 +65,7 @@ export function sessionsRepo(db: Db, paging: PagingRegistry) {
       },
       save(id: string, machineVersion: number, snapshot: unknown) {
         const { context, value } = snapshot as SessionSnapshot;
+        runningByStation.delete(context.chargePointId);
         // last_updated_ms is the rendered Session's (saveView): what partners' date_from/date_to compare with; a
         // new row starts with the context's.
         saveSnapshot.run(id, context.chargePointId, context.transactionId, context.ocppEvseId, String(value), machineVersion, Date.parse(context.lastUpdated), JSON.stringify(snapshot));
@@ -77,7 +87,22 @@ export function sessionsRepo(db: Db, paging: PagingRegistry) {
     },
     /** The transaction still running on a station's EVSE, if any (a reservation waiting for its driver is not one). */
     runningOn(chargePointId: string, ocppEvseId: number): string | undefined {
-      return running.get(chargePointId, ocppEvseId)?.id;
+      let station = runningByStation.get(chargePointId);
+      let id = station?.get(ocppEvseId);
+      if (id === undefined) {
+        id = running.get(chargePointId, ocppEvseId)?.id ?? null;
+        if (!station) {
+          // Bounded: a network larger than this reads some stations' answers again after a clear.
+          if (runningByStation.size >= MAX_STATIONS_KEPT) runningByStation.clear();
+          runningByStation.set(chargePointId, (station = new Map()));
+        }
+        station.set(ocppEvseId, id);
+      }
+      return id ?? undefined;
+    },
+    /** Several nodes: the station moved here or away; what this node kept of its running sessions is read again. */
+    forgetStation(chargePointId: string) {
+      runningByStation.delete(chargePointId);
     },
     /** Rendered sessions of the owners' tokens (or all), oldest first, as served. */
     page(filter: PageFilter, owners: Owner[] | 'all') {
