@@ -1,7 +1,7 @@
 /**
  * The Prometheus metrics (prom-client), in a registry of their own so each server in a process (tests run many)
- * counts only its own traffic. Hot-path updates go through label children cached per label set, so an OCPP
- * message costs a map lookup and two additions, not a label hash.
+ * counts only its own traffic. The OCPP message count is kept in plain numbers until scraped; the reply times go
+ * through label children cached per action.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayTap } from '../ocpp/gateway-tap.ts';
@@ -28,7 +28,22 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const connected = new Gauge({ name: 'dynamo_ocpp_connected_stations', help: 'Stations with an open OCPP WebSocket', labelNames: ['protocol'], registers });
-  const messages = new Counter({ name: 'dynamo_ocpp_messages_total', help: 'OCPP messages by action, direction (in: the station called us; out: we called it) and outcome', labelNames: ['action', 'direction', 'outcome'], registers });
+  // Counted in plain numbers per label set and added to the counter when scraped: prom-client hashes the labels
+  // on every inc, a child's too, which cost about 3 % of a station message's CPU.
+  const messageCounts = new Map<string, { labels: { action: string; direction: string; outcome: string }; n: number }>();
+  new Counter({
+    name: 'dynamo_ocpp_messages_total',
+    help: 'OCPP messages by action, direction (in: the station called us; out: we called it) and outcome',
+    labelNames: ['action', 'direction', 'outcome'],
+    registers,
+    collect() {
+      for (const pending of messageCounts.values()) {
+        if (pending.n === 0) continue;
+        this.inc(pending.labels, pending.n);
+        pending.n = 0;
+      }
+    },
+  });
   const duration = new Histogram({
     name: 'dynamo_ocpp_message_duration_seconds',
     help: 'From a station CALL’s arrival to our reply',
@@ -79,12 +94,11 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     },
   });
 
-  const messageCounters = new Map<string, { inc(): void }>();
   const count = (action: string, direction: 'in' | 'out', outcome: string) => {
     const key = `${action}\u0000${direction}\u0000${outcome}`;
-    let child = messageCounters.get(key);
-    if (!child) messageCounters.set(key, (child = messages.labels(action, direction, outcome)));
-    child.inc();
+    const pending = messageCounts.get(key);
+    if (pending) pending.n += 1;
+    else messageCounts.set(key, { labels: { action, direction, outcome }, n: 1 });
   };
   const timers = new Map<string, { observe(v: number): void }>();
   const ocpp: GatewayTap = {
