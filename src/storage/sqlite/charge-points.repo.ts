@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { chargePoints } from './schema/network.ts';
 import { sessions } from './schema/sessions.ts';
@@ -12,6 +12,8 @@ export function chargePointsRepo(db: Db) {
     'UPDATE charge_points SET machine_version = ?, snapshot = ? WHERE id = ? RETURNING id',
   );
   const passwordHash = db.$client.prepare<{ h: string }, [string]>('SELECT password_hash AS h FROM charge_points WHERE id = ?');
+  // Read at every start for up to hundreds of thousands of stations: rows as plain objects, not through drizzle's mapping.
+  const snapshotIds = db.$client.prepare<{ id: string }, []>('SELECT id FROM charge_points WHERE snapshot IS NOT NULL');
   const readLastSeen = db.$client.prepare<{ at: string | null }, [string]>('SELECT last_seen_at AS at FROM charge_points WHERE id = ?');
   const writeLastSeen = db.$client.prepare('UPDATE charge_points SET last_seen_at = ? WHERE id = ?');
   return {
@@ -42,7 +44,7 @@ export function chargePointsRepo(db: Db) {
         if (!saveSnapshot.get(machineVersion, JSON.stringify(snapshot), id)) throw new Error(`Charge point ${id} is not registered`);
       },
       ids(): string[] {
-        return db.select({ id: chargePoints.id }).from(chargePoints).where(isNotNull(chargePoints.snapshot)).all().map((r) => r.id);
+        return snapshotIds.all().map((r) => r.id);
       },
     },
     /** When stations were last heard from, as flushed from memory (actors/charge-point/liveness.ts). */
