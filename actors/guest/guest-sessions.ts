@@ -14,21 +14,11 @@ import type { GuestEvent, PaymentCall } from './guest-session.events.ts';
 import type { GuestContext, GuestState, guestSessionMachine } from './guest-session.machine.ts';
 import { GuestRefusal } from './guest-error.ts';
 import { askToStart, askToStop } from './guest-station.ts';
+import { job, type PaymentJob } from './payment-jobs.ts';
 import type { GuestStationPort, PaymentPort } from './guest.ports.ts';
-
-export const PAYMENTS_CHANNEL = 'payments';
 
 export interface GuestView extends GuestContext {
   state: GuestState;
-}
-
-/** The payment jobs queued in the outbox: capture the final amount or release the hold. */
-export interface PaymentJob {
-  op: 'capture' | 'release';
-  guestId: string;
-  holdReference: string;
-  amountMinor?: number;
-  idempotencyKey: string;
 }
 
 export interface GuestDeps {
@@ -300,9 +290,4 @@ export class GuestSessions {
   private now() {
     return ocpiDateTime(this.deps.clock.now());
   }
-}
-
-/** An outbox row on the payments channel; one object key per guest keeps release and capture in order. */
-function job(payment: PaymentJob): NewDelivery {
-  return { channel: PAYMENTS_CHANNEL, objectKey: `guest:${payment.guestId}`, method: 'POST', module: null, path: payment.op, body: payment };
 }

@@ -1,7 +1,23 @@
 import type { ChannelSender } from '../partner/deliveries.ts';
-import type { Delivery } from '../../src/storage/ports.ts';
-import type { GuestSessions, PaymentJob } from './guest-sessions.ts';
+import type { Delivery, NewDelivery } from '../../src/storage/ports.ts';
+import type { GuestSessions } from './guest-sessions.ts';
 import type { PaymentPort } from './guest.ports.ts';
+
+export const PAYMENTS_CHANNEL = 'payments';
+
+/** The payment jobs queued in the outbox: capture the final amount or release the hold. */
+export interface PaymentJob {
+  op: 'capture' | 'release';
+  guestId: string;
+  holdReference: string;
+  amountMinor?: number;
+  idempotencyKey: string;
+}
+
+/** An outbox row on the payments channel; one object key per guest keeps release and capture in order. */
+export function job(payment: PaymentJob): NewDelivery {
+  return { channel: PAYMENTS_CHANNEL, objectKey: `guest:${payment.guestId}`, method: 'POST', module: null, path: payment.op, body: payment };
+}
 
 /**
  * The payments channel of the outbox: captures and releases, each with its idempotency key, retried while the

@@ -1,5 +1,5 @@
 /** The deliveries (one actor per outbox channel: a partner's pushes, the payments jobs) and the partner feed that fills the outbox. */
-import { PAYMENTS_CHANNEL } from '../../guest/guest-sessions.ts';
+import { PAYMENTS_CHANNEL } from '../../guest/payment-jobs.ts';
 import { paymentJobsSender } from '../../guest/payment-jobs.ts';
 import { Deliveries } from '../../partner/deliveries.ts';
 import { OutboxFeed } from '../../partner/partner-feed.ts';
