@@ -6,7 +6,7 @@
  */
 import { DEFAULT_DATABASE_PATH } from './config.ts';
 import { StartupError } from './lib/startup-error.ts';
-import { redactUrl } from './storage/postgres/db.ts';
+import { redactDatabaseUrl } from './storage/postgres/db.ts';
 import { createStorage } from './storage/storage.ts';
 
 const url = process.env.DATABASE_URL?.trim() || undefined;
@@ -15,7 +15,7 @@ try {
   const storage = createStorage(location);
   const { applied, shipped } = storage.ops.migrations();
   storage.close();
-  console.log(`${url ? redactUrl(url) : location}: ${applied} of ${shipped} migrations applied, schema up to date`);
+  console.log(`${url ? redactDatabaseUrl(url) : location}: ${applied} of ${shipped} migrations applied, schema up to date`);
 } catch (error) {
   console.error(error instanceof StartupError ? error.message : `Migration failed: ${(error as Error).message}`);
   process.exit(1);

@@ -6,7 +6,7 @@ import { createLogger } from './lib/logger.ts';
 import { runUntilSignalled } from './lib/run-until-signalled.ts';
 import { parseSimArgs, SimArgsError, simUsage } from './sim/sim-options.ts';
 import { startWatchedSimulation } from './sim/watched-simulation.ts';
-import { redactUrl } from './storage/postgres/db.ts';
+import { redactDatabaseUrl } from './storage/postgres/db.ts';
 
 /**
  * `bun dev`: the server with demo configuration (any variable set in the environment wins) and, unless --no-sim,
@@ -40,7 +40,7 @@ await runUntilSignalled(async () => {
       `  OCPI versions     ${config.publicUrl}/ocpi/versions`,
       `  Dev page          ${config.publicUrl}/dev`,
       `  Operator API      ${config.publicUrl}/api/v1   (Authorization: Bearer ${config.adminApiKey})`,
-      `  Database          ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.databasePath}`,
+      `  Database          ${config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : config.databasePath}`,
       args.sim ? `  Simulation        ${args.stations} stations, ×${args.factor} time, seed ${args.seed} (--no-sim for the server alone)` : '',
       '',
     ].join('\n'),

@@ -5,6 +5,7 @@
  * node-redis reconnects on its own, re-subscribes, and queues commands while the server is away.
  */
 import type { Logger } from '../lib/logger.ts';
+import { redactUrl } from '../lib/redact-url.ts';
 import { StartupError } from '../lib/startup-error.ts';
 
 // Back off up to 1 s between attempts: a Redis restart of a few seconds costs at most a second more.
@@ -34,7 +35,7 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
     await Promise.all([commands.connect(), subscriber.connect()]);
   } catch (error) {
     await Promise.allSettled([commands.destroy(), subscriber.destroy()]);
-    throw new StartupError(`Cannot connect to Redis at ${redactedUrl(url)}: ${(error as Error).message} (check REDIS_URL)`);
+    throw new StartupError(`Cannot connect to Redis at ${redactUrl(url, 'REDIS_URL')}: ${(error as Error).message} (check REDIS_URL)`);
   }
   connected = true;
   return {
@@ -46,15 +47,4 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
       await Promise.allSettled([commands.close(), subscriber.close()]);
     },
   };
-}
-
-/** The URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
 }

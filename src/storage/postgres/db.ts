@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite';
 import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/bun-sqlite';
 import * as schema from '../sqlite/schema/index.ts';
+import { redactUrl } from '../../lib/redact-url.ts';
 import { databaseProblem } from '../../lib/startup-error.ts';
 import { PostgresClient } from './client.ts';
 import { migratePostgres } from './migrate.ts';
@@ -11,16 +12,8 @@ const migrationsFolder = join(import.meta.dir, '../../../drizzle');
 /** A `postgres://` or `postgresql://` URL (DATABASE_URL), as opposed to a SQLite file path. */
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the DATABASE_URL given (not a valid URL)';
-  }
-}
+/** DATABASE_URL without its password, for messages and logs. */
+export const redactDatabaseUrl = (url: string) => redactUrl(url, 'the DATABASE_URL given (not a valid URL)');
 
 const asDatabase = (client: PostgresClient) => client as unknown as Database;
 
@@ -41,6 +34,6 @@ export function openPostgres(url: string) {
     return { db: drizzle({ client: sqlite, schema }), sqlite };
   } catch (error) {
     client?.close();
-    throw databaseProblem(redactUrl(url), error);
+    throw databaseProblem(redactDatabaseUrl(url), error);
   }
 }
