@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
-import { bootedStation, iso, setUpNetwork } from '../support/cluster-network.ts';
+import { callNode } from '../support/cluster-nodes.ts';
+import { bootedStation, iso, twoNodeNetwork } from '../support/cluster-network.ts';
 
 // Retries every 100-300 ms while the partner is down, and no dead letter meanwhile.
-const cluster = testCluster(sharedPostgres(), { DELIVERY_MAX_ATTEMPTS: '100000' });
-const emsp = startFakeEmsp();
-
-beforeAll(async () => {
-  await cluster.start('A');
-  await cluster.start('B');
-  await setUpNetwork(cluster.node('A'), emsp, ['CP-D1', 'CP-D2']);
-});
-afterAll(async () => {
-  await cluster.stop();
-  emsp.stop();
-});
+const { cluster, emsp } = twoNodeNetwork(['CP-D1', 'CP-D2'], { env: { DELIVERY_MAX_ATTEMPTS: '100000' } });
 
 test('the node delivering to a partner is killed while the partner is down: after recovery every CDR arrives exactly once', async () => {
   const partnerId = (await callNode(cluster.node('A'), 'GET', '/api/v1/ocpi/partners')).body[0].id as string;

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
-import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
+import { callNode, ocpiAuth } from '../support/cluster-nodes.ts';
+import { bootedStation, cdrsOf, iso, sessionIdOf, twoNodeNetwork } from '../support/cluster-network.ts';
 
-const cluster = testCluster(sharedPostgres(), { OFFLINE_GRACE_S: '1', GUEST_START_TIMEOUT_S: '3' });
-const emsp = startFakeEmsp();
-let token: string;
+const net = twoNodeNetwork(['CP-K', 'CP-GONE'], { env: { OFFLINE_GRACE_S: '1', GUEST_START_TIMEOUT_S: '3' } });
+const { cluster, emsp } = net;
 /** A guest waiting for its start on node A when A dies (last test). */
 let guestToken: string;
-
-beforeAll(async () => {
-  await cluster.start('A');
-  await cluster.start('B');
-  token = await setUpNetwork(cluster.node('A'), emsp, ['CP-K', 'CP-GONE']);
-});
-afterAll(async () => {
-  await cluster.stop();
-  emsp.stop();
-});
 
 test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries on, and one CDR with the whole energy arrives once', async () => {
   const [a, b] = [cluster.node('A'), cluster.node('B')];
@@ -44,7 +32,7 @@ test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries 
   await station.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 1_200_000), sampledValue: [{ value: '8000' }] }] });
   await station.call('StopTransaction', { transactionId, meterStop: 10_000, timestamp: iso(t0 + 1_800_000) });
 
-  const sessionId = await sessionIdOf(b, token, 'RFID0001');
+  const sessionId = await sessionIdOf(b, net.token, 'RFID0001');
   await eventually(() => expect(cdrsOf(emsp, sessionId)).toHaveLength(1));
   // 10 kWh × 0.30 = 3.00 excl.; × 1.20 = 3.60 incl.; 30 minutes.
   expect(cdrsOf(emsp, sessionId)[0]).toMatchObject({ total_energy: 10, total_time: 0.5, total_cost: { excl_vat: 3, incl_vat: 3.6 } });
@@ -53,7 +41,7 @@ test('node A killed (SIGKILL) mid-session: the station reconnects to B, carries 
   const partnerId = (await callNode(b, 'GET', '/api/v1/ocpi/partners')).body[0].id;
   await eventually(async () => expect((await callNode(b, 'GET', `/api/v1/ocpi/partners/${partnerId}/deliveries`)).body).toEqual([]));
   expect(cdrsOf(emsp, sessionId)).toHaveLength(1);
-  expect((await callNode(b, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(token))).body.data).toHaveLength(1);
+  expect((await callNode(b, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(net.token))).body.data).toHaveLength(1);
   await station.close();
 });
 
@@ -62,7 +50,7 @@ test('a station left connected by the dead node that does not come back: another
   await eventually(async () => expect((await callNode(b, 'GET', '/api/v1/charge-points/CP-GONE')).body).toMatchObject({ connected: false, state: 'disconnected' }), 10_000);
   expect(await cluster.holder('station', 'CP-GONE')).toBe('B');
   await eventually(() => expect(emsp.store.locations.get('NL/DYN/LOC-C').evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN'), 10_000);
-  const location = (await callNode(b, 'GET', '/ocpi/cpo/2.2.1/locations/LOC-C', undefined, ocpiAuth(token))).body.data;
+  const location = (await callNode(b, 'GET', '/ocpi/cpo/2.2.1/locations/LOC-C', undefined, ocpiAuth(net.token))).body.data;
   expect(location.evses.find((e: any) => e.uid === 'E-CP-GONE').status).toBe('UNKNOWN');
 });
 

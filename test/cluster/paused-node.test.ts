@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
-import { bootedStation, cdrsOf, iso, sessionIdOf, setUpNetwork } from '../support/cluster-network.ts';
+import { callNode, ocpiAuth } from '../support/cluster-nodes.ts';
+import { bootedStation, cdrsOf, iso, sessionIdOf, twoNodeNetwork } from '../support/cluster-network.ts';
 
-const cluster = testCluster(sharedPostgres());
-const emsp = startFakeEmsp();
-let token: string;
-
-beforeAll(async () => {
-  await cluster.start('A');
-  await cluster.start('B');
-  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-P', 'CP-Q']);
-});
-afterAll(async () => {
-  await cluster.stop();
-  emsp.stop();
-});
+const net = twoNodeNetwork(['CP-P', 'CP-Q'], { through: 'B' });
+const { cluster, emsp } = net;
 
 test('node A paused (SIGSTOP) past its lease, the station moves to B; woken (SIGCONT), A writes and pushes nothing for it', async () => {
   const [a, b] = [cluster.node('A'), cluster.node('B')];
@@ -24,7 +12,7 @@ test('node A paused (SIGSTOP) past its lease, the station moves to B; woken (SIG
   const old = await bootedStation(a, 'CP-P');
   const { transactionId } = (await old.call('StartTransaction', { connectorId: 1, idTag: 'RFID0001', meterStart: 0, timestamp: iso(t0) })) as { transactionId: number };
   await old.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 600_000), sampledValue: [{ value: '2000' }] }] });
-  const sessionId = await sessionIdOf(b, token, 'RFID0001');
+  const sessionId = await sessionIdOf(b, net.token, 'RFID0001');
   const other = await bootedStation(a, 'CP-Q');
   const otherClosed = new Promise((resolve) => other.once('close', resolve));
 
@@ -55,7 +43,7 @@ test('node A paused (SIGSTOP) past its lease, the station moves to B; woken (SIG
   expect((await callNode(a, 'GET', '/api/v1/charge-points/CP-Q')).status).toBe(404);
 
   // The shared record is B's: the stale reading is nowhere, the station is still connected (A wrote no disconnection).
-  const sessions = (await callNode(a, 'GET', '/ocpi/cpo/2.2.1/sessions?date_from=2020-01-01T00:00:00Z', undefined, ocpiAuth(token))).body.data;
+  const sessions = (await callNode(a, 'GET', '/ocpi/cpo/2.2.1/sessions?date_from=2020-01-01T00:00:00Z', undefined, ocpiAuth(net.token))).body.data;
   expect(sessions.find((s: any) => s.id === sessionId)).toMatchObject({ status: 'COMPLETED', kwh: 8 });
   const cp = (await callNode(a, 'GET', '/api/v1/charge-points/CP-P')).body;
   expect(cp).toMatchObject({ connected: true, state: 'booted' });

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { eventually } from '../support/eventually.ts';
-import { startFakeEmsp } from '../support/fake-emsp.ts';
-import { callNode, ocpiAuth, sharedPostgres, testCluster } from '../support/cluster-nodes.ts';
-import { appUser, bootedStation, cdrsOf, iso, setUpNetwork } from '../support/cluster-network.ts';
+import { callNode, ocpiAuth } from '../support/cluster-nodes.ts';
+import { appUser, bootedStation, cdrsOf, iso, twoNodeNetwork } from '../support/cluster-network.ts';
 import { STATION_PASSWORD } from '../support/stations.ts';
 
 // Two nodes as real processes on one shared database and one Redis; a guest waits 3 s for its start, and its stop
 // waits (bounded) for its capture, which another node may write: the guest test tells the two apart.
 const START_TIMEOUT_MS = 3_000;
-const cluster = testCluster(sharedPostgres(), { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000), GUEST_STOP_WAIT_S: '10' });
-const emsp = startFakeEmsp();
-let token: string;
-
-beforeAll(async () => {
-  await cluster.start('A');
-  await cluster.start('B');
-  token = await setUpNetwork(cluster.node('B'), emsp, ['CP-R1', 'CP-OFF', 'CP-DEL', 'CP-G', 'CP-RES']);
-});
-afterAll(async () => {
-  await cluster.stop();
-  emsp.stop();
-});
+const net = twoNodeNetwork(['CP-R1', 'CP-OFF', 'CP-DEL', 'CP-G', 'CP-RES'], { env: { GUEST_START_TIMEOUT_S: String(START_TIMEOUT_MS / 1000), GUEST_STOP_WAIT_S: '10' }, through: 'B' });
+const { cluster, emsp } = net;
 
 test('START_SESSION sent to node B reaches the station on node A; the Session and the CDR reach the eMSP once', async () => {
   const [a, b] = [cluster.node('A'), cluster.node('B')];
@@ -35,7 +23,7 @@ test('START_SESSION sent to node B reaches the station on node A; the Session an
     return { status: 'Accepted' };
   });
 
-  const start = await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('start-1'), token: appUser('APP1'), location_id: 'LOC-C', evse_uid: 'E-CP-R1' }, ocpiAuth(token));
+  const start = await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('start-1'), token: appUser('APP1'), location_id: 'LOC-C', evse_uid: 'E-CP-R1' }, ocpiAuth(net.token));
   expect(start.body.data.result).toBe('ACCEPTED');
   // The station's answer came back from node A to node B, which posts the result.
   await eventually(() => expect(emsp.store.commandResults.get('start-1')).toEqual({ result: 'ACCEPTED' }));
@@ -52,12 +40,12 @@ test('START_SESSION sent to node B reaches the station on node A; the Session an
   expect(cdrsOf(emsp, session.id)[0]).toMatchObject({ total_energy: 5, total_cost: { excl_vat: 1.5, incl_vat: 1.8 } });
   // Both nodes answer reads from the shared record.
   for (const node of [a, b])
-    await eventually(async () => expect((await callNode(node, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(token))).body.data.map((c: any) => c.session_id)).toEqual([session.id]));
+    await eventually(async () => expect((await callNode(node, 'GET', '/ocpi/cpo/2.2.1/cdrs', undefined, ocpiAuth(net.token))).body.data.map((c: any) => c.session_id)).toEqual([session.id]));
   await station.close();
 });
 
 test('a command for a station no node holds fails at once, as for an offline station on one node', async () => {
-  const start = await callNode(cluster.node('A'), 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('off-1'), token: appUser('APP2'), location_id: 'LOC-C', evse_uid: 'E-CP-OFF' }, ocpiAuth(token));
+  const start = await callNode(cluster.node('A'), 'POST', '/ocpi/cpo/2.2.1/commands/START_SESSION', { response_url: emsp.responseUrl('off-1'), token: appUser('APP2'), location_id: 'LOC-C', evse_uid: 'E-CP-OFF' }, ocpiAuth(net.token));
   expect(start.body.data.result).toBe('ACCEPTED');
   await eventually(() => expect(emsp.store.commandResults.get('off-1')).toEqual({ result: 'FAILED' }));
 });
@@ -95,13 +83,13 @@ test('a reservation made and cancelled through node B for a station on node A: i
   const sessionOn = async (node: typeof a) => (await callNode(node, 'GET', '/api/v1/sessions')).body.find((s: any) => s.charge_point_id === 'CP-RES');
 
   const reserve = { response_url: emsp.responseUrl('res-1'), token: appUser('RES1'), expiry_date: iso(Date.now() + 3_600_000), reservation_id: 'RES-1', location_id: 'LOC-C', evse_uid: 'E-CP-RES' };
-  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(net.token))).body.data.result).toBe('ACCEPTED');
   await eventually(() => expect(emsp.store.commandResults.get('res-1')).toEqual({ result: 'ACCEPTED' }));
   // Read on node A, the station's, the session stays in its memory (as a running one does).
   for (const node of [a, b]) expect(await sessionOn(node)).toMatchObject({ state: 'reserved' });
 
   const cancel = { response_url: emsp.responseUrl('cancel-1'), reservation_id: 'RES-1' };
-  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/CANCEL_RESERVATION', cancel, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/CANCEL_RESERVATION', cancel, ocpiAuth(net.token))).body.data.result).toBe('ACCEPTED');
   await eventually(() => expect(emsp.store.commandResults.get('cancel-1')).toEqual({ result: 'ACCEPTED' }));
   // Node A ended it itself: written by node B behind A's copy, A would still serve (and later write) 'reserved'.
   for (const node of [a, b]) expect(await sessionOn(node)).toMatchObject({ state: 'completed', stop_reason: 'Reservation cancelled' });
@@ -186,7 +174,7 @@ test('deadlines with two nodes, one restarted meanwhile: an unused reservation i
 
   // Both made through node B, which arms their deadlines; the guest's start is accepted, and nothing starts.
   const reserve = { response_url: emsp.responseUrl('res-t'), token: appUser('RES-T'), expiry_date: iso(Date.now() + START_TIMEOUT_MS), reservation_id: 'RES-T', location_id: 'LOC-T', evse_uid: 'E-CP-T-1' };
-  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(token))).body.data.result).toBe('ACCEPTED');
+  expect((await callNode(b, 'POST', '/ocpi/cpo/2.2.1/commands/RESERVE_NOW', reserve, ocpiAuth(net.token))).body.data.result).toBe('ACCEPTED');
   const guest = (await callNode(b, 'POST', '/api/v1/sessions/guest/authorize', { charge_point_id: 'CP-T', connector_id: 2, payment_method_id: 'pm_card_visa' })).body;
   await eventually(() => expect(emsp.store.commandResults.get('res-t')).toEqual({ result: 'ACCEPTED' }));
   await eventually(() => expect(calls).toContain('RemoteStartTransaction'));

@@ -2,8 +2,9 @@
  * The charging network the multi-node tests (and bench/failover.ts) run on, set up through one node's operator API
  * and an eMSP registered through it.
  */
-import type { FakeEmsp } from './fake-emsp.ts';
-import { callNode, ocpiAuth } from './cluster-nodes.ts';
+import { afterAll, beforeAll } from 'bun:test';
+import { startFakeEmsp, type FakeEmsp } from './fake-emsp.ts';
+import { callNode, ocpiAuth, sharedPostgres, testCluster } from './cluster-nodes.ts';
 import type { ServerProcess } from './server-process.ts';
 import { STATION_PASSWORD, stationClient } from './stations.ts';
 
@@ -51,4 +52,23 @@ export async function sessionIdOf(node: ServerProcess, token: string, uid: strin
   const session = sessions.find((s) => s.cdr_token.uid === uid);
   if (!session) throw new Error(`no session for ${uid}`);
   return session.id;
+}
+
+/**
+ * The usual multi-node scenario of a test file: nodes A and B on one PostgreSQL database and Redis, a fake eMSP
+ * registered, and a network of `stations` set up through node `through`, started before the file's tests and
+ * stopped after them. `token` is the eMSP's OCPI token, known once the set-up ran.
+ */
+export function twoNodeNetwork(stations: string[], { env = {}, through = 'A' }: { env?: Record<string, string>; through?: 'A' | 'B' } = {}) {
+  const scenario = { cluster: testCluster(sharedPostgres(), env), emsp: startFakeEmsp(), token: '' };
+  beforeAll(async () => {
+    await scenario.cluster.start('A');
+    await scenario.cluster.start('B');
+    scenario.token = await setUpNetwork(scenario.cluster.node(through), scenario.emsp, stations);
+  });
+  afterAll(async () => {
+    await scenario.cluster.stop();
+    scenario.emsp.stop();
+  });
+  return scenario;
 }
