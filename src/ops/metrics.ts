@@ -1,9 +1,10 @@
 /**
  * The Prometheus metrics (prom-client), in a registry of their own so each server in a process (tests run many)
- * counts only its own traffic. The OCPP message count is kept in plain numbers until scraped; the reply times go
- * through label children cached per action.
+ * counts only its own traffic. The OCPP message count is kept in plain numbers until scraped, the reply times in a
+ * BucketHistogram series per action.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BucketHistogram } from './bucket-histogram.ts';
 import type { GatewayTap } from '../ocpp/gateway-tap.ts';
 import type { OpsRepo } from '../storage/sqlite/ops.repo.ts';
 
@@ -44,13 +45,13 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
       }
     },
   });
-  const duration = new Histogram({
-    name: 'dynamo_ocpp_message_duration_seconds',
-    help: 'From a station CALL’s arrival to our reply',
-    labelNames: ['action'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  const duration = new BucketHistogram(
+    'dynamo_ocpp_message_duration_seconds',
+    'From a station CALL’s arrival to our reply',
+    ['action'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
-  });
+  );
   const ocpi = new Counter({ name: 'dynamo_ocpi_requests_total', help: 'OCPI requests partners made to us, by module, method and HTTP status', labelNames: ['module', 'method', 'status_code'], registers });
   const deadLetters = new Counter({ name: 'dynamo_outbox_dead_letters_total', help: 'Deliveries given up after their attempts or age', registers });
   const commits = new Counter({ name: 'dynamo_db_commits_total', help: 'Group commits of actor steps (one transaction per event-loop turn), by outcome', labelNames: ['outcome'], registers });
@@ -108,7 +109,7 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
     answered(_, action, outcome, seconds) {
       count(action, 'in', outcome);
       let timer = timers.get(action);
-      if (!timer) timers.set(action, (timer = duration.labels(action)));
+      if (!timer) timers.set(action, (timer = duration.labels({ action })));
       timer.observe(seconds);
     },
     malformed: () => count('unknown', 'in', 'malformed'),
