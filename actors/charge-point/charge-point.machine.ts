@@ -33,25 +33,29 @@ export interface ChargePointContext {
 export const chargePointMachine = setup({
   types: { context: {} as ChargePointContext, events: {} as ChargePointEvent, input: {} as { id: string } },
   actions: {
-    seen: assign({ lastSeenAt: ({ context, event }) => ('at' in event ? event.at : context.lastSeenAt) }),
-    recordStatus: assign({
-      evses: ({ context, event }) =>
-        event.type === 'CONNECTOR_STATUS'
-          ? { ...context.evses, [statusKey(event.evseId, event.connectorId)]: { status: event.status, ...(event.errorCode ? { errorCode: event.errorCode } : {}), at: event.at } }
-          : context.evses,
-    }),
-    recordBoot: assign({
-      boot: ({ context, event }) =>
-        event.type === 'BOOTED'
-          ? {
+    // One assign per event (each assign clones the snapshot): the report and the contact time together.
+    recordStatus: assign(({ context, event }) =>
+      event.type === 'CONNECTOR_STATUS'
+        ? {
+            lastSeenAt: event.at,
+            evses: { ...context.evses, [statusKey(event.evseId, event.connectorId)]: { status: event.status, ...(event.errorCode ? { errorCode: event.errorCode } : {}), at: event.at } },
+          }
+        : {},
+    ),
+    recordBoot: assign(({ event }) =>
+      event.type === 'BOOTED'
+        ? {
+            lastSeenAt: event.at,
+            boot: {
               vendor: event.vendor,
               model: event.model,
               ...(event.serialNumber ? { serialNumber: event.serialNumber } : {}),
               ...(event.firmwareVersion ? { firmwareVersion: event.firmwareVersion } : {}),
               at: event.at,
-            }
-          : context.boot,
-    }),
+            },
+          }
+        : {},
+    ),
     connect: assign(({ event }) =>
       event.type === 'CONNECTED' ? { protocol: event.protocol, connectedAt: event.at, lastSeenAt: event.at, disconnectedAt: undefined } : {},
     ),
@@ -84,12 +88,12 @@ export const chargePointMachine = setup({
       initial: 'connected',
       on: {
         // Before its boot is accepted a station may still report; we keep what it says.
-        CONNECTOR_STATUS: { actions: ['seen', 'recordStatus', 'publishStatuses'] },
+        CONNECTOR_STATUS: { actions: ['recordStatus', 'publishStatuses'] },
         DISCONNECTED: { target: 'disconnected', actions: assign({ disconnectedAt: ({ event }) => event.at }) },
       },
       states: {
-        connected: { on: { BOOTED: { target: 'booted', actions: ['seen', 'recordBoot'] } } },
-        booted: { on: { BOOTED: { actions: ['seen', 'recordBoot'] } } },
+        connected: { on: { BOOTED: { target: 'booted', actions: 'recordBoot' } } },
+        booted: { on: { BOOTED: { actions: 'recordBoot' } } },
       },
     },
   },

@@ -51,7 +51,8 @@ export function xstateClock(clock: Clock) {
 
 /** OCPI DateTime as we write it: UTC, second precision, `Z` designator (OCPI 2.2.1 types, DateTime). */
 export function ocpiDateTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Years 0–9999 (ours): the milliseconds are the last four characters, ".sssZ".
+  return `${date.toISOString().slice(0, -5)}Z`;
 }
 
 /** Milliseconds of an OCPI DateTime; a value without designator is UTC (not local time, as JS would read it). */

@@ -8,9 +8,7 @@ export function chargePointsRepo(db: Db) {
   const loadSnapshot = db.$client.prepare<{ v: number | null; s: string | null }, [string]>(
     'SELECT machine_version AS v, snapshot AS s FROM charge_points WHERE id = ?',
   );
-  const saveSnapshot = db.$client.prepare<{ id: string }, [number, string, string]>(
-    'UPDATE charge_points SET machine_version = ?, snapshot = ? WHERE id = ? RETURNING id',
-  );
+  const saveSnapshot = db.$client.prepare<never, [number, string, string]>('UPDATE charge_points SET machine_version = ?, snapshot = ? WHERE id = ?');
   const passwordHash = db.$client.prepare<{ h: string }, [string]>('SELECT password_hash AS h FROM charge_points WHERE id = ?');
   // Read at every start for up to hundreds of thousands of stations: rows as plain objects, not through drizzle's mapping.
   const snapshotIds = db.$client.prepare<{ id: string }, []>('SELECT id FROM charge_points WHERE snapshot IS NOT NULL');
@@ -41,7 +39,7 @@ export function chargePointsRepo(db: Db) {
         return row?.v != null && row.s != null ? { machineVersion: row.v, snapshot: JSON.parse(row.s) as unknown } : undefined;
       },
       save(id: string, machineVersion: number, snapshot: unknown) {
-        if (!saveSnapshot.get(machineVersion, JSON.stringify(snapshot), id)) throw new Error(`Charge point ${id} is not registered`);
+        if (saveSnapshot.run(machineVersion, JSON.stringify(snapshot), id).changes === 0) throw new Error(`Charge point ${id} is not registered`);
       },
       ids(): string[] {
         return snapshotIds.all().map((r) => r.id);
