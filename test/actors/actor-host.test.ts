@@ -43,6 +43,26 @@ test('every accepted event is persisted; a refused one changes nothing', () => {
   expect(new ActorHost(door, 1, store, transact, () => new Date()).snapshot('d1')?.value).toBe('open');
 });
 
+test('an event whose transition changes nothing but runs an action is accepted and saved', () => {
+  const store = memoryStore();
+  const rung: string[] = [];
+  const bell = createMachine({ id: 'bell', initial: 'idle', states: { idle: { on: { RING: { actions: () => rung.push('ring') } } } } });
+  const host = new ActorHost(bell, 1, store, transact, () => new Date());
+  host.create('b1', undefined as never);
+  host.send('b1', { type: 'RING' });
+  expect(rung).toEqual(['ring']);
+  expect(store.saves).toBe(2);
+});
+
+test('events sent together: a refusal of a later one undoes the earlier ones, in memory too', () => {
+  const store = memoryStore();
+  const host = new ActorHost(door, 1, store, transact, () => new Date());
+  host.create('d5', undefined as never);
+  expect(() => host.send('d5', [{ type: 'OPEN' }, { type: 'OPEN' }])).toThrow(ActorEventRejected);
+  expect(store.saves).toBe(1);
+  expect(host.snapshot('d5')?.value).toBe('closed');
+});
+
 test('a failed commit leaves memory as the database has it', () => {
   const store = memoryStore();
   const host = new ActorHost(door, 1, store, transact, () => new Date());
@@ -118,6 +138,18 @@ describe('idle eviction', () => {
     expect(host.snapshot('a')?.value).toBe('open');
     clock.advance(200_000);
     expect(alarms).toHaveLength(1);
+  });
+
+  test('a refused event leaves the actor and its armed timer in memory', () => {
+    const { clock, host, alarms } = setUp();
+    const opened = clock.now().getTime();
+    host.create('a', undefined as never);
+    host.send('a', { type: 'OPEN' });
+    clock.advance(10_000);
+    expect(() => host.send('a', { type: 'OPEN' })).toThrow(ActorEventRejected);
+    expect(host.live).toBe(1);
+    clock.advance(80_000);
+    expect(alarms).toEqual([opened + 90_000]);
   });
 
   test('stopAll cancels the sweep', () => {
