@@ -1,10 +1,12 @@
 /**
  * OCPP 1.6 load benchmark:
  *
- *   bun run bench:ocpp [--stations N] [--seconds S] [--rate R] [--paced-seconds P] [--profile DIR]
+ *   bun run bench:ocpp [--stations N] [--seconds S] [--warmup W] [--rate R] [--paced-seconds P] [--profile DIR]
  *
  * N simulated charge points (≤ 20,000, default 1,000) connect in batches and boot, then each runs a closed loop for S
- * seconds (default 10): a CALL (Heartbeat → StatusNotification → MeterValues → …), its answer, the next CALL. Then
+ * seconds (default 10): a CALL (Heartbeat → StatusNotification → MeterValues → …), its answer, the next CALL. The
+ * same closed loop runs W seconds before (default 5, not measured): the steady state is measured, not the JIT
+ * compiling the hot path on the server's core (seconds of its CPU on a cold dynamo server). Then
  * the same stations send R CALLs a second in all (default 5,000) for P seconds (default S): the latency of a
  * server that is not saturated. The same load runs against three servers, each a child process of its own
  * (bench/support/server-process.ts), so that its RSS growth / N is memory per station:
@@ -34,6 +36,7 @@ const { values } = parseArgs({
   options: {
     stations: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
     rate: { type: 'string', default: '5000' },
     'paced-seconds': { type: 'string' },
     profile: { type: 'string' },
@@ -41,6 +44,7 @@ const { values } = parseArgs({
 });
 const STATIONS = intArg(values.stations, 1, 20_000, '--stations');
 const SECONDS = intArg(values.seconds, 1, 600, '--seconds');
+const WARMUP_SECONDS = intArg(values.warmup, 0, 600, '--warmup');
 const RATE = intArg(values.rate, 1, 1_000_000, '--rate');
 const PACED_SECONDS = intArg(values['paced-seconds'] ?? String(SECONDS), 1, 600, '--paced-seconds');
 /** After a window, calls still in flight get this long before they count as unanswered. */
@@ -52,7 +56,7 @@ await relaunchWithLimits(STATIONS + 256);
 
 
 const fdLimit = openFileLimit();
-console.log(`OCPP 1.6 benchmark: ${STATIONS} stations, closed loop ${SECONDS} s, paced ${RATE} msg/s ${PACED_SECONDS} s — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
+console.log(`OCPP 1.6 benchmark: ${STATIONS} stations, closed loop ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, paced ${RATE} msg/s ${PACED_SECONDS} s — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
 console.log(pinning ? `server on core ${pinning.server}, load generator on core(s) ${pinning.generator} (taskset)` : 'server and load generator not pinned (no taskset or a single core)');
 if (fdLimit !== undefined && STATIONS + 100 > fdLimit)
   console.log(`warning: open-file limit is ${fdLimit} (hard limit reached); this process and the server each need one per station, expect connect failures`);
@@ -102,13 +106,18 @@ async function run(target: Target): Promise<RunResult> {
     const connected = await server.request<Stats>('stats');
     half ??= { stats: before, live: 0 };
 
-    progress(target, `closed loop for ${SECONDS} s on ${live.length} connections`);
-    const closed = await measure(server, live, async (tally) => {
+    const closedLoop = (seconds: number) => async (tally: Tally) => {
       tally.running = true;
       for (const station of live) station.startLoad();
-      await Bun.sleep(SECONDS * 1000);
+      await Bun.sleep(seconds * 1000);
       tally.running = false;
-    });
+    };
+    if (WARMUP_SECONDS > 0) {
+      progress(target, `warm-up: closed loop for ${WARMUP_SECONDS} s`);
+      await measure(server, live, closedLoop(WARMUP_SECONDS));
+    }
+    progress(target, `closed loop for ${SECONDS} s on ${live.length} connections`);
+    const closed = await measure(server, live, closedLoop(SECONDS));
 
     progress(target, `paced at ${RATE} msg/s for ${PACED_SECONDS} s`);
     let skipped = 0;
