@@ -51,9 +51,16 @@ export function xstateClock(clock: Clock) {
 
 /** OCPI DateTime as we write it: UTC, second precision, `Z` designator (OCPI 2.2.1 types, DateTime). */
 export function ocpiDateTime(date: Date): string {
-  // Years 0–9999 (ours): the milliseconds are the last four characters, ".sssZ".
-  return `${date.toISOString().slice(0, -5)}Z`;
+  // Every station message stamps its event: the text of the current second is made once.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond.at) {
+    // Years 0–9999 (ours): the milliseconds are the last four characters, ".sssZ".
+    lastSecond.text = `${date.toISOString().slice(0, -5)}Z`;
+    lastSecond.at = second;
+  }
+  return lastSecond.text;
 }
+const lastSecond = { at: Number.NaN, text: '' };
 
 /** Milliseconds of an OCPI DateTime; a value without designator is UTC (not local time, as JS would read it). */
 export function parseOcpiDateTime(value: string): number {
