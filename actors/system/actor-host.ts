@@ -1,6 +1,7 @@
 import type { SnapshotStore, VersionedSnapshotStore } from '../../src/storage/ports.ts';
 import type { StepRunner } from './group-commit.ts';
 import { IdleSweep, type IdleEviction } from './idle-sweep.ts';
+import { persistedSnapshot } from './persisted-snapshot.ts';
 import { ActorWriteConflict, StaleCopy, CONFLICT_ATTEMPTS } from './write-conflict.ts';
 import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 
@@ -195,8 +196,8 @@ export class ActorHost<M extends AnyStateMachine> {
 
   private save(id: string, actor: Actor<M>) {
     const { versioned } = this.policy;
-    if (!versioned) return this.store.save(id, this.machineVersion, actor.getPersistedSnapshot(), this.now());
-    const version = versioned.saveIfVersion(id, this.machineVersion, actor.getPersistedSnapshot(), this.now(), this.versions.get(actor));
+    if (!versioned) return this.store.save(id, this.machineVersion, persistedSnapshot(actor), this.now());
+    const version = versioned.saveIfVersion(id, this.machineVersion, persistedSnapshot(actor), this.now(), this.versions.get(actor));
     if (version === undefined) throw new StaleCopy(id);
     this.versions.set(actor, version);
   }
