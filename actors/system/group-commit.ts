@@ -14,6 +14,12 @@ export interface Durability {
   mark(): number;
   /** Undefined: everything since `mark` is committed already; otherwise settles with the commit (rejects if it failed). */
   settled(mark: number): Promise<void> | undefined;
+  /**
+   * `settled` without a promise per waiter (a station message each): false, and nothing is called, when
+   * everything since `mark` is committed already; otherwise `callback` runs once it is (with CommitFailed if a
+   * batch since `mark` failed), together with the other callbacks of its batch in one microtask.
+   */
+  onSettled(mark: number, callback: (failed?: CommitFailed) => void): boolean;
 }
 
 /** Runs `write`; resolves with what it returned once the batch holding its writes has committed (rejects if that failed). */
@@ -31,6 +37,8 @@ interface Batch {
   undo: (() => void)[];
   /** Created only when someone waits: a rejection nobody listens to would be an unhandled one. */
   settled?: PromiseWithResolvers<void>;
+  /** onSettled's callbacks; `failed` set where the waiter's mark is before an earlier failed batch. */
+  waiters?: { callback: (failed?: CommitFailed) => void; failed: boolean }[];
   afterCommit: (() => void)[];
 }
 
@@ -102,6 +110,15 @@ export class GroupCommit implements StepRunner, Durability {
     });
   }
 
+  onSettled(mark: number, callback: (failed?: CommitFailed) => void): boolean {
+    const batch = this.open;
+    const failedBefore = this.lastFailed >= mark;
+    if (batch) (batch.waiters ??= []).push({ callback, failed: failedBefore });
+    else if (failedBefore) queueMicrotask(() => callback(new CommitFailed('The transaction holding this change failed to commit')));
+    else return false;
+    return true;
+  }
+
   /** Runs `fn` once the open batch has committed (never if it fails), or in a microtask when none is open. */
   afterCommit(fn: () => void): void {
     if (this.open) this.open.afterCommit.push(fn);
@@ -138,11 +155,26 @@ export class GroupCommit implements StepRunner, Durability {
       for (const undo of batch.undo) undo();
       this.observe(batch.steps, error);
       // What was to follow the change (a push, a call to a station) does not happen: the change did not either.
-      batch.settled?.reject(new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`));
+      const failed = new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`);
+      batch.settled?.reject(failed);
+      if (batch.waiters) queueMicrotask(() => call(batch.waiters!, failed));
       return;
     }
     this.observe(batch.steps);
     batch.settled?.resolve();
+    if (batch.waiters) queueMicrotask(() => call(batch.waiters!));
     for (const fn of batch.afterCommit) queueMicrotask(fn);
   }
+}
+
+/** One batch's onSettled callbacks; one that throws does not keep the others from running (it is rethrown apart). */
+function call(waiters: NonNullable<Batch['waiters']>, failed?: CommitFailed) {
+  for (const { callback, failed: failedBefore } of waiters)
+    try {
+      callback(failed ?? (failedBefore ? new CommitFailed('The transaction holding this change failed to commit') : undefined));
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
 }

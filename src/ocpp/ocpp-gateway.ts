@@ -30,7 +30,7 @@ export interface ConnectionEvents {
 
 type Call = Extract<Frame, { type: 'call' }>;
 
-const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined };
+const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined, onSettled: () => false };
 
 /** Kept per socket for as long as the station is connected: what most stations never need is made on first use. */
 interface Connection extends Station {
@@ -39,15 +39,15 @@ interface Connection extends Station {
   /** Our CALLs to the station; made by the first one. */
   outbound?: OutboundCalls;
   /**
-   * Inbound CALLs are handled one after another, in arrival order: those that arrive while an asynchronous
-   * handler of this station still runs wait here. Undefined while none runs, so a synchronous handler costs no
-   * promise and no queue.
+   * Inbound CALLs are handled one after another, in arrival order: those that arrive while one of this station
+   * is still held (its handler runs asynchronously, or its answer waits for the commit; or the claim runs) wait
+   * here. Undefined while none is held.
    */
   waiting: { call: Call; arrived: number }[] | undefined;
   /** Made by the first malformed frame. */
   badFrames?: { count: number; since: number };
-  /** Settles once the CALLs waiting now (and the claim) are done. */
-  drained?: Promise<void>;
+  /** Several nodes, a closed socket: called once the CALLs held and waiting then are done. */
+  drained?: () => void;
   /** Several nodes: the claim failed; the socket is closing and its CALLs go unanswered. */
   unclaimed?: boolean;
 }
@@ -109,8 +109,9 @@ export function createOcppGateway(deps: {
       }
       deps.logger.info('Station connected', { chargePointId: conn.chargePointId, protocol: conn.version, takeover: previous !== undefined });
       tap.connected(conn);
-      if (deps.ownership) waitFor(ws, claim(ws));
-      else notify('connected', conn);
+      if (!deps.ownership) return notify('connected', conn);
+      conn.waiting = [];
+      void claim(ws).then(() => resume(ws));
     },
     message(ws, message) {
       const conn = ws.data;
@@ -126,8 +127,7 @@ export function createOcppGateway(deps: {
       if (frame.type === 'result') return void settle(conn, frame.id, { payload: frame.payload });
       if (frame.type === 'error') return void settle(conn, frame.id, { code: frame.code, description: frame.description });
       if (conn.waiting) return void conn.waiting.push({ call: frame, arrived });
-      const running = handle(ws, frame, arrived);
-      if (running) waitFor(ws, running);
+      if (!handle(ws, frame, arrived)) conn.waiting = [];
     },
     close(ws, code, reason) {
       const conn = ws.data;
@@ -140,16 +140,21 @@ export function createOcppGateway(deps: {
         live.delete(conn.chargePointId);
         notify('disconnected', conn);
         // Once the CALLs it had queued are done: nothing of this socket can write any more.
-        if (deps.ownership) void (conn.drained ?? Promise.resolve()).then(() => deps.ownership!.socketClosed(conn.chargePointId));
+        if (deps.ownership) {
+          const closed = () => deps.ownership!.socketClosed(conn.chargePointId);
+          if (conn.waiting) conn.drained = closed;
+          else queueMicrotask(closed);
+        }
       }
     },
   };
 
   /**
-   * Validates one CALL and runs its handler. Answered at once when the handler is synchronous; otherwise returns
-   * a promise (never rejecting) that settles once the answer is sent.
+   * Validates one CALL and runs its handler. True when it is answered already; false when it is held (an
+   * asynchronous handler, or an answer waiting for the commit of what its handler wrote): `resume` runs once it is
+   * answered.
    */
-  function handle(ws: ServerWebSocket<Connection>, call: Call, arrived: number): Promise<void> | undefined {
+  function handle(ws: ServerWebSocket<Connection>, call: Call, arrived: number): boolean {
     const conn = ws.data;
     const schemas = schemasOf(conn.version, call.action);
     const durability = dispatch!.durability ?? committedAtOnce;
@@ -163,44 +168,46 @@ export function createOcppGateway(deps: {
       result = handler(conn.station, call.payload);
     } catch (error) {
       reply(ws, call, arrived, schemas, { error });
-      return undefined;
+      return true;
     }
-    if (!(result instanceof Promise)) return afterCommit(ws, call, arrived, schemas, result, durability.settled(since));
-    return result.then(
-      (payload) => afterCommit(ws, call, arrived, schemas, payload, durability.settled(since)),
-      (error: unknown) => reply(ws, call, arrived, schemas, { error }),
+    if (!(result instanceof Promise)) return !afterCommit(ws, call, arrived, schemas, result, durability, since);
+    result.then(
+      (payload) => {
+        if (!afterCommit(ws, call, arrived, schemas, payload, durability, since)) resume(ws);
+      },
+      (error: unknown) => answered(ws, call, arrived, schemas, { error }),
     );
+    return false;
   }
 
-  /** Persist, then acknowledge: a result waits for the group commit holding what its handler wrote. */
-  function afterCommit(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, payload: unknown, committed: Promise<void> | undefined): Promise<void> | undefined {
-    if (!committed) {
-      reply(ws, call, arrived, schemas, { payload });
-      return undefined;
-    }
-    return committed.then(
-      () => reply(ws, call, arrived, schemas, { payload }),
-      (error: unknown) => reply(ws, call, arrived, schemas, { error }),
-    );
+  /**
+   * Persist, then acknowledge: a result waits for the group commit holding what its handler wrote. False when
+   * that is committed already (the caller answers at once); true when the answer goes out after the commit.
+   */
+  function afterCommit(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, payload: unknown, durability: Durability, since: number): boolean {
+    const held = durability.onSettled(since, (failed) => answered(ws, call, arrived, schemas, failed ? { error: failed } : { payload }));
+    if (!held) reply(ws, call, arrived, schemas, { payload });
+    return held;
   }
 
-  /** While an asynchronous handler (or the claim) runs, the station's next CALLs wait; then they are handled in arrival order. */
-  function waitFor(ws: ServerWebSocket<Connection>, running: Promise<void>): Promise<void> {
+  /** A held CALL's answer: sent, then the station's next CALLs are handled. */
+  function answered(ws: ServerWebSocket<Connection>, call: Call, arrived: number, schemas: ActionSchemas | undefined, outcome: { payload: unknown } | { error: unknown }) {
+    reply(ws, call, arrived, schemas, outcome);
+    resume(ws);
+  }
+
+  /** The station's held CALL (or the claim) is done: its waiting CALLs are handled in arrival order, until one is held. */
+  function resume(ws: ServerWebSocket<Connection>) {
     const conn = ws.data;
-    conn.waiting ??= [];
-    conn.drained = running.then((): Promise<void> | undefined => {
-      const waiting = conn.waiting!;
-      // A socket whose claim failed is closing: its CALLs go unanswered (the station retries, on another node).
-      if (conn.unclaimed) waiting.length = 0;
-      while (waiting.length > 0) {
-        const next = waiting.shift()!;
-        const again = handle(ws, next.call, next.arrived);
-        if (again) return waitFor(ws, again);
-      }
-      conn.waiting = undefined;
-      return undefined;
-    });
-    return conn.drained;
+    const waiting = conn.waiting!;
+    // A socket whose claim failed is closing: its CALLs go unanswered (the station retries, on another node).
+    if (conn.unclaimed) waiting.length = 0;
+    while (waiting.length > 0) {
+      const next = waiting.shift()!;
+      if (!handle(ws, next.call, next.arrived)) return;
+    }
+    conn.waiting = undefined;
+    conn.drained?.();
   }
 
   /** Several nodes: the claim (epoch in the database) comes before the connection event and any CALL. */

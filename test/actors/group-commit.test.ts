@@ -125,6 +125,49 @@ test('a batch whose COMMIT fails: every step in it is undone, in the database an
   expect(stored('c1')).toBe('open');
 });
 
+test('onSettled: each waiter is called once, after the commit its rows are in, or with CommitFailed', async () => {
+  await turnEnded();
+  // Nothing open: nothing to wait for, nothing is called.
+  expect(group.onSettled(group.mark(), () => expect.unreachable())).toBe(false);
+
+  const heard: { id: string; value: string | undefined; failed: boolean }[] = [];
+  const wait = (id: string, mark: number) => expect(group.onSettled(mark, (failed) => heard.push({ id, value: stored(id), failed: failed instanceof CommitFailed }))).toBe(true);
+  let mark = group.mark();
+  host.create('w1', undefined as never);
+  wait('w1', mark);
+  mark = group.mark();
+  host.create('w2', undefined as never);
+  wait('w2', mark);
+  expect(heard).toEqual([]);
+  await group.settled(mark);
+  await Promise.resolve();
+  expect(heard).toEqual([
+    { id: 'w1', value: 'closed', failed: false },
+    { id: 'w2', value: 'closed', failed: false },
+  ]);
+
+  // A batch that fails: its waiters hear it; so does one whose own batch commits but began before the failure.
+  await turnEnded();
+  heard.length = 0;
+  const before = group.mark();
+  host.send('w1', { type: 'OPEN' }, () => storage.sqlite.run("INSERT INTO door_locks VALUES ('no such key')"));
+  wait('w1', before);
+  await turnEnded();
+  await Promise.resolve();
+  host.send('w2', { type: 'OPEN' });
+  wait('w2', before);
+  await turnEnded();
+  await Promise.resolve();
+  expect(heard).toEqual([
+    { id: 'w1', value: 'closed', failed: true },
+    { id: 'w2', value: 'open', failed: true },
+  ]);
+  // No batch open, a failure since the mark: the waiter hears it in a microtask.
+  expect(group.onSettled(before, (failed) => heard.push({ id: 'late', value: undefined, failed: failed instanceof CommitFailed }))).toBe(true);
+  await Promise.resolve();
+  expect(heard.at(-1)).toEqual({ id: 'late', value: undefined, failed: true });
+});
+
 test('a burst commits in pieces of at most 256 steps', async () => {
   await turnEnded();
   commits.length = 0;
