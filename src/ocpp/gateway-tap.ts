@@ -28,15 +28,25 @@ const nothing = () => {};
 
 export const silentTap: GatewayTap = { connected: nothing, disconnected: nothing, frame: nothing, answered: nothing, malformed: nothing, called: nothing };
 
-/** Several taps as one (metrics and trace both listen). */
+/**
+ * Several taps as one (metrics and trace both listen). A tap that ignores an event (silentTap's) is not called for
+ * it: `frame` runs twice per station message, and only the trace records frames.
+ */
 export function taps(...all: GatewayTap[]): GatewayTap {
-  if (all.length === 1) return all[0]!;
+  const each = <K extends keyof GatewayTap>(event: K): GatewayTap[K] => {
+    const listening = all.map((tap) => tap[event]).filter((listener) => listener !== silentTap[event]) as ((...args: unknown[]) => void)[];
+    if (listening.length === 0) return silentTap[event];
+    if (listening.length === 1) return listening[0] as GatewayTap[K];
+    return ((...args: unknown[]) => {
+      for (const listener of listening) listener(...args);
+    }) as GatewayTap[K];
+  };
   return {
-    connected: (s) => all.forEach((t) => t.connected(s)),
-    disconnected: (s, code, reason) => all.forEach((t) => t.disconnected(s, code, reason)),
-    frame: (s, direction, text) => all.forEach((t) => t.frame(s, direction, text)),
-    answered: (s, action, outcome, seconds) => all.forEach((t) => t.answered(s, action, outcome, seconds)),
-    malformed: (s) => all.forEach((t) => t.malformed(s)),
-    called: (s, action, outcome) => all.forEach((t) => t.called(s, action, outcome)),
+    connected: each('connected'),
+    disconnected: each('disconnected'),
+    frame: each('frame'),
+    answered: each('answered'),
+    malformed: each('malformed'),
+    called: each('called'),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BucketHistogram } from './bucket-histogram.ts';
-import type { GatewayTap } from '../ocpp/gateway-tap.ts';
+import { silentTap, type GatewayTap } from '../ocpp/gateway-tap.ts';
 import type { OpsRepo } from '../storage/sqlite/ops.repo.ts';
 
 export interface Metrics {
@@ -109,7 +109,7 @@ export function createMetrics(ops: Pick<OpsRepo, 'pendingDeliveries' | 'activeSe
   const ocpp: GatewayTap = {
     connected: (s) => connected.labels(s.version).inc(),
     disconnected: (s) => connected.labels(s.version).dec(),
-    frame: () => {},
+    frame: silentTap.frame,
     answered(_, action, outcome, seconds) {
       count(action, 'in', outcome);
       let timer = timers.get(action);
