@@ -77,9 +77,12 @@ describe('pushes to a registered eMSP', () => {
     expect(sessionCalls).toContain('PATCH');
     expect(sessionCalls.at(-1)).toBe('PUT');
 
-    const delivered = await server.api('GET', `/api/v1/ocpi/partners/${partnerId}/deliveries?state=delivered`);
-    const cdrDelivery = delivered.body.find((d: any) => d.object.startsWith('cdr:'));
-    expect(cdrDelivery).toMatchObject({ state: 'delivered', method: 'POST', response_location: `${emsp.base}/ocpi/emsp/2.2.1/cdrs/1` });
+    // The eMSP has the CDR once it received the POST; the delivery is recorded as delivered once its answer is in.
+    await eventually(async () => {
+      const delivered = await server.api('GET', `/api/v1/ocpi/partners/${partnerId}/deliveries?state=delivered`);
+      const cdrDelivery = delivered.body.find((d: any) => d.object.startsWith('cdr:'));
+      expect(cdrDelivery).toMatchObject({ state: 'delivered', method: 'POST', response_location: `${emsp.base}/ocpi/emsp/2.2.1/cdrs/1` });
+    });
     await client.close();
   });
 

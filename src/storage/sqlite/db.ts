@@ -11,6 +11,13 @@ export type Db = ReturnType<typeof openDatabase>['db'];
 /** Resolved from this file, not the working directory, so the service starts from anywhere. */
 const migrationsFolder = join(import.meta.dir, '../../../drizzle');
 
+/**
+ * The connection's page cache, at most (SQLite's default is 2 MB). A station's message rewrites its charge point's
+ * row, each on a page of its own in a large network: past the cache, every step read its page back from the file
+ * (a syscall and a WAL lookup each), which tripled a StatusNotification's cost at 19,500 stations.
+ */
+const CACHE_KIB = 64 * 1024;
+
 export function openDatabase(path: string) {
   let sqlite: Database | undefined;
   try {
@@ -20,6 +27,7 @@ export function openDatabase(path: string) {
     sqlite.exec('PRAGMA synchronous = NORMAL');
     sqlite.exec('PRAGMA foreign_keys = ON');
     sqlite.exec('PRAGMA busy_timeout = 5000');
+    sqlite.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
     const db = drizzle({ client: sqlite, schema });
     migrate(db, { migrationsFolder });
     return { db, sqlite };
