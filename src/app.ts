@@ -147,6 +147,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     durability: system.commits,
   });
   system.start(cluster !== undefined);
+  storage.serving();
   cluster?.keepTime({ resume: (recent) => system.resumeTimers(recent), stop: () => system.stopResumedTimers() });
   cluster?.sweepOrphans(
     () => storage.chargePoints.snapshots.ids().filter((id) => chargePoints.view(id)?.connected),

@@ -1,4 +1,5 @@
-import { openDatabase } from './sqlite/db.ts';
+import type { Database } from 'bun:sqlite';
+import { growPageCache, openDatabase } from './sqlite/db.ts';
 import { isPostgresUrl, openPostgres } from './postgres/db.ts';
 import type { PostgresClient } from './postgres/client.ts';
 import { credentialsTokensRepo } from './sqlite/credentials-tokens.repo.ts';
@@ -86,6 +87,10 @@ export function createStorage(location: string, { listCacheBytes = DEFAULT_LIST_
     trace,
     /** Rows this connection has changed so far (several nodes: a change tells the others to drop what they derived). */
     changes: () => (totalChanges ? totalChanges.get()!.n : (sqlite as unknown as PostgresClient).totalChanges),
+    /** The start is done: SQLite's page cache may grow to what a large network's stations need (sqlite/db.ts). */
+    serving: () => {
+      if (!isPostgresUrl(location)) growPageCache(sqlite as Database);
+    },
     /** Drops the lists and bodies kept in memory (another node changed the tables); rebuilt when next read. */
     forgetDerived: () => paging.forget(),
     /** The raw connection, for components that keep their own tables (the simulated payment ledger); on PostgreSQL a client of the same shape. */
