@@ -4,9 +4,10 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Secrets } from '../lib/secrets.ts';
 import type { OcppVersion } from '../model/ocpp-version.ts';
+import type { Call, Connection } from './gateway-connection.ts';
 import { silentTap, type GatewayTap, type Station } from './gateway-tap.ts';
 import { CallError, callErrorCode } from './rpc/call-errors.ts';
-import { BadFrame, errorFrame, parseFrame, resultFrame, type Frame } from './rpc/frame.ts';
+import { BadFrame, errorFrame, parseFrame, resultFrame } from './rpc/frame.ts';
 import { OutboundCallError, OutboundCalls } from './rpc/outbound-calls.ts';
 import { check, schemasOf, type ActionSchemas } from './rpc/schema-validation.ts';
 import type { StationCredentialsLookup } from './upgrade/authenticate-station.ts';
@@ -28,29 +29,7 @@ export interface ConnectionEvents {
   disconnected(station: Station): void;
 }
 
-type Call = Extract<Frame, { type: 'call' }>;
-
 const committedAtOnce: Durability = { mark: () => 0, settled: () => undefined, onSettled: () => false };
-
-/** Kept per socket for as long as the station is connected: what most stations never need is made on first use. */
-interface Connection extends Station {
-  /** What handlers and listeners are given: made once per connection, not per frame. */
-  station: Station;
-  /** Our CALLs to the station; made by the first one. */
-  outbound?: OutboundCalls;
-  /**
-   * Inbound CALLs are handled one after another, in arrival order: those that arrive while one of this station
-   * is still held (its handler runs asynchronously, or its answer waits for the commit; or the claim runs) wait
-   * here. Undefined while none is held.
-   */
-  waiting: { call: Call; arrived: number }[] | undefined;
-  /** Made by the first malformed frame. */
-  badFrames?: { count: number; since: number };
-  /** Several nodes, a closed socket: called once the CALLs held and waiting then are done. */
-  drained?: () => void;
-  /** Several nodes: the claim failed; the socket is closing and its CALLs go unanswered. */
-  unclaimed?: boolean;
-}
 
 /** Frames above this close that one socket (1009); OCPP payloads are a few kB. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
