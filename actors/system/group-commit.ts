@@ -1,7 +1,11 @@
 import type { Transact, WriteBatch } from '../../src/storage/ports.ts';
 
 /** Raised to whoever waits on a batch whose COMMIT failed: none of its steps is stored. */
-export class CommitFailed extends Error {}
+export class CommitFailed extends Error {
+  constructor(cause?: string) {
+    super(`The transaction holding this change failed to commit${cause ? `: ${cause}` : ''}`);
+  }
+}
 
 /** What an actor host needs to persist a step: run it in the open batch, and how to undo it in memory. */
 export interface StepRunner {
@@ -102,11 +106,11 @@ export class GroupCommit implements StepRunner, Durability {
   /** Resolves when the open batch commits; rejects with CommitFailed if it or any batch since `mark` failed. */
   settled(mark: number): Promise<void> | undefined {
     const batch = this.open;
-    if (!batch) return this.lastFailed >= mark ? Promise.reject(new CommitFailed('The transaction holding this change failed to commit')) : undefined;
+    if (!batch) return this.lastFailed >= mark ? Promise.reject(new CommitFailed()) : undefined;
     batch.settled ??= Promise.withResolvers<void>();
     if (this.lastFailed < mark) return batch.settled.promise;
     return batch.settled.promise.then(() => {
-      throw new CommitFailed('The transaction holding this change failed to commit');
+      throw new CommitFailed();
     });
   }
 
@@ -114,7 +118,7 @@ export class GroupCommit implements StepRunner, Durability {
     const batch = this.open;
     const failedBefore = this.lastFailed >= mark;
     if (batch) (batch.waiters ??= []).push({ callback, failed: failedBefore });
-    else if (failedBefore) queueMicrotask(() => callback(new CommitFailed('The transaction holding this change failed to commit')));
+    else if (failedBefore) queueMicrotask(() => callback(new CommitFailed()));
     else return false;
     return true;
   }
@@ -155,7 +159,7 @@ export class GroupCommit implements StepRunner, Durability {
       for (const undo of batch.undo) undo();
       this.observe(batch.steps, error);
       // What was to follow the change (a push, a call to a station) does not happen: the change did not either.
-      const failed = new CommitFailed(`The transaction holding this change failed to commit: ${(error as Error).message}`);
+      const failed = new CommitFailed((error as Error).message);
       batch.settled?.reject(failed);
       if (batch.waiters) queueMicrotask(() => call(batch.waiters!, failed));
       return;
@@ -171,7 +175,7 @@ export class GroupCommit implements StepRunner, Durability {
 function call(waiters: NonNullable<Batch['waiters']>, failed?: CommitFailed) {
   for (const { callback, failed: failedBefore } of waiters)
     try {
-      callback(failed ?? (failedBefore ? new CommitFailed('The transaction holding this change failed to commit') : undefined));
+      callback(failed ?? (failedBefore ? new CommitFailed() : undefined));
     } catch (error) {
       queueMicrotask(() => {
         throw error;

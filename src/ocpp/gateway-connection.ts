@@ -23,4 +23,3 @@ export interface Connection extends Station {
   /** Several nodes: the claim failed; the socket is closing and its CALLs go unanswered. */
   unclaimed?: boolean;
 }
-
