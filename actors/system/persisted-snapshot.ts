@@ -10,7 +10,11 @@ export function persistedSnapshot(actor: AnyActor): unknown {
   const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
   if (!isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) return actor.getPersistedSnapshot();
   const { status, output, error, value, context } = snapshot;
-  return { status, output, error, value, historyValue: {}, context, children: {} };
+  // Absent rather than undefined: the same JSON, and JSON.stringify leaves its fast path for undefined members.
+  const persisted: Record<string, unknown> = { status, value, historyValue: {}, context, children: {} };
+  if (output !== undefined) persisted.output = output;
+  if (error !== undefined) persisted.error = error;
+  return persisted;
 }
 
 function isEmpty(record: object | undefined): boolean {

@@ -88,6 +88,7 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
     row(`paced ${rate}/s: round trip p50`, (r) => ms(r.paced.p50), (r) => r.paced.p50),
     row(`paced ${rate}/s: round trip p99`, (r) => ms(r.paced.p99), (r) => r.paced.p99),
     row(`paced ${rate}/s: server CPU µs / message`, (r) => us(r.paced.serverMicrosPerMessage), (r) => r.paced.serverMicrosPerMessage),
+    row('  of which the main thread', (r) => us(r.paced.mainMicrosPerMessage), (r) => r.paced.mainMicrosPerMessage),
     row(`paced ${rate}/s: load generator CPU`, (r) => pct(r.paced.generatorCpu)),
     row('trace records dropped: closed loop / paced', (r) => `${dropShare(r.closed)} / ${dropShare(r.paced)}`),
     row('server RSS MiB: before → half → all connected → after load', mib),

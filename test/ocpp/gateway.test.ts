@@ -50,6 +50,11 @@ describe('an OCPP 1.6 station', () => {
     const badEnum = nextAnswer(client, 'x4');
     client.sendRaw(JSON.stringify([2, 'x4', 'StatusNotification', { connectorId: 1, status: 'Sleeping', errorCode: 'NoError' }]));
     expect((await badEnum)[2]).toBe('PropertyConstraintViolation');
+    // A value no number reads, on a connector with no session to take it: answered as what it is, all the same.
+    const notANumber = nextAnswer(client, 'x7');
+    const sample = { value: 'abc', measurand: 'Energy.Active.Import.Register', unit: 'Wh' };
+    client.sendRaw(JSON.stringify([2, 'x7', 'MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [sample] }] }]));
+    expect((await notANumber).slice(2, 4)).toEqual(['PropertyConstraintViolation', expect.stringContaining('"abc" is not a decimal number')]);
     // An "integer" no integer column holds exactly (the schema's type lets 1e94 through).
     const huge = nextAnswer(client, 'x6');
     client.sendRaw(JSON.stringify([2, 'x6', 'StartTransaction', { connectorId: 1, idTag: 'TAG-1', meterStart: -2.6e94, timestamp: new Date().toISOString() }]));

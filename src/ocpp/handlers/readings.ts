@@ -13,16 +13,21 @@ export const stationTime = (timestamp: string) => ocpiDateTime(new Date(timestam
  */
 export const stationInstant = (timestamp: string) => new Date(timestamp).toISOString();
 
-/** Normalised OCPP meter values → the session's readings (kWh, kW, A as exact decimal strings). */
-export function toReadings(normalise: () => MeterReading[]): Reading[] {
-  let readings: MeterReading[];
+/**
+ * Runs a normalisation: a value that is schema-valid but unusable (e.g. "abc") becomes a clear CALLERROR naming it,
+ * not a silent drop — whether or not a session is there to take the readings.
+ */
+export function measured(normalise: () => MeterReading[]): MeterReading[] {
   try {
-    readings = normalise();
+    return normalise();
   } catch (error) {
-    // Schema-valid but unusable (e.g. a value "abc"): a clear CALLERROR naming the value, not a silent drop.
     if (error instanceof MeterValueError) throw new CallError('PropertyConstraintViolation', error.message);
     throw error;
   }
+}
+
+/** Normalised OCPP meter values → a session's readings (kWh, kW, A as exact decimal strings). */
+export function toReadings(readings: MeterReading[]): Reading[] {
   return readings.map((r) => ({
     at: new Date(r.timestampMs).toISOString(),
     ...(r.energyWh && r.energyKind === 'register' ? { energyKwh: whToKwh(r.energyWh).toString() } : {}),

@@ -5,7 +5,7 @@ import type { Ocpp16ChargePointStatus } from '../../domain/ocpp-status-map.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTagStatus } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
-import { stationTime, toReadings } from './readings.ts';
+import { measured, stationTime, toReadings } from './readings.ts';
 
 const wh = (value: number) => new Big(value).div(1000).toString();
 
@@ -34,15 +34,16 @@ export function v16Transactions({ sessions, authorizer, commands }: OcppHandlerD
       return { transactionId, idTagInfo: { status: idTagStatus[authorization.decision] } };
     },
     MeterValues: ({ chargePointId }, p) => {
-      const readings = toReadings(() => normalizeOcpp16MeterValues(p.meterValue));
+      // Checked even when no session takes them (an idle connector's clock-aligned values): a bad value is answered as one.
+      const readings = measured(() => normalizeOcpp16MeterValues(p.meterValue));
       const id = p.transactionId !== undefined ? sessions.byTransaction(chargePointId, String(p.transactionId)) : sessions.runningOn(chargePointId, p.connectorId);
-      if (id) sessions.meter(id, readings);
+      if (id) sessions.meter(id, toReadings(readings));
       return {};
     },
     StopTransaction: async ({ chargePointId }, p) => {
       const id = sessions.byTransaction(chargePointId, String(p.transactionId));
       if (id) {
-        sessions.meter(id, toReadings(() => normalizeOcpp16MeterValues(p.transactionData ?? [], 'transactionData')));
+        sessions.meter(id, toReadings(measured(() => normalizeOcpp16MeterValues(p.transactionData ?? [], 'transactionData'))));
         sessions.stop(id, stationTime(p.timestamp), wh(p.meterStop), p.reason);
       }
       return p.idTag ? { idTagInfo: { status: idTagStatus[(await authorizer.authorize(chargePointId, p.idTag, 'RFID')).decision] } } : {};

@@ -4,7 +4,7 @@ import { CallError } from '../rpc/call-errors.ts';
 import type { HandlerTable } from '../ocpp-gateway.ts';
 import { idTokenStatus, tokenTypeOf } from './authorization-status.ts';
 import type { OcppHandlerDeps } from './handler-deps.ts';
-import { lastRegister, stationInstant, stationTime, toReadings } from './readings.ts';
+import { lastRegister, measured, stationInstant, stationTime, toReadings } from './readings.ts';
 
 
 /**
@@ -19,7 +19,7 @@ export function v201Transactions({ sessions, authorizer }: OcppHandlerDeps): Han
       const answer = authorization ? { idTokenInfo: { status: idTokenStatus[authorization.decision] } } : {};
       if (sessions.seenTransactionEvent(chargePointId, transactionId, p.seqNo)) return answer;
       const at = stationTime(p.timestamp);
-      const readings = toReadings(() => normalizeOcpp201MeterValues(p.meterValue ?? []));
+      const readings = toReadings(measured(() => normalizeOcpp201MeterValues(p.meterValue ?? [])));
       let id = sessions.byTransaction(chargePointId, transactionId);
       if (!id) {
         // The first event we see starts the session, even if a queued Started got lost.
