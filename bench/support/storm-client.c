@@ -1,8 +1,8 @@
 /*
  * The stations of a reconnect storm, the load generator of bench/restart.ts and bench/idle-memory.ts (storm.ts
- * compiles and runs it). In C, one thread, epoll: the Bun generator (storm-client.ts, the fallback where no C
- * compiler is found) burns 5–7.6 s of CPU for 19,500 stations on the two cores it shares with the server, so it was
- * the bottleneck of what it measured. Same command line, behaviour and output as storm-client.ts: change both.
+ * compiles and runs it): one thread, epoll, so that on the two cores it shares with the server it is not the
+ * bottleneck of what it measures, as the Bun one (storm-client.ts, the fallback where there is no C compiler) was.
+ * Same command line, behaviour and output as storm-client.ts, but for the source addresses (open_socket): change both.
  *
  *   storm-client <ws://host:port/path> <count> <password> <strict|lenient>
  *
@@ -36,6 +36,7 @@
  * storm meets, without its loss. */
 #define MAX_HANDSHAKES 500
 #define STDIN_TAG UINT32_MAX
+#define STATIONS_PER_SOURCE 5000
 #define MAX_BUFFERED (1 << 24) /* a frame or response header larger than this is no server of ours: dropped */
 
 enum { BOOT, STATUS, IDLE };
@@ -59,6 +60,7 @@ static double started, booted_ms = NAN, status_ms = NAN;
 static const char *password, *path, *authority;
 static struct sockaddr_storage addr;
 static socklen_t addr_len;
+static unsigned sources = 1; /* loopback source addresses, see open_socket() */
 
 static double now_ms(void) {
   struct timespec t;
@@ -112,7 +114,7 @@ static uint32_t heap_pop(void) {
 
 static void watch(uint32_t i, int op, uint32_t events) {
   struct epoll_event ev = {.events = events, .data.u32 = i};
-  epoll_ctl(epfd, op, i == STDIN_TAG ? 0 : conns[i].fd, &ev);
+  epoll_ctl(epfd, op, conns[i].fd, &ev);
 }
 
 /* Writes what the kernel takes now and keeps the rest for EPOLLOUT. A failed write is left to the read side, which
@@ -170,13 +172,29 @@ static void closed(uint32_t i, int refused_upgrade) {
   if (now - started < GIVE_UP_MS) heap_push(now + 100 + 200.0 * random() / RAND_MAX, i);
 }
 
+/* Station i's socket, connecting. The kernel picks the source port by a scan that prefers even ports and checks
+ * each one in use towards the same server address and port: past half the ephemeral range (~14,000 connections on
+ * 32768–60999) every connect() walked all of them, and 19,500 stations cost the generator 10–13 s of system CPU,
+ * 3/4 of it in __inet_hash_connect (perf), in the Bun generator as much. So towards a loopback server the stations
+ * come from several loopback addresses (127.0.0.1, .2, …), STATIONS_PER_SOURCE at most each, a port range each; the
+ * server sees the address only when it throttles failed logins. IP_BIND_ADDRESS_NO_PORT leaves the port to connect(). */
+static int open_socket(uint32_t i) {
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+  if (fd < 0) return -1; /* out of descriptors: a failed connection, retried */
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (sources > 1) {
+    struct sockaddr_in local = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK + i % sources)};
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) < 0) return close(fd), -1;
+  }
+  if (connect(fd, (struct sockaddr *)&addr, addr_len) < 0 && errno != EINPROGRESS) return close(fd), -1;
+  return fd;
+}
+
 static void connect_station(uint32_t i) {
   struct conn *c = &conns[i];
-  *c = (struct conn){.fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), .state = BOOT};
-  if (c->fd < 0) { closed(i, 0); return; } /* out of descriptors: a failed connection, retried */
-  int one = 1;
-  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect(c->fd, (struct sockaddr *)&addr, addr_len) < 0 && errno != EINPROGRESS) { closed(i, 0); return; }
+  *c = (struct conn){.fd = open_socket(i), .state = BOOT};
+  if (c->fd < 0) { closed(i, 0); return; }
   watch(i, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT); /* EPOLLOUT: the connect is done (or failed) */
 }
 
@@ -341,15 +359,14 @@ static void on_event(uint32_t i, uint32_t events) {
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(i);
 }
 
+/* As JSON.stringify writes a string: the short escapes where there is one, \u00XX for other control characters. */
 static void json_string(const char *s) {
+  static const char special[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
   putchar('"');
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : ch == '\b' ? "\\b" : ch == '\f' ? "\\f" : NULL;
-    if (esc) fputs(esc, stdout);
-    else if (ch < 0x20) printf("\\u%04x", ch);
-    else putchar(ch);
-  }
+  for (const char *k; *s; s++)
+    if ((k = strchr(special, *s))) printf("\\%c", letter[k - special]);
+    else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+    else putchar(*s);
   putchar('"');
 }
 
@@ -417,6 +434,8 @@ int main(int argc, char **argv) {
   password = argv[3];
   lenient = !strcmp(argv[4], "lenient");
   if (count < 0 || strlen(password) > 500) { fprintf(stderr, "storm-client: bad count or password\n"); return 2; }
+  if (addr.ss_family == AF_INET && ntohl(((struct sockaddr_in *)&addr)->sin_addr.s_addr) >> 24 == 127)
+    sources = (unsigned)(count / STATIONS_PER_SOURCE < 253 ? count / STATIONS_PER_SOURCE + 1 : 254);
   struct rlimit limit; /* a station is a descriptor */
   if (!getrlimit(RLIMIT_NOFILE, &limit)) limit.rlim_cur = limit.rlim_max, setrlimit(RLIMIT_NOFILE, &limit);
   signal(SIGPIPE, SIG_IGN);

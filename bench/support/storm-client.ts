@@ -1,7 +1,9 @@
 /**
  * The fallback of storm-client.c, the load generator storm.ts runs where there is no C compiler (or with
- * STORM_CLIENT=bun): same command line, behaviour and output, so a change to one is a change to both. This one
- * costs several times the C one's CPU, on the cores the server uses.
+ * STORM_CLIENT=bun): same command line, behaviour and output, so a change to one is a change to both. But all its
+ * stations connect from 127.0.0.1 (Bun.connect binds no local address), and past about 14,000 of them the kernel's
+ * search for a free source port costs seconds of system CPU on the cores the server uses (storm-client.c's
+ * open_socket spreads its stations over several loopback addresses instead).
  *
  * The stations of a reconnect storm, in a process of their own so that the load generator does not share the
  * server's CPU accounting: `bun storm-client.ts <ocppUrl> <count> <password> <strict|lenient>` opens `count` OCPP

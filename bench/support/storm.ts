@@ -2,7 +2,7 @@
  * Runs a reconnect storm's load generator in a process of its own and reads its one result line; `release()` closes
  * its sockets. The generator is storm-client.c, built with the system's C compiler (`cc -O2`) into the temp
  * directory once per version of its source; where there is no `cc`, or it fails, the Bun one, storm-client.ts,
- * which costs the two cores it shares with the server several times the CPU. `STORM_CLIENT=bun` forces the Bun one.
+ * which costs the cores it shares with the server several times the CPU. `STORM_CLIENT=bun` forces the Bun one.
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
