@@ -174,7 +174,7 @@ function report(ours: Run, bare: Run) {
     ['  of which its main thread', s(ours.mainCpuMs), s(bare.mainCpuMs), ratio(ours.mainCpuMs, bare.mainCpuMs)],
     ['actor steps (snapshot writes) per station, in transactions', ours.writes ? `${(ours.writes.steps / STATIONS).toFixed(2)} in ${ours.writes.commits}` : '', '', ''],
     ['server RSS after the storm', `${ours.rssMiB.toFixed(0)} MiB`, `${bare.rssMiB.toFixed(0)} MiB`, ''],
-    [`load generator CPU (${stormGenerator().name})`, s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
+    [`load generator CPU, ${stormGenerator().name}`, s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
   ];
   printTable(rows);
   for (const [name, r] of [['dynamo', ours], ['bare', bare]] as const) {
