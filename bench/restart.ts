@@ -5,7 +5,8 @@
  * A database is seeded with N charge points and S open sessions (bench/support/network-seed.ts; the first R
  * stations left online, as a crash leaves them). Then `bun src/main.ts` (what `bun run start` runs) is spawned on
  * it and timed until it serves: `GET /health/ready` answers 200 and a station's BootNotification is accepted.
- * Then R stations reconnect at once from another process (bench/support/storm-client.ts): time until all are
+ * Then R stations reconnect at once from another process (bench/support/storm-client.c, built with `cc`; the Bun
+ * bench/support/storm-client.ts where there is no C compiler, or with `STORM_CLIENT=bun`): time until all are
  * booted (and their StatusNotification answered), refusals, retries. The same restart and storm run against a
  * bare Bun server (bench/support/bare-ocpp-server.ts) in the same run: the ratios are the figures to compare.
  * `--profile DIR` leaves the dynamo server's CPU profile there (bun --cpu-prof, with its markdown summary); it covers
@@ -21,7 +22,7 @@ import { benchConfig } from './support/bench-config.ts';
 import { tempDirRemovedOnExit } from './support/child-server.ts';
 import { seedNetwork, stationId } from './support/network-seed.ts';
 import { openFileLimit } from './support/open-files.ts';
-import { storm, type StormResult } from './support/storm.ts';
+import { storm, stormGenerator, type StormResult } from './support/storm.ts';
 import { printTable } from './support/table.ts';
 
 const { values } = parseArgs({
@@ -49,6 +50,7 @@ interface Run {
 }
 
 console.log(`Restart and reconnect storm: ${CHARGE_POINTS} charge points, ${SESSIONS} open sessions, ${STATIONS} stations reconnecting — Bun ${Bun.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
+console.log(`load generator: ${stormGenerator().name}`);
 const fdLimit = openFileLimit();
 if (fdLimit !== undefined && STATIONS + 100 > fdLimit) console.log(`warning: open-file limit is ${fdLimit} (raise ulimit -n): expect failed connections`);
 
@@ -172,7 +174,7 @@ function report(ours: Run, bare: Run) {
     ['  of which its main thread', s(ours.mainCpuMs), s(bare.mainCpuMs), ratio(ours.mainCpuMs, bare.mainCpuMs)],
     ['actor steps (snapshot writes) per station, in transactions', ours.writes ? `${(ours.writes.steps / STATIONS).toFixed(2)} in ${ours.writes.commits}` : '', '', ''],
     ['server RSS after the storm', `${ours.rssMiB.toFixed(0)} MiB`, `${bare.rssMiB.toFixed(0)} MiB`, ''],
-    ['load generator CPU', s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
+    [`load generator CPU, ${stormGenerator().name}`, s(ours.storm.cpuMicros / 1000), s(bare.storm.cpuMicros / 1000), ''],
   ];
   printTable(rows);
   for (const [name, r] of [['dynamo', ours], ['bare', bare]] as const) {

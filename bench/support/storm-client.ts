@@ -1,7 +1,13 @@
 /**
+ * The fallback of storm-client.c, the load generator storm.ts runs where there is no C compiler (or with
+ * STORM_CLIENT=bun): same command line, behaviour and output, so a change to one is a change to both. But all its
+ * stations connect from 127.0.0.1 (Bun.connect binds no local address), and past about 14,000 of them the kernel's
+ * search for a free source port costs seconds of system CPU on the cores the server uses (storm-client.c's
+ * open_socket spreads its stations over several loopback addresses instead).
+ *
  * The stations of a reconnect storm, in a process of their own so that the load generator does not share the
- * server's CPU accounting: `bun storm-client.ts <ocppUrl> <count> <password>` opens `count` OCPP 1.6 WebSockets
- * at once (raw-websocket.ts: Bun's WebSocket class would make the generator the bottleneck), at most
+ * server's CPU accounting: `bun storm-client.ts <ocppUrl> <count> <password> <strict|lenient>` opens `count` OCPP
+ * 1.6 WebSockets at once (raw-websocket.ts: Bun's WebSocket class would make the generator the bottleneck), at most
  * MAX_HANDSHAKES handshaking at a time (ids as network-seed.ts seeds them), each sending BootNotification and, once
  * accepted, a StatusNotification for connector 1, as a station does after every (re)boot. A connection that fails
  * is retried after 100–300 ms, as a station's own backoff would (a refused upgrade is counted, not retried: a valid station must never see one).
