@@ -6,11 +6,11 @@ import type { LastSeenStore, Transact } from '../../src/storage/ports.ts';
 export const LAST_SEEN_FLUSH_MS = 5_000;
 /**
  * Rows per transaction of a timed flush, one transaction per event-loop turn. Each row is on a page of its own in a
- * large network (10–15 µs a row at 19,500 stations): 19,500 in one transaction held the loop for tens of
- * milliseconds every 5 s, and slices of 1,000 still for 10–18 ms, which every station waiting then saw (the
- * paced p99); 200 hold it for 2–3 ms.
+ * large network (20–30 µs a row at 19,500 stations, its page written to the WAL): 19,500 in one transaction held
+ * the loop for tens of milliseconds every 5 s, slices of 1,000 for 10–18 ms and slices of 200 still for 4–6 ms
+ * (CPU profile of the paced phase), which every station waiting then saw in its answer time; 50 hold it for about 1 ms.
  */
-const FLUSH_SLICE = 200;
+const FLUSH_SLICE = 50;
 
 /**
  * When each station was last heard from. A Heartbeat (and any message that only says "I am here") changes this in

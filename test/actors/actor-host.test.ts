@@ -3,6 +3,7 @@ import { createMachine } from 'xstate';
 import { ActorEventRejected, ActorHost } from '../../actors/system/actor-host.ts';
 import { xstateClock } from '../../src/lib/clock.ts';
 import { ManualClock } from '../support/manual-clock.ts';
+import { eventually } from '../support/eventually.ts';
 import type { SnapshotStore } from '../../src/storage/ports.ts';
 
 const door = createMachine({
@@ -150,6 +151,23 @@ describe('idle eviction', () => {
     expect(host.live).toBe(1);
     clock.advance(80_000);
     expect(alarms).toEqual([opened + 90_000]);
+  });
+
+  test('a sweep of thousands goes a slice per event-loop turn; an actor asked for meanwhile stays', async () => {
+    const { clock, host } = setUp();
+    for (let i = 0; i < 2_500; i++) host.create(`d${i}`, undefined as never);
+    // The first sweep spares them all (just created), its slices done when it has armed the next one.
+    clock.advance(30_000);
+    await eventually(() => expect(clock.pending).toBe(1));
+    clock.advance(30_000);
+    // The first slice at once, not the whole sweep: the loop is not held for all of them.
+    expect(host.live).toBeGreaterThan(0);
+    expect(host.live).toBeLessThan(2_500);
+    host.get('d2499');
+    await eventually(() => expect(host.live).toBe(1));
+    expect(host.snapshot('d2499')?.value).toBe('closed');
+    clock.advance(60_000);
+    await eventually(() => expect(host.live).toBe(0));
   });
 
   test('stopAll cancels the sweep', () => {

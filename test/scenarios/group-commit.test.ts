@@ -116,7 +116,7 @@ describe('liveness', () => {
   const dataVersion = () => reader.query<{ data_version: number }, []>('PRAGMA data_version').get()!.data_version;
   const storedLastSeen = (id: string) => reader.query<{ at: string | null }, [string]>('SELECT last_seen_at AS at FROM charge_points WHERE id = ?').get(id)!.at;
 
-  test('Heartbeats write nothing; last seen is shown at once and stored by the flush at most 5 s later', async () => {
+  test('Heartbeats write nothing; last seen is shown at once and stored by the flush 5 s later', async () => {
     // A minute after the statuses above, every station sends a Heartbeat.
     clock.advance(60_000);
     const heardAt = new Date(clock.now().getTime()).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -133,9 +133,9 @@ describe('liveness', () => {
     clock.advance(4_999);
     expect(dataVersion()).toBe(before.version);
     clock.advance(1);
-    // One flush wrote them all.
-    expect(ids.map(storedLastSeen)).toEqual(ids.map(() => heardAt));
+    // The flush writes them all: its first slice at once, the rest in the next event-loop turns.
     expect(dataVersion()).not.toBe(before.version);
+    await eventually(() => expect(ids.map(storedLastSeen)).toEqual(ids.map(() => heardAt)));
     expect((await server.api('GET', `/api/v1/charge-points/${ids[0]}`)).body.last_seen_at).toBe(heardAt);
   });
 });
