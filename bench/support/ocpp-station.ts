@@ -2,14 +2,16 @@
  * The simulated OCPP 1.6 charge points of bench/ocpp.ts and bench/cluster.ts: minimal client WebSockets on raw
  * TCP sockets (raw-websocket.ts: ocpp-rpc is too heavy for 20k, and Bun's WebSocket class made this load generator
  * the bottleneck of the echo's closed loop at 96–97 % of its core), one CALL in flight each, cycling Heartbeat →
- * StatusNotification → MeterValues with valid payloads. All connect from 127.0.0.1: Bun.connect binds no local
- * address (and node:net's localAddress is ignored by Bun 1.4.5), so past ~14,000 stations the kernel's search for
- * a free source port makes each connect slower (the connect phase only; storm-client.c spreads its stations over
- * several loopback addresses instead).
+ * StatusNotification → MeterValues with valid payloads. Towards a server on 127.0.0.1 they connect from
+ * 127.0.0.1–127.0.0.4 in turn (≤ 5,000 each for 20,000), as storm-client.c does: past ~14,000 connections from one
+ * address to one server the kernel's search for a free source port makes every connect() walk the ports in use.
  */
 import { RawWebSocket } from './raw-websocket.ts';
 
 const CONNECT_TIMEOUT_MS = 15_000;
+/** Loopback source addresses the stations take in turn towards a server on 127.0.0.1. */
+const LOOPBACK_SOURCES = 4;
+let connects = 0;
 /** Latency samples kept (bounds memory for long runs). */
 const MAX_SAMPLES = 5_000_000;
 export const STATION_PASSWORD = 'bench-station-password-01234';
@@ -71,6 +73,7 @@ export class Station {
       const timer = setTimeout(() => fail('timeout'), CONNECT_TIMEOUT_MS);
       const { hostname, port, pathname } = new URL(`${ocppUrl}/${encodeURIComponent(this.id)}`);
       const headers = { authorization: `Basic ${btoa(`${this.id}:${STATION_PASSWORD}`)}`, 'sec-websocket-protocol': 'ocpp1.6' };
+      const from = hostname === '127.0.0.1' ? `127.0.0.${1 + (connects++ % LOOPBACK_SOURCES)}` : undefined;
       this.ws = new RawWebSocket(hostname, Number(port), pathname, headers, {
         open: () => this.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Closed loop' }),
         message: (text) => this.receive(text),
@@ -80,7 +83,7 @@ export class Station {
           if (!this.connected) return fail(`closed ${code} ${reason}`);
           if (!this.closing) increment(this.tally.unexpectedCloses, `${code} ${reason}`);
         },
-      });
+      }, from);
       this.onAnswer = (frame) => {
         if (frame[0] !== 3) return fail(`BootNotification answered ${JSON.stringify(frame)}`.slice(0, 200));
         clearTimeout(timer);

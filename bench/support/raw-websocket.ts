@@ -26,10 +26,11 @@ const CLOSE_WAIT_MS = 2_000;
 /** Header room in front of a payload in the scratch buffer: 2 + 8 bytes of length + 4 of (zero) mask. */
 const ROOM = 14;
 let scratch = Buffer.allocUnsafe(64 * 1024);
+const EMPTY = Buffer.alloc(0);
 
 export class RawWebSocket {
   private socket?: Socket<undefined>;
-  private buffer: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = EMPTY;
   /** Bytes the kernel has not taken yet (written on drain), undefined when none. */
   private unsent?: Buffer;
   private fragments?: Buffer[];
@@ -38,7 +39,8 @@ export class RawWebSocket {
   private closed = false;
   private closeTimer?: Timer;
 
-  constructor(host: string, port: number, path: string, headers: Record<string, string>, private readonly on: RawHandlers) {
+  /** `localAddress`: the address to connect from (Bun.connect takes it, untyped, as node:net's connect does). */
+  constructor(host: string, port: number, path: string, headers: Record<string, string>, private readonly on: RawHandlers, localAddress?: string) {
     const request =
       `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
@@ -47,9 +49,11 @@ export class RawWebSocket {
     void Bun.connect({
       hostname: host,
       port,
+      ...(localAddress ? { localAddress } : {}),
       socket: {
         open: (socket) => {
           this.socket = socket;
+          socket.setNoDelay(true);
           // Closed while connecting (e.g. a connect timeout): nothing to say.
           if (this.closing) return void socket.end();
           this.write(Buffer.from(request, 'latin1'));
@@ -144,38 +148,43 @@ export class RawWebSocket {
     this.frames();
   }
 
-  /** Unmasked frames from the server, as many as the buffer holds whole. */
+  /** Unmasked frames from the server, as many as the buffer holds whole (read in place; the rest kept). */
   private frames() {
-    for (;;) {
-      if (this.buffer.length < 2 || this.closed) return;
-      const fin = (this.buffer[0]! & 0x80) !== 0;
-      const opcode = this.buffer[0]! & 0x0f;
-      let length = this.buffer[1]! & 0x7f;
-      let offset = 2;
+    const buffer = this.buffer;
+    let at = 0;
+    while (buffer.length - at >= 2 && !this.closed) {
+      const fin = (buffer[at]! & 0x80) !== 0;
+      const opcode = buffer[at]! & 0x0f;
+      let length = buffer[at + 1]! & 0x7f;
+      let start = at + 2;
       if (length === 126) {
-        if (this.buffer.length < 4) return;
-        length = this.buffer.readUInt16BE(2);
-        offset = 4;
+        if (buffer.length - at < 4) break;
+        length = buffer.readUInt16BE(at + 2);
+        start = at + 4;
       } else if (length === 127) {
-        if (this.buffer.length < 10) return;
-        length = Number(this.buffer.readBigUInt64BE(2));
-        offset = 10;
+        if (buffer.length - at < 10) break;
+        length = Number(buffer.readBigUInt64BE(at + 2));
+        start = at + 10;
       }
-      if (this.buffer.length < offset + length) return;
-      const payload = this.buffer.subarray(offset, offset + length);
-      this.buffer = this.buffer.subarray(offset + length);
-      if (opcode === 0x1 && fin) this.on.message(payload.toString());
-      else if (opcode === 0x1) this.fragments = [Buffer.from(payload)];
+      const end = start + length;
+      if (buffer.length < end) break;
+      at = end;
+      if (opcode === 0x1 && fin) this.on.message(buffer.toString('utf8', start, end));
+      else if (opcode === 0x1) this.fragments = [Buffer.from(buffer.subarray(start, end))];
       else if (opcode === 0x0 && this.fragments) {
-        this.fragments.push(Buffer.from(payload));
+        this.fragments.push(Buffer.from(buffer.subarray(start, end)));
         if (fin) {
           const whole = Buffer.concat(this.fragments);
           this.fragments = undefined;
           this.on.message(whole.toString());
         }
-      } else if (opcode === 0x9) this.frame(0xa, undefined, undefined, payload);
-      else if (opcode === 0x8) return this.closedByServer(payload);
+      } else if (opcode === 0x9) this.frame(0xa, undefined, undefined, buffer.subarray(start, end));
+      else if (opcode === 0x8) {
+        this.buffer = EMPTY;
+        return this.closedByServer(buffer.subarray(start, end));
+      }
     }
+    this.buffer = at === buffer.length ? EMPTY : at === 0 ? buffer : buffer.subarray(at);
   }
 
   /** The server's close frame: answered with its code (unless we started the handshake), then the socket ends. */
