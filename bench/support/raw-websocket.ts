@@ -1,7 +1,9 @@
 /**
- * A minimal WebSocket client on a raw TCP socket (Bun.connect) for load generators: tens of thousands of them cost
- * a fraction of the CPU of Bun's WebSocket class, so the generator is not the bottleneck of what it measures. It
- * speaks just what OCPP-J needs: the upgrade (its status read, the accept key not checked), text frames both ways
+ * A minimal WebSocket client on a raw TCP socket (Bun.connect) for load generators, which can connect from a given
+ * local address (Bun.connect takes `localAddress`, untyped, as node:net's connect does in Bun 1.4.5). Per message it
+ * costs about what Bun's WebSocket class does (closed loop towards an echo, 2,000 of them on one core: ~4 µs of user
+ * and ~10 µs of system CPU per round trip either way; the system part is the kernel's loopback TCP for one sendto
+ * and one recvfrom, which no client avoids). It speaks just what OCPP-J needs: the upgrade (its status read, the accept key not checked), text frames both ways
  * (ours masked with a zero key, as the protocol allows a client, each built in one shared scratch buffer and
  * written in one call; theirs reassembled from TCP reads of any size and from continuation frames), pings
  * answered, and the closing handshake: `close(code)` sends a masked close frame and ends the socket once the
