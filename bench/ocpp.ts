@@ -3,7 +3,8 @@
  *
  *   bun run bench:ocpp [--stations N] [--seconds S] [--warmup W] [--rate R] [--paced-seconds P] [--profile DIR]
  *
- * N simulated charge points (≤ 20,000, default 1,000) connect in batches and boot, then each runs a closed loop for S
+ * N simulated charge points (≤ 20,000, default 1,000; bench/support/ocpp-station.ts: raw-websocket.ts clients, from
+ * 127.0.0.1–.4 in turn) connect in batches and boot, then each runs a closed loop for S
  * seconds (default 10): a CALL (Heartbeat → StatusNotification → MeterValues → …), its answer, the next CALL. The
  * same closed loop runs W seconds before (default 5, not measured): the steady state is measured, not the JIT
  * compiling the hot path on the server's core (seconds of its CPU on a cold dynamo server). Then
@@ -14,7 +15,9 @@
  *   raw      raw Bun OCPP: JSON.parse, a switch on the action, JSON.stringify of its answer, nothing checked or kept;
  *   dynamo   the real server (startServer) with the stations registered through the operator API.
  * Server CPU is read from /proc/<pid>/stat (utime + stime, every thread; the main thread from its task entry) by
- * this process; the load generator (this process) reports its own CPU so that it is visibly not the bottleneck.
+ * this process; the load generator (this process) reports its own CPU: where it nears 100 % (the echo's closed loop:
+ * about two thirds of it is the kernel's loopback TCP, which costs it about what it costs the echo), that msg/s is
+ * the generator's limit as much as the server's, and µs / message is the fairer ratio.
  * On Linux with two or more cores the server runs on core 0 and the load generator on the others (taskset), and
  * the open-file limit is raised for N sockets (as far as the hard limit allows). `--profile DIR` leaves the dynamo
  * server's CPU profile there (bun --cpu-prof, with its markdown summary). Figures are printed, never asserted;
