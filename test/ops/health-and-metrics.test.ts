@@ -78,8 +78,11 @@ describe('metrics', () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-a-key-at-all-000000' } })).status).toBe(401);
     const families = await scrape(server, METRICS_TOKEN);
-    // The default process metrics come along.
+    // The default process metrics come along, the heap's size too; not V8's heap spaces, which Bun computes by
+    // walking the whole heap on the main thread (hundreds of milliseconds per scrape on a large node).
     expect(families.has('process_cpu_seconds_total')).toBe(true);
+    expect(families.has('nodejs_heap_size_used_bytes')).toBe(true);
+    expect(families.has('nodejs_heap_space_size_used_bytes')).toBe(false);
   });
 
   test('OCPP connections and messages move the counters and the reply-time histogram', async () => {
