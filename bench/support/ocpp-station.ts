@@ -1,10 +1,8 @@
 /**
  * The simulated OCPP 1.6 charge points of bench/ocpp.ts and bench/cluster.ts: minimal client WebSockets on raw
  * TCP sockets (raw-websocket.ts; ocpp-rpc is too heavy for 20k), one CALL in flight each, cycling Heartbeat →
- * StatusNotification → MeterValues with valid payloads. Towards a server on 127.0.0.1 they connect from
- * 127.0.0.1–127.0.0.4 in turn (≤ 5,000 each for 20,000), as storm-client.c does: past ~14,000 connections from one
- * address to one server the kernel's search for a free source port makes every connect() walk the ports in use
- * (19,500 stations took 47–65 s of this process's CPU to connect from one address, 2.1–2.7 s from four).
+ * StatusNotification → MeterValues with valid payloads. Towards a loopback server they connect from several
+ * loopback addresses (raw-websocket.ts says why).
  *
  * Per message they cost what Bun's WebSocket class did (~4 µs user + ~10 µs system per round trip, the system part
  * the kernel's loopback TCP), about what the bare echo server spends on its side: in the echo's closed loop this
@@ -13,9 +11,6 @@
 import { RawWebSocket } from './raw-websocket.ts';
 
 const CONNECT_TIMEOUT_MS = 15_000;
-/** Loopback source addresses the stations take in turn towards a server on 127.0.0.1. */
-const LOOPBACK_SOURCES = 4;
-let connects = 0;
 /** Latency samples kept (bounds memory for long runs). */
 const MAX_SAMPLES = 5_000_000;
 export const STATION_PASSWORD = 'bench-station-password-01234';
@@ -77,7 +72,6 @@ export class Station {
       const timer = setTimeout(() => fail('timeout'), CONNECT_TIMEOUT_MS);
       const { hostname, port, pathname } = new URL(`${ocppUrl}/${encodeURIComponent(this.id)}`);
       const headers = { authorization: `Basic ${btoa(`${this.id}:${STATION_PASSWORD}`)}`, 'sec-websocket-protocol': 'ocpp1.6' };
-      const from = hostname === '127.0.0.1' ? `127.0.0.${1 + (connects++ % LOOPBACK_SOURCES)}` : undefined;
       this.ws = new RawWebSocket(hostname, Number(port), pathname, headers, {
         open: () => this.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Closed loop' }),
         message: (text) => this.receive(text),
@@ -87,7 +81,7 @@ export class Station {
           if (!this.connected) return fail(`closed ${code} ${reason}`);
           if (!this.closing) increment(this.tally.unexpectedCloses, `${code} ${reason}`);
         },
-      }, from);
+      });
       this.onAnswer = (frame) => {
         if (frame[0] !== 3) return fail(`BootNotification answered ${JSON.stringify(frame)}`.slice(0, 200));
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 /**
- * A minimal WebSocket client on a raw TCP socket (Bun.connect) for load generators, which can connect from a given
- * local address (Bun.connect takes `localAddress`, untyped, as node:net's connect does in Bun 1.4.5). Per message it
+ * A minimal WebSocket client on a raw TCP socket (Bun.connect) for load generators, connecting to a loopback server
+ * from several loopback addresses (LOOPBACK_SOURCES below). Per message it
  * costs about what Bun's WebSocket class does (closed loop towards an echo, 2,000 of them on one core: ~4 µs of user
  * and ~10 µs of system CPU per round trip either way; the system part is the kernel's loopback TCP for one sendto
  * and one recvfrom, which no client avoids). It speaks just what OCPP-J needs: the upgrade (its status read, the accept key not checked), text frames both ways
@@ -23,6 +23,17 @@ export interface RawHandlers {
   close(info: { status?: number; upgraded: boolean; code: number; reason: string }): void;
 }
 
+/**
+ * Towards a loopback server, connections come from 127.0.0.1–.4 in turn (Bun.connect takes `localAddress`, untyped,
+ * as node:net's connect does): past ~14,000 connections from one address to one server the kernel's search for a
+ * free source port makes every connect() walk the ports in use (19,500 stations took 47–65 s of a generator's CPU
+ * to connect from one address, 2.1–2.7 s from four). Four keep 20,000 stations, the open-file limit here, at 5,000
+ * per address at most, as storm-client.c does.
+ */
+const LOOPBACK_SOURCES = 4;
+let connects = 0;
+const loopbackSource = (host: string) => (host.startsWith('127.') ? `127.0.0.${1 + (connects++ % LOOPBACK_SOURCES)}` : undefined);
+
 /** How long `close()` waits for the server's side of the closing handshake before it ends the socket. */
 const CLOSE_WAIT_MS = 2_000;
 /** Header room in front of a payload in the scratch buffer: 2 + 8 bytes of length + 4 of (zero) mask. */
@@ -41,8 +52,8 @@ export class RawWebSocket {
   private closed = false;
   private closeTimer?: Timer;
 
-  /** `localAddress`: the address to connect from (Bun.connect takes it, untyped, as node:net's connect does). */
-  constructor(host: string, port: number, path: string, headers: Record<string, string>, private readonly on: RawHandlers, localAddress?: string) {
+  constructor(host: string, port: number, path: string, headers: Record<string, string>, private readonly on: RawHandlers) {
+    const localAddress = loopbackSource(host);
     const request =
       `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +

@@ -1,9 +1,7 @@
 /**
  * The fallback of storm-client.c, the load generator storm.ts runs where there is no C compiler (or with
  * STORM_CLIENT=bun): same command line, behaviour and output, so a change to one is a change to both. Like it,
- * towards a loopback server it spreads its stations over several loopback source addresses (STATIONS_PER_SOURCE
- * at most each): from one address, past about 14,000 stations the kernel's search for a free source port costs
- * seconds of system CPU on the cores the server uses (storm-client.c's open_socket).
+ * towards a loopback server it spreads its stations over several loopback source addresses (raw-websocket.ts).
  *
  * The stations of a reconnect storm, in a process of their own so that the load generator does not share the
  * server's CPU accounting: `bun storm-client.ts <ocppUrl> <count> <password> <strict|lenient>` opens `count` OCPP
@@ -39,9 +37,6 @@ let finish: () => void;
 const done = new Promise<void>((resolve) => (finish = resolve));
 
 const { hostname, port, pathname } = new URL(url!);
-const STATIONS_PER_SOURCE = 5_000;
-const sources = hostname.startsWith('127.') ? Math.min(254, Math.floor(count / STATIONS_PER_SOURCE) + 1) : 1;
-const sourceOf = (i: number) => (sources > 1 ? `127.0.0.${1 + (i % sources)}` : undefined);
 
 function connect(i: number) {
   const id = stationId(i);
@@ -84,7 +79,7 @@ function connect(i: number) {
           connect(i);
         }, 100 + Math.random() * 200);
     },
-  }, sourceOf(i));
+  });
   sockets[i] = ws;
   function handshakeOver() {
     handshaking -= 1;
