@@ -3,7 +3,8 @@ import { statusKey } from '../../src/domain/evse-status.ts';
 import type { OcppVersion } from '../../src/model/ocpp-version.ts';
 import type { BootInfo, ChargePointEvent } from './charge-point.events.ts';
 
-export const CHARGE_POINT_MACHINE_VERSION = 1;
+/** 2: EVSE statuses keyed "e1" rather than "1" (statusKey); snapshots of version 1 are upgraded as they are loaded (charge-point-snapshots.ts). */
+export const CHARGE_POINT_MACHINE_VERSION = 2;
 
 export interface EvseState {
   /** The OCPP status as reported (1.6 ChargePointStatus or 2.0.1 ConnectorStatus). */
@@ -21,7 +22,7 @@ export interface ChargePointContext {
   disconnectedAt?: string;
   /** Its last message of those that change the snapshot (connect, boot, status); Heartbeats are kept apart (liveness.ts). */
   lastSeenAt?: string;
-  /** Keyed "evseId" or "evseId.connectorId" (src/domain/evse-status.ts); "0" = the station itself. */
+  /** By statusKey (src/domain/evse-status.ts): "e<evseId>" or "e<evseId>.<connectorId>"; EVSE 0 = the station itself. */
   evses: Record<string, EvseState>;
 }
 

@@ -1,3 +1,4 @@
+import { reportedFor, stationLevelStatus } from '../../src/domain/evse-status.ts';
 import type { ChargePointRegistry } from '../../src/storage/ports.ts';
 import type { ChargePoints } from '../charge-point/charge-points.ts';
 import type { StationLink } from '../system/actor-system.ports.ts';
@@ -12,9 +13,9 @@ export function guestStation(registry: Pick<ChargePointRegistry, 'get'>, chargeP
     state(chargePointId, ocppEvseId) {
       if (!registry.get(chargePointId)) return undefined;
       const view = chargePoints.view(chargePointId);
-      const statuses = Object.entries(view?.evses ?? {})
-        .filter(([key]) => key === '0' || key === String(ocppEvseId) || key.startsWith(`${ocppEvseId}.`))
-        .map(([, reported]) => reported.status);
+      const evses = view?.evses ?? {};
+      const stationLevel = stationLevelStatus(evses);
+      const statuses = [...(stationLevel ? [stationLevel] : []), ...reportedFor(evses, ocppEvseId)];
       return { connected: stations.isConnected(chargePointId), ...(view?.protocol ? { protocol: view.protocol } : {}), statuses };
     },
     call: (chargePointId, action, payload, timeoutMs) => stations.call(chargePointId, action, payload, timeoutMs),

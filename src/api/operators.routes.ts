@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { Type } from '@sinclair/typebox';
+import { parseStatusKey } from '../domain/evse-status.ts';
 import { generateSecret } from '../lib/secrets.ts';
 import { deleteResponses } from '../model/api/api-responses.ts';
 import { ApiError } from './api-error.ts';
@@ -70,10 +71,13 @@ export function operatorsRoutes(deps: ApiDeps) {
         disconnected_at: live?.disconnectedAt,
         boot: live?.boot && defined({ vendor: live.boot.vendor, model: live.boot.model, serial_number: live.boot.serialNumber, firmware_version: live.boot.firmwareVersion, at: live.boot.at }),
       }),
-      connectors: Object.entries(live?.evses ?? {}).map(([key, s]) => {
-        const [evseId, connectorId] = key.split('.').map(Number);
-        return defined({ evse_id: evseId!, connector_id: connectorId, status: s.status, error_code: s.errorCode, at: s.at });
-      }),
+      // By EVSE, then connector (the station's own status, EVSE 0, first): not in the order the station first reported them.
+      connectors: Object.entries(live?.evses ?? {})
+        .map(([key, s]) => {
+          const { evseId, connectorId } = parseStatusKey(key);
+          return defined({ evse_id: evseId, connector_id: connectorId, status: s.status, error_code: s.errorCode, at: s.at });
+        })
+        .sort((a, b) => a.evse_id - b.evse_id || (a.connector_id ?? -1) - (b.connector_id ?? -1)),
     };
   };
   return new Elysia({ name: 'api.operators', prefix: '/api/v1', detail: { security: apiSecurity } })

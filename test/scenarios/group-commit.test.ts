@@ -11,6 +11,7 @@ import { eventually } from '../support/eventually.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { ADMIN_KEY, removeDir, startTestServer, type TestServer } from '../support/server.ts';
 import { connectStation, type Station } from '../support/stations.ts';
+import { statusKey } from '../../src/domain/evse-status.ts';
 
 const N = 60;
 const ids = Array.from({ length: N }, (_, i) => `GC-${String(i).padStart(3, '0')}`);
@@ -51,7 +52,7 @@ const burst = (status: string) => Promise.allSettled(stations.map((s) => s.call(
 const shownStatus = async (id: string) => (await server.api('GET', `/api/v1/charge-points/${id}`)).body.connectors.find((c: { evse_id: number }) => c.evse_id === 1)?.status;
 const storedStatus = (id: string) => {
   const row = reader.query<{ s: string }, [string]>('SELECT snapshot AS s FROM charge_points WHERE id = ?').get(id);
-  return (JSON.parse(row!.s) as { context: { evses: Record<string, { status: string }> } }).context.evses['1']?.status;
+  return (JSON.parse(row!.s) as { context: { evses: Record<string, { status: string }> } }).context.evses[statusKey(1)]?.status;
 };
 const errorCodeOf = (outcome: PromiseSettledResult<unknown>) => (outcome.status === 'rejected' ? (outcome.reason as { rpcErrorCode?: string }).rpcErrorCode : undefined);
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
 import { removeDir } from '../support/server.ts';
 import { STATION_PASSWORD, stationClient } from '../support/stations.ts';
+import { statusKey } from '../../src/domain/evse-status.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamo-reply-kill-'));
 const ADMIN = 'reply-kill-admin-key-0123456789';
@@ -60,7 +61,7 @@ test('killed right after the first answer of a burst: every station that got an 
   try {
     const statusOf = (id: string) => {
       const row = db.query<{ s: string }, [string]>('SELECT snapshot AS s FROM charge_points WHERE id = ?').get(id);
-      return (JSON.parse(row!.s) as { context: { evses: Record<string, { status: string }> } }).context.evses['1']?.status;
+      return (JSON.parse(row!.s) as { context: { evses: Record<string, { status: string }> } }).context.evses[statusKey(1)]?.status;
     };
     for (const id of answered) expect([id, statusOf(id)]).toEqual([id, 'Faulted']);
   } finally {

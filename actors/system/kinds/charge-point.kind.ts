@@ -1,9 +1,11 @@
 /** The charge points: their host (evicted when idle, fenced by the station's owner between nodes), liveness, removal. */
 import { ocpiDateTime, xstateClock } from '../../../src/lib/clock.ts';
 import { CHARGE_POINT_MACHINE_VERSION, chargePointMachine } from '../../charge-point/charge-point.machine.ts';
+import { chargePointSnapshotUpgrades } from '../../charge-point/charge-point-snapshots.ts';
 import { ChargePoints } from '../../charge-point/charge-points.ts';
 import { Liveness } from '../../charge-point/liveness.ts';
 import { ActorHost } from '../actor-host.ts';
+import { upgradingSnapshots } from '../snapshot-upgrades.ts';
 import type { ChargingNetworkPort } from '../actor-system.ports.ts';
 import { stationPolicy, type KindWiring } from './wiring.ts';
 
@@ -21,7 +23,7 @@ export function chargePointKind<N extends ChargingNetworkPort>({ ports, commits,
   const host: ActorHost<typeof chargePointLogic> = new ActorHost(
     chargePointLogic,
     CHARGE_POINT_MACHINE_VERSION,
-    storage.chargePoints.snapshots,
+    upgradingSnapshots(storage.chargePoints.snapshots, CHARGE_POINT_MACHINE_VERSION, chargePointSnapshotUpgrades),
     commits,
     now,
     xstateClock(clock),

@@ -1,11 +1,12 @@
 /** The partners: their host (versioned between nodes), what a registration and an unregistration set off, real-time authorization. */
 import { pullClientInfo } from '../../partner/client-info-pull.ts';
-import { upgradingPartnerSnapshots } from '../../partner/partner-snapshots.ts';
+import { partnerSnapshotUpgrades } from '../../partner/partner-snapshots.ts';
 import { PARTNER_MACHINE_VERSION, partnerMachine } from '../../partner/partner.machine.ts';
 import { Partners } from '../../partner/partners.ts';
 import { RealTimeAuthorization } from '../../partner/real-time-authorization.ts';
 import { pullTokens } from '../../partner/token-pull.ts';
 import { ActorHost } from '../actor-host.ts';
+import { upgradingSnapshots } from '../snapshot-upgrades.ts';
 import type { ChargingNetworkPort } from '../actor-system.ports.ts';
 import type { KindWiring } from './wiring.ts';
 
@@ -22,7 +23,7 @@ export function partnerKind<N extends ChargingNetworkPort>(wiring: KindWiring<N>
   });
   // Several nodes: a partner's registration or credentials may change on any node, so its copy here is used only
   // while it is the stored version, and saved by compare-and-set (actor-host.ts, HostPolicy.versioned).
-  const snapshots = upgradingPartnerSnapshots(storage.partnerSnapshots);
+  const snapshots = upgradingSnapshots(storage.partnerSnapshots, PARTNER_MACHINE_VERSION, partnerSnapshotUpgrades);
   const host: ActorHost<typeof partnerLogic> = new ActorHost(partnerLogic, PARTNER_MACHINE_VERSION, snapshots, commits, now, undefined, undefined, ownership ? { versioned: snapshots } : {});
   const partners: Partners = new Partners({
     host,
