@@ -141,7 +141,7 @@ export function createOcppGateway(deps: {
     let result: unknown;
     try {
       if (!schemas) throw new CallError('NotImplemented', `Unknown action ${call.action}`);
-      check(schemas.req, call.payload, conn.version, call.action);
+      check(schemas.req, call.payload, conn.version, call.action, call.mayHoldUnsafeNumbers);
       const handler = dispatch!.handlers[conn.version][call.action];
       if (!handler) throw new CallError('NotSupported', `${call.action} is not supported by this CSMS`);
       result = handler(conn.station, call.payload);

@@ -59,6 +59,10 @@ describe('an OCPP 1.6 station', () => {
     const huge = nextAnswer(client, 'x6');
     client.sendRaw(JSON.stringify([2, 'x6', 'StartTransaction', { connectorId: 1, idTag: 'TAG-1', meterStart: -2.6e94, timestamp: new Date().toISOString() }]));
     expect((await huge).slice(2, 4)).toEqual(['PropertyConstraintViolation', `/meterStart is beyond ±${Number.MAX_SAFE_INTEGER}`]);
+    // The same written out in digits (2^53 + 1, which JSON.parse reads as 2^53).
+    const digits = nextAnswer(client, 'x8');
+    client.sendRaw(`[2,"x8","StartTransaction",{"connectorId":1,"idTag":"TAG-1","meterStart":9007199254740993,"timestamp":"${new Date().toISOString()}"}]`);
+    expect((await digits).slice(2, 4)).toEqual(['PropertyConstraintViolation', `/meterStart is beyond ±${Number.MAX_SAFE_INTEGER}`]);
     const notJson = nextAnswer(client, '-1');
     client.sendRaw('[2, "x5", "Heartbeat", {');
     expect((await notJson)[2]).toBe('FormationViolation');
@@ -117,6 +121,11 @@ describe('an OCPP 2.0.1 station', () => {
     const bad = nextAnswer(client, 'y1');
     client.sendRaw(JSON.stringify([2, 'y1', 'Heartbeat', { extra: true }]));
     expect((await bad)[2]).toBe('PropertyConstraintViolation');
+    // A number no column holds exactly, deep in the payload's arrays: named by its path.
+    const huge = nextAnswer(client, 'y2');
+    const sampledValue = [{ value: 12.5 }, { value: 1e20, measurand: 'Energy.Active.Import.Register' }];
+    client.sendRaw(JSON.stringify([2, 'y2', 'MeterValues', { evseId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue }] }]));
+    expect((await huge).slice(2, 4)).toEqual(['PropertyConstraintViolation', `/meterValue/0/sampledValue/1/value is beyond ±${Number.MAX_SAFE_INTEGER}`]);
     const live = await server.api('GET', '/api/v1/charge-points/CP-201');
     expect(live.body).toMatchObject({ protocol: 'ocpp2.0.1', state: 'booted' });
     expect(live.body.connectors).toEqual([expect.objectContaining({ evse_id: 1, connector_id: 1, status: 'Occupied' })]);

@@ -1,7 +1,7 @@
 import { CallError } from './call-errors.ts';
 
 export type Frame =
-  | { type: 'call'; id: string; action: string; payload: unknown }
+  | { type: 'call'; id: string; action: string; payload: unknown; mayHoldUnsafeNumbers: boolean }
   | { type: 'result'; id: string; payload: unknown }
   | { type: 'error'; id: string; code: string; description: string; details: unknown };
 
@@ -15,6 +15,12 @@ export class BadFrame extends CallError {
     super(kind, message);
   }
 }
+
+/**
+ * A JSON number beyond ±(2^53 − 1) is written with 16 or more digits in a row, or with an exponent: text without
+ * either holds none (schema-validation.ts then skips looking for one; text that only looks so is looked through).
+ */
+const UNSAFE_NUMBER_TEXT = /\d{16}|\d[eE][+-]?\d/;
 
 /** Message ids are strings of at most 36 characters (OCPP-J §4.1.3). */
 const readId = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 36 ? value : undefined);
@@ -36,7 +42,7 @@ export function parseFrame(text: string): Frame {
     if (message.length !== 4 || typeof action !== 'string' || action === '')
       throw new BadFrame(id, 'Format', 'CALL must be [2, id, action, payload]');
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new BadFrame(id, 'Format', 'CALL payload must be an object');
-    return { type: 'call', id, action, payload };
+    return { type: 'call', id, action, payload, mayHoldUnsafeNumbers: UNSAFE_NUMBER_TEXT.test(text) };
   }
   if (type === 3) {
     if (message.length !== 3) throw new BadFrame(id, 'Format', 'CALLRESULT must be [3, id, payload]');

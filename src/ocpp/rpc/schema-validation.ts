@@ -62,11 +62,15 @@ export function schemasOf(version: OcppVersion, action: string): ActionSchemas |
   return validators[version](action);
 }
 
-/** Throws a CallError naming the first violation of `validate` (undefined: the schema is missing). */
-export function check(validate: ValidateFunction | undefined, payload: unknown, version: OcppVersion, action: string) {
+/**
+ * Throws a CallError naming the first violation of `validate` (undefined: the schema is missing).
+ * `mayHoldUnsafeNumbers` false: the payload's text showed no number beyond ±(2^53 − 1) (frame.ts), none is looked for.
+ */
+export function check(validate: ValidateFunction | undefined, payload: unknown, version: OcppVersion, action: string, mayHoldUnsafeNumbers = true) {
   if (!validate) throw new CallError('NotImplemented', `${action} is not an OCPP ${version.slice(4)} action`);
   if (validate(payload)) {
-    const beyond = unsafeNumberAt(payload, '');
+    if (!mayHoldUnsafeNumbers) return;
+    const beyond = unsafeNumberAt(payload);
     if (beyond !== undefined)
       throw new CallError('PropertyConstraintViolation', `${beyond || '(payload)'} is beyond ±${Number.MAX_SAFE_INTEGER}`, { keyword: 'maximum', path: beyond });
     return;
@@ -81,13 +85,20 @@ export function check(validate: ValidateFunction | undefined, payload: unknown, 
  * which the schemas' "integer" lets through), if any: no meter, id or limit is that large, and PostgreSQL's bigint
  * would refuse it where SQLite would silently keep an approximation.
  */
-function unsafeNumberAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER ? path : undefined;
+function unsafeNumberAt(value: unknown): string | undefined {
+  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER ? '' : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
-  // Runs on every CALL that passed its schema: no entry arrays, and a path string only for the number it finds.
+  // No entry arrays, no index strings (for…in over an array makes one per item), a path only for the number found.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unsafeNumberAt(value[i]);
+      if (found !== undefined) return `/${i}${found}`;
+    }
+    return undefined;
+  }
   for (const key in value) {
-    const found = unsafeNumberAt((value as Record<string, unknown>)[key], '');
-    if (found !== undefined) return `${path}/${key}${found}`;
+    const found = unsafeNumberAt((value as Record<string, unknown>)[key]);
+    if (found !== undefined) return `/${key}${found}`;
   }
   return undefined;
 }
