@@ -11,8 +11,15 @@ export interface Stats {
   logs: Record<string, { count: number; example: string }>;
 }
 
-/** One measured load window (bench/support/load-window.ts). */
+/** One measured load window (bench/support/load-window.ts), or several merged. */
 export interface LoadWindow {
+  /** The load's wall time, the drain after it excluded. */
+  windowMs: number;
+  /** CPU in µs over the window: the server's (every thread), its main thread's, other processes' by name, this load generator's. */
+  serverMicros: number;
+  mainMicros: number;
+  otherMicros: Record<string, number>;
+  generatorMicros: number;
   messagesPerSecond: number;
   p50: number;
   p99: number;
