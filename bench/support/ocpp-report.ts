@@ -141,7 +141,7 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
   console.log('');
   console.log('Closed loop: once a server is saturated, round trip ≈ stations / (messages/s); it is queueing, not idle latency.');
   console.log('RSS per station: growth from half to all stations connected (start-up slack excluded); after load, plus the growth the load left per station.');
-  if (rounds > 1) console.log(`Each figure is a server's ${rounds} rounds merged (summed messages, CPU and time; pooled latencies); "by round" rows give round 1 · 2 · …, a ratio against the echo's same round.`);
+  if (rounds > 1) console.log(`Each figure is a server's ${rounds} rounds merged (summed messages, CPU and time; pooled latencies); "by round" rows give round 1 · 2 · …, ratios against the echo's figure of the same round.`);
   console.log('Paced: a turn is skipped when that station still waits for its previous answer (the server is behind).');
   console.log('Servers and load generator share this machine: compare the ratios, not the absolute figures, across machines.');
 }
