@@ -51,3 +51,20 @@ export function cpuMicrosOf(pid: number, thread?: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Waits until the processes together use less than a twentieth of a core over half a second (at most `maxMs`),
+ * e.g. a server still writing out what the last load left, so that it does not take the core from the next one
+ * measured; returns the milliseconds waited (0 without /proc).
+ */
+export async function waitForQuiet(pids: number[], maxMs = 10_000) {
+  const total = () => pids.reduce((sum, pid) => sum + (cpuMicrosOf(pid) ?? Number.NaN), 0);
+  const started = performance.now();
+  for (let before = total(); !Number.isNaN(before) && performance.now() - started < maxMs; ) {
+    await Bun.sleep(500);
+    const after = total();
+    if (after - before < 25_000) break;
+    before = after;
+  }
+  return performance.now() - started;
+}

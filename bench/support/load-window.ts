@@ -28,25 +28,59 @@ export async function measureWindow(cpu: () => Promise<CpuReading> | CpuReading,
   const started = performance.now();
   await load(tally);
   const windowMs = performance.now() - started;
-  const completed = tally.completed;
+  const messages = tally.completed;
   const { user, system } = process.cpuUsage(generator0);
   const cpu1 = await cpu();
   // Let the calls in flight come back (bounded), so that the next window or the memory figure starts clean.
   const drainUntil = performance.now() + drainMs;
   while (live.some((s) => s.pendingId !== '') && performance.now() < drainUntil) await Bun.sleep(20);
-  const perMessage = (micros: number) => (completed ? micros / completed : Number.NaN);
-  return {
-    messagesPerSecond: completed / (windowMs / 1000),
-    p50: tally.percentile(0.5),
-    p99: tally.percentile(0.99),
-    serverMicrosPerMessage: perMessage(cpu1.all - cpu0.all),
-    mainMicrosPerMessage: perMessage(cpu1.main - cpu0.main),
-    otherMicrosPerMessage: Object.fromEntries(Object.entries(cpu1.others ?? {}).map(([name, micros]) => [name, perMessage(micros - (cpu0.others?.[name] ?? 0))])),
-    serverCpu: (cpu1.all - cpu0.all) / (windowMs * 1000),
-    generatorCpu: (user + system) / (windowMs * 1000),
+  return loadFigures({
+    windowMs,
+    messages,
+    serverMicros: cpu1.all - cpu0.all,
+    mainMicros: cpu1.main - cpu0.main,
+    otherMicros: Object.fromEntries(Object.entries(cpu1.others ?? {}).map(([name, micros]) => [name, micros - (cpu0.others?.[name] ?? 0)])),
+    generatorMicros: user + system,
     unanswered: live.filter((s) => s.pendingId !== '').length,
-    messages: completed,
     tally,
+  });
+}
+
+/**
+ * Several windows of one server as if they were one: messages and CPU summed over the summed window time, latencies
+ * pooled. Exact, where a mean of the windows' rates or percentiles would not be.
+ */
+export function mergeWindows(windows: LoadWindow[]): LoadWindow {
+  const sum = (figure: (w: LoadWindow) => number) => windows.reduce((total, w) => total + figure(w), 0);
+  const otherMicros: Record<string, number> = {};
+  for (const w of windows) for (const [name, micros] of Object.entries(w.otherMicros)) otherMicros[name] = (otherMicros[name] ?? 0) + micros;
+  return loadFigures({
+    windowMs: sum((w) => w.windowMs),
+    messages: sum((w) => w.messages),
+    serverMicros: sum((w) => w.serverMicros),
+    mainMicros: sum((w) => w.mainMicros),
+    otherMicros,
+    generatorMicros: sum((w) => w.generatorMicros),
+    unanswered: sum((w) => w.unanswered),
+    tally: Tally.merged(windows.map((w) => w.tally)),
+  });
+}
+
+type Measured = Pick<LoadWindow, 'windowMs' | 'messages' | 'serverMicros' | 'mainMicros' | 'otherMicros' | 'generatorMicros' | 'unanswered' | 'tally'>;
+
+/** The rates, shares and percentiles of what a window measured. */
+function loadFigures(m: Measured): LoadWindow {
+  const perMessage = (micros: number) => (m.messages ? micros / m.messages : Number.NaN);
+  return {
+    ...m,
+    messagesPerSecond: m.messages / (m.windowMs / 1000),
+    p50: m.tally.percentile(0.5),
+    p99: m.tally.percentile(0.99),
+    serverMicrosPerMessage: perMessage(m.serverMicros),
+    mainMicrosPerMessage: perMessage(m.mainMicros),
+    otherMicrosPerMessage: Object.fromEntries(Object.entries(m.otherMicros).map(([name, micros]) => [name, perMessage(micros)])),
+    serverCpu: m.serverMicros / (m.windowMs * 1000),
+    generatorCpu: m.generatorMicros / (m.windowMs * 1000),
   };
 }
 

@@ -11,8 +11,15 @@ export interface Stats {
   logs: Record<string, { count: number; example: string }>;
 }
 
-/** One measured load window (bench/support/load-window.ts). */
+/** One measured load window (bench/support/load-window.ts), or several merged. */
 export interface LoadWindow {
+  /** The load's wall time, the drain after it excluded. */
+  windowMs: number;
+  /** CPU in µs over the window: the server's (every thread), its main thread's, other processes' by name, this load generator's. */
+  serverMicros: number;
+  mainMicros: number;
+  otherMicros: Record<string, number>;
+  generatorMicros: number;
   messagesPerSecond: number;
   p50: number;
   p99: number;
@@ -34,6 +41,14 @@ export interface Window extends LoadWindow {
   traceDropped: number;
 }
 
+export type PacedWindow = Window & { skipped: number };
+
+/** A server's turn in one round: its closed-loop window, then its paced window. */
+export interface Turn {
+  closed: Window;
+  paced: PacedWindow;
+}
+
 export interface RunResult {
   target: Target;
   registerMs?: number;
@@ -43,9 +58,11 @@ export interface RunResult {
   /** Stations connected when `memory.half` was taken. */
   halfConnected: number;
   connectFailures: Map<string, number>;
+  /** Its turns, round by round, and all of them merged into one closed-loop and one paced window. */
+  rounds: Turn[];
   closed: Window;
-  paced: Window & { skipped: number };
-  /** Before the stations connect, with half and with all of them connected and booted (idle), after both load windows. */
+  paced: PacedWindow;
+  /** Before the stations connect, with half and with all of them connected and booted (idle), after the last round. */
   memory: { before: Stats; half: Stats; connected: Stats; loaded: Stats };
   logs: Stats['logs'];
 }
@@ -65,28 +82,39 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
   /** That, plus what the load left behind per station. */
   const loaded = (r: RunResult) => idle(r) + (r.memory.loaded.rss - r.memory.connected.rss) / r.connected;
   const mib = ({ memory: m }: RunResult) => [m.before, m.half, m.connected, m.loaded].map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' → ');
+  const others = results.filter((r) => r !== echo);
+  const rounds = echo.rounds.length;
+  const series = (values: number[], digits: number, unit = '') => `${values.map((v) => v.toFixed(digits)).join(' · ')}${unit}`;
+  /** Each other server's figure over the echo's of the same round, round by round. */
+  const roundRatios = (figure: (t: Turn) => number) => others.map((r) => series(r.rounds.map((t, i) => figure(t) / figure(echo.rounds[i]!)), 2));
+  /** A row of per-round figures (none for a single round): `cells` in the servers' columns, `ratios` in the ratios'. */
+  const byRound = (label: string, cells: string[], ratios: string[]) => (rounds < 2 ? [] : [[label, ...cells, ...ratios]]);
+  const blank = (of: RunResult[]) => of.map(() => '');
   /** A row: one cell per server, then each server's figure over the echo's when `vsEcho` picks one. */
   const row = (label: string, cell: (r: RunResult) => string, vsEcho?: (r: RunResult) => number) => [
     label,
     ...results.map(cell),
-    ...results.filter((r) => r !== echo).map((r) => (vsEcho ? ratio(vsEcho(r), vsEcho(echo)) : '')),
+    ...others.map((r) => (vsEcho ? ratio(vsEcho(r), vsEcho(echo)) : '')),
   ];
   const rows: string[][] = [
-    ['', ...results.map((r) => LABEL[r.target]), ...results.filter((r) => r !== echo).map((r) => `${r.target} / echo`)],
+    ['', ...results.map((r) => LABEL[r.target]), ...others.map((r) => `${r.target} / echo`)],
     row('stations connected and booted', (r) => `${r.connected} / ${stations}`),
     row('registration (operator API)', (r) => (r.registerMs === undefined ? '–' : `${(r.registerMs / 1000).toFixed(2)} s`)),
     row('connect + BootNotification', (r) => `${(r.connectMs / 1000).toFixed(2)} s`, (r) => r.connectMs),
     row('closed loop: messages/s', (r) => r.closed.messagesPerSecond.toFixed(0), (r) => r.closed.messagesPerSecond),
+    ...byRound('  by round, / echo', blank(results), roundRatios((t) => t.closed.messagesPerSecond)),
     row('closed loop: round trip p50', (r) => ms(r.closed.p50), (r) => r.closed.p50),
     row('closed loop: round trip p99', (r) => ms(r.closed.p99), (r) => r.closed.p99),
     row('closed loop: server CPU', (r) => pct(r.closed.serverCpu)),
     row('closed loop: server CPU µs / message', (r) => us(r.closed.serverMicrosPerMessage), (r) => r.closed.serverMicrosPerMessage),
     row('  of which the main thread', (r) => us(r.closed.mainMicrosPerMessage), (r) => r.closed.mainMicrosPerMessage),
+    ...byRound('  by round, / echo', blank(results), roundRatios((t) => t.closed.mainMicrosPerMessage)),
     row('closed loop: load generator CPU', (r) => pct(r.closed.generatorCpu)),
     row(`paced ${rate}/s: messages/s answered`, (r) => r.paced.messagesPerSecond.toFixed(0)),
     row(`paced ${rate}/s: turns skipped (station still waiting)`, (r) => String(r.paced.skipped)),
     row(`paced ${rate}/s: round trip p50`, (r) => ms(r.paced.p50), (r) => r.paced.p50),
     row(`paced ${rate}/s: round trip p99`, (r) => ms(r.paced.p99), (r) => r.paced.p99),
+    ...byRound('  by round', results.map((r) => series(r.rounds.map((t) => t.paced.p99), 1, ' ms')), blank(others)),
     row(`paced ${rate}/s: server CPU µs / message`, (r) => us(r.paced.serverMicrosPerMessage), (r) => r.paced.serverMicrosPerMessage),
     row('  of which the main thread', (r) => us(r.paced.mainMicrosPerMessage), (r) => r.paced.mainMicrosPerMessage),
     row(`paced ${rate}/s: load generator CPU`, (r) => pct(r.paced.generatorCpu)),
@@ -113,6 +141,7 @@ export function report(results: RunResult[], { stations, rate, drainMs }: { stat
   console.log('');
   console.log('Closed loop: once a server is saturated, round trip ≈ stations / (messages/s); it is queueing, not idle latency.');
   console.log('RSS per station: growth from half to all stations connected (start-up slack excluded); after load, plus the growth the load left per station.');
+  if (rounds > 1) console.log(`Each figure is a server's ${rounds} rounds merged (summed messages, CPU and time; pooled latencies); "by round" rows give round 1 · 2 · …, ratios against the echo's figure of the same round.`);
   console.log('Paced: a turn is skipped when that station still waits for its previous answer (the server is behind).');
   console.log('Servers and load generator share this machine: compare the ratios, not the absolute figures, across machines.');
 }

@@ -32,6 +32,24 @@ export class Tally {
     if (frame[0] === 4) increment(this.callErrors, `${action}: ${frame[2]} ${JSON.stringify(frame[3])}`);
   }
 
+  /** What several windows observed, as one: counts added, latencies pooled. */
+  static merged(tallies: Tally[]) {
+    const all = new Tally();
+    for (const t of tallies) {
+      all.completed += t.completed;
+      all.latencies = all.latencies.concat(t.latencies);
+      for (const [into, from] of [
+        [all.callErrors, t.callErrors],
+        [all.connectFailures, t.connectFailures],
+        [all.unexpectedCloses, t.unexpectedCloses],
+      ] as const)
+        addCounts(into, from);
+      all.serverCalls += t.serverCalls;
+      all.strayFrames += t.strayFrames;
+    }
+    return all;
+  }
+
   /** Latency percentile (q in 0..1) in ms over the answered calls. */
   percentile(q: number) {
     const sorted = Float64Array.from(this.latencies).sort();
@@ -179,6 +197,11 @@ export async function pacedLoad(stations: Station[], rate: number, seconds: numb
   return { sent, skipped, windowMs: performance.now() - started };
 }
 
-export function increment(map: Map<string, number>, key: string) {
-  map.set(key, (map.get(key) ?? 0) + 1);
+export function increment(map: Map<string, number>, key: string, by = 1) {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Adds the counts of `from` to `into`, key by key. */
+export function addCounts(into: Map<string, number>, from: Map<string, number>, prefix = '') {
+  for (const [key, n] of from) increment(into, prefix + key, n);
 }
