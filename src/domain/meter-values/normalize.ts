@@ -39,9 +39,13 @@ const UNITS: Record<Quantity, { base: string; factors: Record<string, number> }>
   soc: { base: 'Percent', factors: { percent: 1 } },
 };
 
-/** A sampled value reduced to what selection needs; `value` is parsed only if the sample is used. */
+/**
+ * A sampled value reduced to what selection needs; `value` is parsed only if the sample is used. Its path in the
+ * message (`meterValue/0/sampledValue/2`) is put together only for an error (samplePath).
+ */
 interface Sample {
-  path: string;
+  parentPath: string;
+  index: number;
   measurand: string;
   phase?: Phase;
   location?: MeasurementLocation;
@@ -53,17 +57,32 @@ interface Sample {
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** Strict decimal string → Big (`"12.5"`, `"-3"`, `"1e3"`); anything else throws instead of giving NaN. */
-export function parseDecimal(value: string, path = 'value'): Big {
+/** A strict decimal string (`"12.5"`, `"-3"`, `"1e3"`) as a Big; undefined for anything else, never NaN. */
+function decimal(value: string): Big | undefined {
   const trimmed = value.trim();
-  if (!DECIMAL.test(trimmed)) throw new MeterValueError(path, `value ${JSON.stringify(value)} is not a decimal number`);
-  return new Big(trimmed.startsWith('+') ? trimmed.slice(1) : trimmed);
+  return DECIMAL.test(trimmed) ? new Big(trimmed.startsWith('+') ? trimmed.slice(1) : trimmed) : undefined;
 }
 
-function toBig(value: string | number, path: string): Big {
-  if (typeof value === 'string') return parseDecimal(value, path);
+const notADecimal = (value: string, path: string) => new MeterValueError(path, `value ${JSON.stringify(value)} is not a decimal number`);
+
+/** Strict decimal string → Big; anything else throws. */
+export function parseDecimal(value: string, path = 'value'): Big {
+  const parsed = decimal(value);
+  if (!parsed) throw notADecimal(value, path);
+  return parsed;
+}
+
+const samplePath = (sample: Sample) => `${sample.parentPath}/sampledValue/${sample.index}`;
+
+function toBig(sample: Sample): Big {
+  const { value } = sample;
+  if (typeof value === 'string') {
+    const parsed = decimal(value);
+    if (!parsed) throw notADecimal(value, samplePath(sample));
+    return parsed;
+  }
   if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new MeterValueError(path, `value ${String(value)} is not a finite number`);
+    throw new MeterValueError(samplePath(sample), `value ${String(value)} is not a finite number`);
   // String(n) is the shortest round-trip decimal, so 12.345 becomes exactly 12.345.
   return new Big(String(value));
 }
@@ -74,12 +93,12 @@ function quantityOf(sample: Sample, quantity: Quantity): Big {
   const factor = factors[unit.toLowerCase()];
   if (factor === undefined)
     throw new MeterValueError(
-      sample.path,
+      samplePath(sample),
       `${sample.measurand}: unit ${JSON.stringify(unit)} is not allowed (expected ${Object.keys(factors).length > 1 ? `${base} or k${base}` : base})`,
     );
   if (!Number.isInteger(sample.multiplier))
-    throw new MeterValueError(sample.path, `${sample.measurand}: multiplier ${sample.multiplier} is not an integer`);
-  let result = toBig(sample.value, sample.path).times(factor);
+    throw new MeterValueError(samplePath(sample), `${sample.measurand}: multiplier ${sample.multiplier} is not an integer`);
+  let result = toBig(sample).times(factor);
   if (sample.multiplier !== 0) result = result.times(new Big(`1e${sample.multiplier}`));
   return result;
 }
@@ -92,10 +111,8 @@ const PHASES = [
 
 /** The overall value of one measurand (see module comment), with the sample that gave the context. */
 function select(samples: readonly Sample[], measurand: string, quantity: Quantity): { value: Big; first: Sample } | undefined {
-  const all = samples.filter((s) => s.measurand === measurand);
-  if (all.length === 0) return undefined;
-  const atOutlet = all.filter((s) => s.location === undefined || s.location === 'Outlet');
-  const candidates = atOutlet.length > 0 ? atOutlet : all;
+  const candidates = candidatesOf(samples, measurand);
+  if (!candidates) return undefined;
 
   const total = candidates.find((s) => s.phase === undefined);
   if (total) return { value: quantityOf(total, quantity), first: total };
@@ -108,15 +125,28 @@ function select(samples: readonly Sample[], measurand: string, quantity: Quantit
   return { value: perPhase.reduce((sum, s) => sum.plus(quantityOf(s, quantity)), new Big(0)), first };
 }
 
+/** A measurand's samples at the outlet if there are any, else all of them; undefined when it has none (one pass, called five times per meter value). */
+function candidatesOf(samples: readonly Sample[], measurand: string): Sample[] | undefined {
+  let atOutlet: Sample[] | undefined;
+  let elsewhere: Sample[] | undefined;
+  for (const s of samples) {
+    if (s.measurand !== measurand) continue;
+    if (s.location === undefined || s.location === 'Outlet') (atOutlet ??= []).push(s);
+    else (elsewhere ??= []).push(s);
+  }
+  return atOutlet ?? elsewhere;
+}
+
+/** `path`: the meter value's (its timestamp's path is put together only for an error). */
 function parseTimestamp(timestamp: string, path: string): number {
   const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(timestamp) ? timestamp : `${timestamp}Z`;
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(timestamp) ? Date.parse(withZone) : Number.NaN;
-  if (Number.isNaN(ms)) throw new MeterValueError(path, `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time`);
+  if (Number.isNaN(ms)) throw new MeterValueError(`${path}/timestamp`, `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time`);
   return ms;
 }
 
 function reading(timestamp: string, path: string, numeric: Sample[], signed: SignedMeterSample[], firstContext: ReadingContext): MeterReading {
-  const timestampMs = parseTimestamp(timestamp, `${path}/timestamp`);
+  const timestampMs = parseTimestamp(timestamp, path);
   const register = select(numeric, ENERGY_REGISTER, 'energy');
   const energy = register ?? select(numeric, ENERGY_INTERVAL, 'energy');
   const power = select(numeric, POWER, 'power');
@@ -162,7 +192,7 @@ function normalizeMeterValue<SV extends SharedSampledValue>(
     const content = contentOf(sv);
     if (content.signed) signed.push({ measurand, context, ...content.signed, ...(sv.phase ? { phase: sv.phase } : {}) });
     if (content.numeric)
-      numeric.push({ path: `${path}/sampledValue/${i}`, measurand, phase: sv.phase, location: sv.location, context, ...content.numeric });
+      numeric.push({ parentPath: path, index: i, measurand, phase: sv.phase, location: sv.location, context, ...content.numeric });
   });
   return reading(meterValue.timestamp, path, numeric, signed, meterValue.sampledValue[0]?.context ?? 'Sample.Periodic');
 }
