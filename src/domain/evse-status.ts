@@ -28,10 +28,14 @@ export function parseStatusKey(key: string): { evseId: number; connectorId?: num
 }
 
 /** The statuses reported for EVSE `ocppEvseId` (its own or its connectors'), without the station-level one. */
-export const reportedFor = (evses: ReportedStatuses['evses'], ocppEvseId: number) =>
-  Object.entries(evses)
-    .filter(([key]) => parseStatusKey(key).evseId === ocppEvseId)
+export function reportedFor(evses: ReportedStatuses['evses'], ocppEvseId: number): string[] {
+  // Compared as text, without parsing every key: this runs for each EVSE of a station on every status it reports.
+  const own = statusKey(ocppEvseId);
+  const ofConnector = `${own}.`;
+  return Object.entries(evses)
+    .filter(([key]) => key === own || key.startsWith(ofConnector))
     .map(([, reported]) => reported.status);
+}
 
 /** What the station reported about itself as a whole (OCPP connector / EVSE 0). */
 export const stationLevelStatus = (evses: ReportedStatuses['evses']) => evses[statusKey(0)]?.status;
